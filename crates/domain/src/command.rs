@@ -1,0 +1,206 @@
+//! Commands: what someone asks to happen to an existing work order. References to other
+//! records (a station, a technician) arrive already looked up, so the domain can check
+//! them without I/O.
+
+use crate::org::{PersonRef, StationRef};
+use crate::values::{
+    text, CancelReason, CommitmentKind, ContactOutcome, FieldError, PhoneSolution, Satisfaction,
+    VerificationCode,
+};
+use crate::Timestamp;
+use serde::{Deserialize, Serialize};
+
+/// One command against a work order.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    /// The desk dispatches the order to a station (A01: head stations only).
+    Dispatch { station: StationRef },
+    /// A head station hands the order to one of its sub-sites (A01).
+    HandOver { sub_site: StationRef },
+    /// Assign a named technician (B02 escalation, B04, a coordinator's choice).
+    Assign { technician: PersonRef },
+    /// A technician claims a pooled order (抢单, B02).
+    Claim,
+    /// The station coordinator or the assigned technician accepts the order (A02).
+    Accept,
+    /// A contact attempt with a typed outcome (A05).
+    Contact { outcome: ContactOutcome, note: Option<String> },
+    /// Commit a service time: writes the next of T31, T32, T33 (A04).
+    Commit { at: Timestamp, kind: CommitmentKind, reason: Option<String> },
+    /// Parts are needed and requested (A09).
+    RequestParts { parts: Vec<PartLine>, note: Option<String> },
+    /// Requested parts arrived.
+    PartsReceived { note: Option<String> },
+    /// The technician is at the customer's: with the customer's code (B01), or verified by
+    /// the desk over the phone when no code can be had (B03).
+    Arrive { code: Option<VerificationCode>, desk_note: Option<String> },
+    /// Work begins.
+    Start,
+    /// Fixed, and the customer signed (A13, A14).
+    Resolve { signature: Option<Signature>, summary: String },
+    /// Solved over the phone: software or other problem (A07).
+    ResolveByPhone { solution: PhoneSolution, note: Option<String> },
+    /// The desk's callback (A15, B07); an unreached customer leaves the order resolved.
+    Callback { reached: bool, satisfaction: Option<Satisfaction>, note: Option<String> },
+    /// Close the file.
+    Archive,
+    /// Ask for cancellation with a reason (A17).
+    RequestCancel { reason: CancelReason, note: String },
+    ApproveCancel { note: Option<String> },
+    RejectCancel { note: String },
+}
+
+/// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
+/// permission table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum CommandName {
+    Dispatch,
+    HandOver,
+    Assign,
+    Claim,
+    Accept,
+    Contact,
+    Commit,
+    RequestParts,
+    PartsReceived,
+    Arrive,
+    Start,
+    Resolve,
+    ResolveByPhone,
+    Callback,
+    Archive,
+    RequestCancel,
+    ApproveCancel,
+    RejectCancel,
+}
+
+impl CommandName {
+    pub const ALL: [CommandName; 18] = [
+        CommandName::Dispatch,
+        CommandName::HandOver,
+        CommandName::Assign,
+        CommandName::Claim,
+        CommandName::Accept,
+        CommandName::Contact,
+        CommandName::Commit,
+        CommandName::RequestParts,
+        CommandName::PartsReceived,
+        CommandName::Arrive,
+        CommandName::Start,
+        CommandName::Resolve,
+        CommandName::ResolveByPhone,
+        CommandName::Callback,
+        CommandName::Archive,
+        CommandName::RequestCancel,
+        CommandName::ApproveCancel,
+        CommandName::RejectCancel,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CommandName::Dispatch => "dispatch",
+            CommandName::HandOver => "hand-over",
+            CommandName::Assign => "assign",
+            CommandName::Claim => "claim",
+            CommandName::Accept => "accept",
+            CommandName::Contact => "contact",
+            CommandName::Commit => "commit",
+            CommandName::RequestParts => "request-parts",
+            CommandName::PartsReceived => "parts-received",
+            CommandName::Arrive => "arrive",
+            CommandName::Start => "start",
+            CommandName::Resolve => "resolve",
+            CommandName::ResolveByPhone => "resolve-by-phone",
+            CommandName::Callback => "callback",
+            CommandName::Archive => "archive",
+            CommandName::RequestCancel => "request-cancel",
+            CommandName::ApproveCancel => "approve-cancel",
+            CommandName::RejectCancel => "reject-cancel",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<CommandName> {
+        CommandName::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl Command {
+    pub fn name(&self) -> CommandName {
+        match self {
+            Command::Dispatch { .. } => CommandName::Dispatch,
+            Command::HandOver { .. } => CommandName::HandOver,
+            Command::Assign { .. } => CommandName::Assign,
+            Command::Claim => CommandName::Claim,
+            Command::Accept => CommandName::Accept,
+            Command::Contact { .. } => CommandName::Contact,
+            Command::Commit { .. } => CommandName::Commit,
+            Command::RequestParts { .. } => CommandName::RequestParts,
+            Command::PartsReceived { .. } => CommandName::PartsReceived,
+            Command::Arrive { .. } => CommandName::Arrive,
+            Command::Start => CommandName::Start,
+            Command::Resolve { .. } => CommandName::Resolve,
+            Command::ResolveByPhone { .. } => CommandName::ResolveByPhone,
+            Command::Callback { .. } => CommandName::Callback,
+            Command::Archive => CommandName::Archive,
+            Command::RequestCancel { .. } => CommandName::RequestCancel,
+            Command::ApproveCancel { .. } => CommandName::ApproveCancel,
+            Command::RejectCancel { .. } => CommandName::RejectCancel,
+        }
+    }
+}
+
+/// One line of a parts request (备件申请).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartLine {
+    /// The part code (备件编码).
+    pub code: String,
+    pub name: String,
+    pub quantity: u32,
+}
+
+impl PartLine {
+    pub fn parse(index: usize, code: &str, name: &str, quantity: u32) -> Result<Self, FieldError> {
+        let at = |f: &str| format!("parts[{index}].{f}");
+        if quantity == 0 {
+            return Err(FieldError::new(at("quantity"), "must be at least 1"));
+        }
+        Ok(PartLine {
+            code: text(&at("code"), code, 64)?,
+            name: text(&at("name"), name, 100)?,
+            quantity,
+        })
+    }
+}
+
+/// The customer's signature confirming the repair is complete (A14).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Signature {
+    /// Who signed, as written on the slip.
+    pub signer: String,
+    /// The signature image as a data URL (`data:image/png;base64,…`); attachments come later.
+    pub image: String,
+}
+
+impl Signature {
+    pub fn parse(signer: &str, image: &str) -> Result<Self, FieldError> {
+        let signer = text("signature.signer", signer, 50)?;
+        let image = image.trim();
+        if !image.starts_with("data:image/") || !image.contains(";base64,") {
+            return Err(FieldError::new(
+                "signature.image",
+                "must be a data URL of an image (data:image/png;base64,…)",
+            ));
+        }
+        if image.len() > 512 * 1024 {
+            return Err(FieldError::new("signature.image", "must be at most 512 KiB"));
+        }
+        Ok(Signature {
+            signer,
+            image: image.to_string(),
+        })
+    }
+}

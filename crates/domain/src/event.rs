@@ -1,0 +1,97 @@
+//! Events: what happened to a work order. An order is exactly the fold of its events
+//! ([`crate::WorkOrder::replay`]); the read row a store keeps is a cache of that fold.
+
+use crate::command::PartLine;
+use crate::ids::OrderId;
+use crate::order::{NewOrder, Resolution};
+use crate::org::{PersonRef, StationRef};
+use crate::values::{
+    CancelReason, CommitmentKind, ContactOutcome, Satisfaction, VerificationCode,
+};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// One event with its envelope: which order, which step, when, who.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EventRecord {
+    pub order: OrderId,
+    /// 1 for the creation; the order's version after this event.
+    pub seq: u64,
+    pub at: DateTime<Utc>,
+    pub actor: PersonRef,
+    pub event: Event,
+}
+
+/// How an arrival was verified (B01, B03).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum ArrivalCheck {
+    /// The technician entered the customer's code.
+    Code,
+    /// The template asks for no code.
+    Unchecked,
+    /// No code could be had; the desk verified by phone and noted how.
+    Desk { note: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Event {
+    Created {
+        #[serde(flatten)]
+        order: Box<NewOrder>,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        code: VerificationCode,
+    },
+    Dispatched { station: StationRef },
+    HandedOver { sub_site: StationRef },
+    Assigned { technician: PersonRef },
+    Claimed { technician: PersonRef },
+    Accepted,
+    ContactAttempted { outcome: ContactOutcome, note: Option<String> },
+    /// `slot` 1, 2, 3 for T31, T32, T33.
+    Committed { slot: u8, at: DateTime<Utc>, kind: CommitmentKind, reason: Option<String> },
+    PartsRequested { parts: Vec<PartLine>, note: Option<String> },
+    PartsReceived { note: Option<String> },
+    /// A wrong code was entered; counted even though the arrival is refused, or the
+    /// attempt limit could not hold.
+    CodeRejected { failed_attempts: u8 },
+    Arrived { check: ArrivalCheck },
+    WorkStarted,
+    Resolved { resolution: Resolution },
+    CallbackRecorded { reached: bool, satisfaction: Option<Satisfaction>, note: Option<String> },
+    Archived,
+    CancellationRequested { reason: CancelReason, note: String },
+    CancellationApproved { note: Option<String> },
+    CancellationRejected { note: String },
+}
+
+impl Event {
+    /// The event's type as a short name (the `type` tag), stored beside the body.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Created { .. } => "created",
+            Event::Dispatched { .. } => "dispatched",
+            Event::HandedOver { .. } => "handed_over",
+            Event::Assigned { .. } => "assigned",
+            Event::Claimed { .. } => "claimed",
+            Event::Accepted => "accepted",
+            Event::ContactAttempted { .. } => "contact_attempted",
+            Event::Committed { .. } => "committed",
+            Event::PartsRequested { .. } => "parts_requested",
+            Event::PartsReceived { .. } => "parts_received",
+            Event::CodeRejected { .. } => "code_rejected",
+            Event::Arrived { .. } => "arrived",
+            Event::WorkStarted => "work_started",
+            Event::Resolved { .. } => "resolved",
+            Event::CallbackRecorded { .. } => "callback_recorded",
+            Event::Archived => "archived",
+            Event::CancellationRequested { .. } => "cancellation_requested",
+            Event::CancellationApproved { .. } => "cancellation_approved",
+            Event::CancellationRejected { .. } => "cancellation_rejected",
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! The baoxiu domain: work orders, their state machine, commands, events, roles and the
+//! storage port. Nothing here performs I/O or reads a clock: time (`now`) and randomness
+//! (order ids, verification codes) are passed in, so every rule can be tested exactly.
+//!
+//! The shape of a command's life:
+//! 1. the caller parses input into a [`Command`] (or a [`NewOrder`] for a create),
+//! 2. [`WorkOrder::decide`] checks it against the order's state and the [`Actor`]'s role
+//!    and returns the [`Event`]s it causes, or a typed [`Refusal`],
+//! 3. the events are applied ([`WorkOrder::apply`]) and written through the [`Store`] port
+//!    in one transaction guarded by the order's version.
+
+mod command;
+mod decide;
+mod event;
+mod ids;
+mod order;
+mod org;
+mod refusal;
+mod role;
+mod state;
+mod store;
+mod template;
+mod values;
+
+pub use command::{Command, CommandName, PartLine, Signature};
+pub use decide::Refused;
+pub use event::{ArrivalCheck, Event, EventRecord};
+pub use ids::{OrderId, PersonId, StationId, TeamId, TenantId};
+pub use order::{
+    CallbackRecord, Cancellation, Commitment, ContactAttempt, NewOrder, PartsRequest, Resolution,
+    ReplayError, Timeline, Verification, WorkOrder, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS,
+};
+pub use org::{Actor, PersonRef, Person, Station, StationRef, Team, Tenant};
+pub use refusal::Refusal;
+pub use role::Role;
+pub use state::State;
+pub use store::{
+    IdempotencyRecord, OrderPage, OrderQuery, Store, StoreError, StoredResponse, Write,
+    WriteOutcome,
+};
+pub use template::{InitialRoute, Template, TemplateRules};
+pub use values::{
+    Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError,
+    Kind, Location, Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode,
+};
+
+/// Every timestamp in baoxiu is UTC; the organisation's time zone is for display only.
+pub type Timestamp = chrono::DateTime<chrono::Utc>;

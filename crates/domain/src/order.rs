@@ -1,0 +1,449 @@
+//! The work order (工单) and how events build it.
+
+use crate::command::{PartLine, Signature};
+use crate::event::{ArrivalCheck, Event, EventRecord};
+use crate::ids::{OrderId, PersonId, TenantId};
+use crate::org::{PersonRef, StationRef};
+use crate::state::State;
+use crate::template::{InitialRoute, Template};
+use crate::values::{
+    Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, Kind, Location,
+    PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode,
+};
+use crate::Timestamp;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A04: T3 may be written at most three times (T31, T32, T33).
+pub const MAX_COMMITMENTS: usize = 3;
+/// B01: wrong verification codes allowed before arrival by code is locked (B03 remains).
+pub const MAX_CODE_ATTEMPTS: u8 = 5;
+
+/// A validated new order, as the create command carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NewOrder {
+    pub kind: Kind,
+    pub channel: Channel,
+    pub template: Template,
+    pub category: Option<String>,
+    pub priority: Priority,
+    pub service_mode: ServiceMode,
+    pub customer: Customer,
+    pub location: Location,
+    pub description: String,
+    pub asset: Option<Asset>,
+    /// Dispatch straight to a station (A01) …
+    pub station: Option<StationRef>,
+    /// … or to the technician the customer asked for (B04).
+    pub technician: Option<PersonRef>,
+}
+
+/// The timestamps the service levels are measured on (SPEC "Timeline").
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Timeline {
+    /// T1: reported.
+    pub reported_at: Option<DateTime<Utc>>,
+    /// T2: first contact with the customer.
+    pub first_contact_at: Option<DateTime<Utc>>,
+    /// T31, T32, T33 in order: at most three (A04).
+    pub commitments: Vec<Commitment>,
+    /// Every arrival on site; more than one means multiple visits.
+    pub arrivals: Vec<DateTime<Utc>>,
+    /// T4: resolved.
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub called_back_at: Option<DateTime<Utc>>,
+    pub archived_at: Option<DateTime<Utc>>,
+    pub cancelled_at: Option<DateTime<Utc>>,
+}
+
+/// One written service time (T3x).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Commitment {
+    /// 1, 2 or 3.
+    pub slot: u8,
+    /// The committed service time.
+    pub at: DateTime<Utc>,
+    pub kind: CommitmentKind,
+    pub reason: Option<String>,
+    /// When it was written.
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ContactAttempt {
+    pub at: DateTime<Utc>,
+    pub by: PersonId,
+    pub outcome: ContactOutcome,
+    pub note: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PartsRequest {
+    pub requested_at: DateTime<Utc>,
+    pub parts: Vec<PartLine>,
+    pub note: Option<String>,
+    pub received_at: Option<DateTime<Utc>>,
+}
+
+/// The customer's code and how many wrong ones were entered.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Verification {
+    pub code: VerificationCode,
+    pub failed_attempts: u8,
+}
+
+impl Verification {
+    pub fn locked(&self) -> bool {
+        self.failed_attempts >= MAX_CODE_ATTEMPTS
+    }
+}
+
+/// How an order was resolved: on site with the customer's signature (A14), or by phone
+/// (A07), which needs no visit and so no signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "by", rename_all = "snake_case")]
+pub enum Resolution {
+    OnSite { signature: Signature, summary: String },
+    /// "Within commitment", reason "software problem, solved by phone" or "other problem,
+    /// solved by phone" (A07).
+    Phone { solution: PhoneSolution, note: Option<String> },
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackRecord {
+    pub at: DateTime<Utc>,
+    pub by: PersonId,
+    pub reached: bool,
+    pub satisfaction: Option<Satisfaction>,
+    pub note: Option<String>,
+}
+
+/// A cancellation request: pending until approved (then the order is cancelled) or
+/// rejected (then it is cleared).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Cancellation {
+    pub reason: CancelReason,
+    pub note: String,
+    pub requested_by: PersonId,
+    pub requested_at: DateTime<Utc>,
+    pub approved_by: Option<PersonId>,
+}
+
+/// A work order: the fold of its events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct WorkOrder {
+    pub id: OrderId,
+    pub tenant: TenantId,
+    /// The number of events applied; a write names the version it read (optimistic
+    /// concurrency).
+    pub version: u64,
+    pub state: State,
+    #[serde(flatten)]
+    pub details: NewOrder,
+    pub station: Option<StationRef>,
+    pub assignee: Option<PersonRef>,
+    pub created_by: Option<PersonRef>,
+    pub timeline: Timeline,
+    pub contacts: Vec<ContactAttempt>,
+    pub parts_requests: Vec<PartsRequest>,
+    pub verification: Verification,
+    pub resolution: Option<Resolution>,
+    pub callbacks: Vec<CallbackRecord>,
+    pub cancellation: Option<Cancellation>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+/// Events that cannot rebuild an order (not starting with `created`, gaps in `seq`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot replay order history: {0}")]
+pub struct ReplayError(pub String);
+
+impl WorkOrder {
+    /// The order as its first event creates it. The id, the code and `now` are given by the
+    /// caller: the domain has neither a clock nor randomness.
+    pub fn create(
+        id: OrderId,
+        tenant: TenantId,
+        new: NewOrder,
+        code: VerificationCode,
+        actor: &PersonRef,
+        now: Timestamp,
+    ) -> (WorkOrder, EventRecord) {
+        let order = WorkOrder::from_created(tenant, id, now, actor, &new, &code);
+        let record = EventRecord {
+            order: id,
+            seq: 1,
+            at: now,
+            actor: actor.clone(),
+            event: Event::Created {
+                order: Box::new(new),
+                code,
+            },
+        };
+        (order, record)
+    }
+
+    fn from_created(
+        tenant: TenantId,
+        id: OrderId,
+        at: DateTime<Utc>,
+        actor: &PersonRef,
+        new: &NewOrder,
+        code: &VerificationCode,
+    ) -> WorkOrder {
+        let details = new.clone();
+        let (state, station, assignee) = match (&details.technician, &details.station) {
+            (Some(t), _) => (State::Assigned, details.station.clone(), Some(t.clone())),
+            (None, Some(s)) => (State::Assigned, Some(s.clone()), None),
+            (None, None) => match details.template.rules().initial_route {
+                InitialRoute::Pool => (State::Pool, None, None),
+                InitialRoute::AwaitingDispatch => (State::AwaitingDispatch, None, None),
+            },
+        };
+        WorkOrder {
+            id,
+            tenant,
+            version: 1,
+            state,
+            details,
+            station,
+            assignee,
+            created_by: Some(actor.clone()),
+            timeline: Timeline {
+                reported_at: Some(at),
+                ..Timeline::default()
+            },
+            contacts: Vec::new(),
+            parts_requests: Vec::new(),
+            verification: Verification {
+                code: code.clone(),
+                failed_attempts: 0,
+            },
+            resolution: None,
+            callbacks: Vec::new(),
+            cancellation: None,
+            updated_at: Some(at),
+        }
+    }
+
+    /// Rebuilds an order from its whole history.
+    pub fn replay(tenant: TenantId, records: &[EventRecord]) -> Result<WorkOrder, ReplayError> {
+        let (first, rest) = records
+            .split_first()
+            .ok_or_else(|| ReplayError("no events".into()))?;
+        if first.seq != 1 {
+            return Err(ReplayError("the first event must have seq 1".into()));
+        }
+        let Event::Created { order: new, code } = &first.event else {
+            return Err(ReplayError("the first event must be `created`".into()));
+        };
+        let mut order = WorkOrder::from_created(tenant, first.order, first.at, &first.actor, new, code);
+        for record in rest {
+            if record.order != order.id || record.seq != order.version + 1 {
+                return Err(ReplayError(format!(
+                    "event seq {} does not follow version {}",
+                    record.seq, order.version
+                )));
+            }
+            order.apply(record);
+        }
+        Ok(order)
+    }
+
+    /// Applies one event. Infallible: events record what was already decided.
+    pub fn apply(&mut self, record: &EventRecord) {
+        let at = record.at;
+        match &record.event {
+            Event::Created { order, code } => {
+                *self = WorkOrder::from_created(
+                    self.tenant,
+                    record.order,
+                    at,
+                    &record.actor,
+                    order,
+                    code,
+                );
+                return;
+            }
+            Event::Dispatched { station } | Event::HandedOver { sub_site: station } => {
+                self.station = Some(station.clone());
+                self.state = State::Assigned;
+            }
+            Event::Assigned { technician } => {
+                self.assignee = Some(technician.clone());
+                if matches!(self.state, State::AwaitingDispatch | State::Pool) {
+                    self.state = State::Assigned;
+                }
+            }
+            Event::Claimed { technician } => {
+                self.assignee = Some(technician.clone());
+                self.state = State::Accepted;
+            }
+            Event::Accepted => self.state = State::Accepted,
+            Event::ContactAttempted { outcome, note } => {
+                let rules = self.details.template.rules();
+                if *outcome == ContactOutcome::Reached
+                    && !rules.t2_on_first_commitment
+                    && self.timeline.first_contact_at.is_none()
+                {
+                    self.timeline.first_contact_at = Some(at);
+                }
+                self.contacts.push(ContactAttempt {
+                    at,
+                    by: record.actor.id,
+                    outcome: *outcome,
+                    note: note.clone(),
+                });
+            }
+            Event::Committed {
+                slot,
+                at: service_at,
+                kind,
+                reason,
+            } => {
+                let rules = self.details.template.rules();
+                // A04: writing T31 sets T2 to that moment (after_sales); elsewhere T31 only
+                // fills T2 when no contact was recorded before.
+                if *slot == 1
+                    && (rules.t2_on_first_commitment || self.timeline.first_contact_at.is_none())
+                {
+                    self.timeline.first_contact_at = Some(at);
+                }
+                self.timeline.commitments.push(Commitment {
+                    slot: *slot,
+                    at: *service_at,
+                    kind: *kind,
+                    reason: reason.clone(),
+                    recorded_at: at,
+                });
+                self.state = match self.state {
+                    State::Accepted | State::Scheduled => State::Scheduled,
+                    State::OnSite | State::InProgress => State::MultipleVisits,
+                    other => other,
+                };
+            }
+            Event::PartsRequested { parts, note } => {
+                self.parts_requests.push(PartsRequest {
+                    requested_at: at,
+                    parts: parts.clone(),
+                    note: note.clone(),
+                    received_at: None,
+                });
+                self.state = State::WaitingForParts;
+            }
+            Event::PartsReceived { .. } => {
+                for request in &mut self.parts_requests {
+                    request.received_at.get_or_insert(at);
+                }
+                self.state = if self.timeline.commitments.is_empty() {
+                    State::Accepted
+                } else {
+                    State::Scheduled
+                };
+            }
+            Event::CodeRejected { failed_attempts } => {
+                self.verification.failed_attempts = *failed_attempts;
+            }
+            Event::Arrived { check } => {
+                let _how_verified: &ArrivalCheck = check;
+                self.timeline.arrivals.push(at);
+                self.state = State::OnSite;
+            }
+            Event::WorkStarted => self.state = State::InProgress,
+            Event::Resolved { resolution } => {
+                self.resolution = Some(resolution.clone());
+                self.timeline.resolved_at = Some(at);
+                if matches!(resolution, Resolution::Phone { .. })
+                    && self.timeline.first_contact_at.is_none()
+                {
+                    self.timeline.first_contact_at = Some(at);
+                }
+                self.state = State::Resolved;
+            }
+            Event::CallbackRecorded {
+                reached,
+                satisfaction,
+                note,
+            } => {
+                self.callbacks.push(CallbackRecord {
+                    at,
+                    by: record.actor.id,
+                    reached: *reached,
+                    satisfaction: *satisfaction,
+                    note: note.clone(),
+                });
+                if *reached {
+                    self.timeline.called_back_at = Some(at);
+                    self.state = State::CalledBack;
+                }
+            }
+            Event::Archived => {
+                self.timeline.archived_at = Some(at);
+                self.state = State::Archived;
+            }
+            Event::CancellationRequested { reason, note } => {
+                self.cancellation = Some(Cancellation {
+                    reason: *reason,
+                    note: note.clone(),
+                    requested_by: record.actor.id,
+                    requested_at: at,
+                    approved_by: None,
+                });
+            }
+            Event::CancellationApproved { .. } => {
+                if let Some(c) = &mut self.cancellation {
+                    c.approved_by = Some(record.actor.id);
+                }
+                self.timeline.cancelled_at = Some(at);
+                self.state = State::Cancelled;
+            }
+            Event::CancellationRejected { .. } => self.cancellation = None,
+        }
+        self.version = record.seq;
+        self.updated_at = Some(at);
+    }
+
+    /// A cancellation request waits for its approver.
+    pub fn cancellation_pending(&self) -> bool {
+        self.state != State::Cancelled && self.cancellation.is_some()
+    }
+
+    /// A07: solved by phone; such an order can never be cancelled.
+    pub fn solved_by_phone(&self) -> bool {
+        matches!(self.resolution, Some(Resolution::Phone { .. }))
+    }
+
+    /// The service time currently committed (the latest T3x).
+    pub fn current_commitment(&self) -> Option<&Commitment> {
+        self.timeline.commitments.last()
+    }
+
+    /// Free text the list's `text` filter searches.
+    pub fn search_text(&self) -> String {
+        let d = &self.details;
+        let mut s = format!(
+            "{} {} {} {}",
+            d.description,
+            d.customer.name,
+            d.customer.phone.as_str(),
+            d.location.address
+        );
+        for part in [&d.location.building, &d.location.room, &d.category].into_iter().flatten() {
+            s.push(' ');
+            s.push_str(part);
+        }
+        if let Some(asset) = &d.asset {
+            s.push(' ');
+            s.push_str(&asset.serial);
+        }
+        s
+    }
+}

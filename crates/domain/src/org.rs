@@ -1,0 +1,109 @@
+//! The organisation around the orders: tenants, stations, teams, people. Only what the
+//! foundation needs; regions, coverage and capacity come with dispatch (ROADMAP 2).
+
+use crate::ids::{PersonId, StationId, TeamId, TenantId};
+use crate::role::Role;
+use serde::{Deserialize, Serialize};
+
+/// An organisation: a property company, a manufacturer's after-sales network…
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tenant {
+    pub id: TenantId,
+    /// Short unique name used on the command line (`--tenant acme`).
+    pub slug: String,
+    pub name: String,
+    /// IANA zone for display, e.g. `Asia/Shanghai`.
+    pub time_zone: String,
+}
+
+/// A station, project or service centre. A sub-site (分点) has the head station as parent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Station {
+    pub id: StationId,
+    pub tenant: TenantId,
+    pub name: String,
+    pub parent: Option<StationId>,
+}
+
+impl Station {
+    pub fn to_ref(&self) -> StationRef {
+        StationRef {
+            id: self.id,
+            name: self.name.clone(),
+            head: self.parent,
+        }
+    }
+}
+
+/// A station as an order records it: enough to check A01 and data scope without a lookup.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StationRef {
+    pub id: StationId,
+    pub name: String,
+    /// The head station when this is a sub-site.
+    pub head: Option<StationId>,
+}
+
+/// A team (班组) inside a station.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Team {
+    pub id: TeamId,
+    pub tenant: TenantId,
+    pub station: Option<StationId>,
+    pub name: String,
+}
+
+/// Someone who uses baoxiu.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Person {
+    pub id: PersonId,
+    pub tenant: TenantId,
+    pub name: String,
+    pub role: Role,
+    pub station: Option<StationId>,
+    pub team: Option<TeamId>,
+    pub phone: Option<String>,
+}
+
+impl Person {
+    pub fn to_ref(&self) -> PersonRef {
+        PersonRef {
+            id: self.id,
+            name: self.name.clone(),
+            role: self.role,
+            station: self.station,
+        }
+    }
+
+    pub fn actor(&self) -> Actor {
+        Actor {
+            person: self.to_ref(),
+        }
+    }
+}
+
+/// A person as an order or event records them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PersonRef {
+    pub id: PersonId,
+    pub name: String,
+    pub role: Role,
+    pub station: Option<StationId>,
+}
+
+/// Who issues a command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub person: PersonRef,
+}
+
+impl Actor {
+    pub fn role(&self) -> Role {
+        self.person.role
+    }
+    pub fn id(&self) -> PersonId {
+        self.person.id
+    }
+}

@@ -1,0 +1,103 @@
+//! Why a command was refused. Every refusal is typed so that callers (and tests) can tell
+//! them apart; the HTTP layer maps each to a status code in one place.
+
+use crate::command::CommandName;
+use crate::role::Role;
+use crate::state::State;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("a {role:?} may not {command:?}")]
+    NotPermitted { role: Role, command: CommandName },
+    #[error("cannot {command:?} an order that is {state:?}")]
+    InvalidState { state: State, command: CommandName },
+    /// B02: someone else's claim won.
+    #[error("the order was already claimed")]
+    AlreadyClaimed,
+    #[error("only the assigned technician may do this")]
+    NotAssignee,
+    #[error("the order belongs to another station")]
+    OtherStation,
+    /// A01: the desk dispatches to head stations only.
+    #[error("dispatch to the head station; it hands the order to its sub-site")]
+    SubSiteDispatch,
+    /// A01: a head station hands over only to its own sub-sites.
+    #[error("that station is not a sub-site of the order's station")]
+    NotASubSite,
+    #[error("{0} is not a technician")]
+    NotATechnician(String),
+    /// A04.
+    #[error("the service time (T3) has already been written three times")]
+    CommitmentLimit,
+    /// A recommitment (T32, T33) names its reason (A11); an unreached callback says why (E08).
+    #[error("{field} is required here")]
+    Missing { field: &'static str },
+    #[error("the committed time is before the present")]
+    CommitmentInPast,
+    /// B01.
+    #[error("the customer's verification code is required")]
+    CodeRequired,
+    /// B01: `remaining` attempts left before arrival by code is locked.
+    #[error("wrong verification code; {remaining} attempts left")]
+    WrongCode { remaining: u8 },
+    /// B01/B03: too many wrong codes; the desk must verify by phone.
+    #[error("too many wrong codes: the desk must verify the arrival by phone")]
+    CodeLocked,
+    /// B03: the desk records how it verified.
+    #[error("a desk verification needs a note saying how the customer confirmed")]
+    DeskNoteRequired,
+    /// A14.
+    #[error("resolving needs the customer's signature")]
+    SignatureRequired,
+    /// A07.
+    #[error("an order solved by phone can never be cancelled")]
+    SolvedByPhone,
+    #[error("a cancellation request is pending")]
+    CancellationPending,
+    #[error("no cancellation request is pending")]
+    NoCancellationPending,
+    #[error("the requester may not approve their own cancellation request")]
+    SelfApproval,
+}
+
+impl Refusal {
+    /// The stable machine-readable code (the `error.code` of the API).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Refusal::NotPermitted { .. } => "not_permitted",
+            Refusal::InvalidState { .. } => "invalid_transition",
+            Refusal::AlreadyClaimed => "already_claimed",
+            Refusal::NotAssignee => "not_assignee",
+            Refusal::OtherStation => "other_station",
+            Refusal::SubSiteDispatch => "sub_site_dispatch",
+            Refusal::NotASubSite => "not_a_sub_site",
+            Refusal::NotATechnician(_) => "not_a_technician",
+            Refusal::CommitmentLimit => "commitment_limit",
+            Refusal::Missing { .. } => "missing",
+            Refusal::CommitmentInPast => "commitment_in_past",
+            Refusal::CodeRequired => "code_required",
+            Refusal::WrongCode { .. } => "wrong_code",
+            Refusal::CodeLocked => "code_locked",
+            Refusal::DeskNoteRequired => "desk_note_required",
+            Refusal::SignatureRequired => "signature_required",
+            Refusal::SolvedByPhone => "solved_by_phone",
+            Refusal::CancellationPending => "cancellation_pending",
+            Refusal::NoCancellationPending => "no_cancellation_pending",
+            Refusal::SelfApproval => "self_approval",
+        }
+    }
+
+    /// The input field the refusal is about, when there is one.
+    pub fn field(&self) -> Option<&'static str> {
+        match self {
+            Refusal::CodeRequired | Refusal::WrongCode { .. } | Refusal::CodeLocked => Some("code"),
+            Refusal::DeskNoteRequired => Some("desk_note"),
+            Refusal::SignatureRequired => Some("signature"),
+            Refusal::CommitmentInPast => Some("at"),
+            Refusal::Missing { field } => Some(field),
+            Refusal::SubSiteDispatch | Refusal::NotASubSite => Some("station_id"),
+            Refusal::NotATechnician(_) => Some("technician_id"),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,112 @@
+//! The roles people hold and which commands each may issue. Data scope (which orders a
+//! person may touch) is checked in `decide.rs`, next to the state checks.
+
+use crate::command::CommandName;
+use serde::{Deserialize, Serialize};
+
+/// A person's role in their organisation (SPEC "Organisation").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// 客户 / 业主: reports faults.
+    Customer,
+    /// 客服: the service desk / call centre.
+    DeskAgent,
+    /// 协调员: a station's coordinator.
+    Coordinator,
+    /// 工程师 / 维修师傅.
+    Technician,
+    /// 班长.
+    TeamLead,
+    /// 主管.
+    Supervisor,
+    /// 大区接口人.
+    RegionOfficer,
+    /// 审批人.
+    Approver,
+    /// 管理员.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 9] = [
+        Role::Customer,
+        Role::DeskAgent,
+        Role::Coordinator,
+        Role::Technician,
+        Role::TeamLead,
+        Role::Supervisor,
+        Role::RegionOfficer,
+        Role::Approver,
+        Role::Admin,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Customer => "customer",
+            Role::DeskAgent => "desk_agent",
+            Role::Coordinator => "coordinator",
+            Role::Technician => "technician",
+            Role::TeamLead => "team_lead",
+            Role::Supervisor => "supervisor",
+            Role::RegionOfficer => "region_officer",
+            Role::Approver => "approver",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Role::Customer => "客户",
+            Role::DeskAgent => "客服",
+            Role::Coordinator => "协调员",
+            Role::Technician => "维修师傅",
+            Role::TeamLead => "班长",
+            Role::Supervisor => "主管",
+            Role::RegionOfficer => "大区接口人",
+            Role::Approver => "审批人",
+            Role::Admin => "管理员",
+        }
+    }
+
+    /// May this role create work orders? Customers report through the app; the desk records
+    /// calls; coordinators create station orders (A16); supervisors and leads create orders
+    /// from self-inspection (B13) and matters that need a repair (B10).
+    pub fn may_create(self) -> bool {
+        !matches!(self, Role::Approver | Role::RegionOfficer)
+    }
+
+    /// The permission table: role × command. The state machine decides *when*; this
+    /// decides *who*.
+    pub fn may(self, command: CommandName) -> bool {
+        use CommandName as C;
+        use Role::*;
+        match command {
+            C::Dispatch => matches!(self, DeskAgent | Supervisor | RegionOfficer | Admin),
+            C::HandOver => matches!(self, Coordinator | Supervisor | Admin),
+            C::Assign => matches!(self, DeskAgent | Coordinator | TeamLead | Supervisor | Admin),
+            C::Claim => matches!(self, Technician),
+            C::Accept => matches!(self, Coordinator | Technician),
+            C::Contact => matches!(self, DeskAgent | Coordinator | Technician | TeamLead | Supervisor),
+            C::Commit => matches!(self, Coordinator | Technician | TeamLead | Supervisor),
+            C::RequestParts | C::PartsReceived => matches!(self, Coordinator | Technician),
+            // A desk agent records an arrival only by verifying it by phone (B03).
+            C::Arrive => matches!(self, Technician | DeskAgent),
+            C::Start => matches!(self, Technician),
+            C::Resolve | C::ResolveByPhone => matches!(self, Technician | Coordinator),
+            C::Callback => matches!(self, DeskAgent | Supervisor),
+            C::Archive => matches!(self, DeskAgent | Supervisor | Admin),
+            C::RequestCancel => {
+                matches!(self, DeskAgent | Coordinator | TeamLead | Supervisor | RegionOfficer)
+            }
+            C::ApproveCancel | C::RejectCancel => {
+                matches!(self, RegionOfficer | Approver | Supervisor | Admin)
+            }
+        }
+    }
+}

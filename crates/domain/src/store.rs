@@ -1,0 +1,162 @@
+//! The storage port. Every backend (SQLite today, PostgreSQL next) implements [`Store`] and
+//! must pass the same scenario suite. Every call is scoped by tenant: no method reads or
+//! writes across organisations.
+
+use crate::event::EventRecord;
+use crate::ids::{OrderId, PersonId, StationId, TenantId};
+use crate::order::WorkOrder;
+use crate::org::{Person, Station, Team, Tenant};
+use crate::state::State;
+use crate::template::Template;
+use std::future::Future;
+
+/// One command's effect, written atomically.
+#[derive(Debug, Clone)]
+pub struct Write {
+    pub tenant: TenantId,
+    /// The order after the events; it becomes the order's read row.
+    pub order: WorkOrder,
+    /// The version the command was decided on: 0 for a create.
+    pub expected_version: u64,
+    /// The new events, `seq` continuing from `expected_version`.
+    pub events: Vec<EventRecord>,
+    /// Remember this response under an idempotency key, in the same transaction.
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+/// The first response to an idempotent request, kept so a retry gets the same answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    pub person: PersonId,
+    pub key: String,
+    /// A digest of the request (method, path, body): the same key with another request is
+    /// refused.
+    pub fingerprint: String,
+    pub response: StoredResponse,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredResponse {
+    pub status: u16,
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Committed and durable.
+    Committed,
+    /// The idempotency key was already used for the same request: nothing was written;
+    /// here is the first response.
+    Replayed(StoredResponse),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// The order changed since it was read (or, for a create, the id exists).
+    #[error("the order was changed by someone else")]
+    VersionConflict,
+    /// The idempotency key was used before for a different request.
+    #[error("the idempotency key was already used for a different request")]
+    IdempotencyKeyReused,
+    /// A row with this natural key exists (a tenant slug, a station id…).
+    #[error("already exists: {0}")]
+    Duplicate(String),
+    /// A referenced row is missing or belongs to another tenant.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// The backend failed; the message is for logs, not for users.
+    #[error("storage failure: {0}")]
+    Backend(String),
+}
+
+/// Filters and a page position for listing orders, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderQuery {
+    pub state: Option<State>,
+    pub template: Option<Template>,
+    pub station: Option<StationId>,
+    pub assignee: Option<PersonId>,
+    /// Matches description, customer name and phone, address, asset serial.
+    pub text: Option<String>,
+    /// Continue after this order (the `next` of the previous page).
+    pub after: Option<OrderId>,
+    pub limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct OrderPage {
+    pub orders: Vec<WorkOrder>,
+    /// Pass as `after` for the next page; `None` on the last page.
+    pub next: Option<OrderId>,
+}
+
+/// The storage contract. Implementations MUST:
+/// - scope every read and write by the tenant given;
+/// - make [`Store::write`] atomic: the events, the read row and the idempotency record are
+///   committed together or not at all, and `Ok` is returned only once they are durable;
+/// - return [`StoreError::VersionConflict`] when the order's stored version is not
+///   `expected_version` (for a create: when the id exists), writing nothing;
+/// - check an idempotency key before the version: a key already stored with the same
+///   fingerprint returns [`WriteOutcome::Replayed`], with another fingerprint
+///   [`StoreError::IdempotencyKeyReused`], and in both cases writes nothing.
+pub trait Store: Clone + Send + Sync + 'static {
+    fn write(&self, write: Write) -> impl Future<Output = Result<WriteOutcome, StoreError>> + Send;
+
+    fn order(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> impl Future<Output = Result<Option<WorkOrder>, StoreError>> + Send;
+
+    /// The order's events in order; empty if there is no such order in this tenant.
+    fn history(
+        &self,
+        tenant: TenantId,
+        id: OrderId,
+    ) -> impl Future<Output = Result<Vec<EventRecord>, StoreError>> + Send;
+
+    fn list(
+        &self,
+        tenant: TenantId,
+        query: &OrderQuery,
+    ) -> impl Future<Output = Result<OrderPage, StoreError>> + Send;
+
+    fn idempotent_response(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        key: &str,
+    ) -> impl Future<Output = Result<Option<(String, StoredResponse)>, StoreError>> + Send;
+
+    /// Creates the tenant; [`StoreError::Duplicate`] if the id or slug exists.
+    fn create_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn tenant_by_slug(&self, slug: &str) -> impl Future<Output = Result<Option<Tenant>, StoreError>> + Send;
+    fn tenant(&self, id: TenantId) -> impl Future<Output = Result<Option<Tenant>, StoreError>> + Send;
+
+    /// Inserts or replaces the station.
+    fn put_station(&self, station: &Station) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn station(
+        &self,
+        tenant: TenantId,
+        id: StationId,
+    ) -> impl Future<Output = Result<Option<Station>, StoreError>> + Send;
+    fn put_team(&self, team: &Team) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// Inserts or replaces the person.
+    fn put_person(&self, person: &Person) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn person(
+        &self,
+        tenant: TenantId,
+        id: PersonId,
+    ) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
+    fn people(&self, tenant: TenantId) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
+
+    /// Stores an API token by its digest (the token itself is never stored).
+    fn put_token(
+        &self,
+        digest: &str,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn person_by_token(&self, digest: &str) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
+}

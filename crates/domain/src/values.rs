@@ -1,0 +1,323 @@
+//! Small value types of the work order. Those built from user input have fallible
+//! constructors that return a [`FieldError`] naming the offending field ("parse, don't
+//! validate"): once a value exists it is valid.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A rejected input value, naming the field (a JSON path such as `customer.phone`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        FieldError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    /// The same error found inside a nested object: `phone` becomes `customer.phone`.
+    pub fn within(self, parent: &str) -> Self {
+        FieldError::new(format!("{parent}.{}", self.field), self.message)
+    }
+}
+
+/// Trimmed, non-empty text of at most `max` characters.
+pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(FieldError::new(field, "must not be empty"));
+    }
+    if value.chars().count() > max {
+        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+    }
+    Ok(value.to_string())
+}
+
+/// Optional text: absent or blank becomes `None`, otherwise as [`text`].
+pub(crate) fn optional_text(
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>, FieldError> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => text(field, v, max).map(Some),
+    }
+}
+
+macro_rules! wire_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $wire)] $variant),+
+        }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $wire),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s { $($wire => Some($name::$variant),)+ _ => None }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+wire_enum!(
+    /// What the caller wants: 报修 repair, 报事 matter, 投诉 complaint, 咨询 inquiry.
+    Kind { Repair = "repair", Matter = "matter", Complaint = "complaint", Inquiry = "inquiry" }
+);
+
+wire_enum!(
+    /// How the report reached the desk.
+    Channel {
+        Phone = "phone",
+        Hotline = "hotline",
+        Web = "web",
+        App = "app",
+        WalkIn = "walk_in",
+        SelfInspection = "self_inspection",
+        OtherDepartment = "other_department",
+        Patrol = "patrol",
+        PreventiveMaintenance = "preventive_maintenance",
+    }
+);
+
+wire_enum!(
+    /// 紧急 · 加急 · 一般.
+    Priority { Emergency = "emergency", Urgent = "urgent", Normal = "normal" }
+);
+
+wire_enum!(
+    /// 上门 on-site or 送修 carry-in.
+    ServiceMode { OnSite = "on_site", CarryIn = "carry_in" }
+);
+
+wire_enum!(
+    /// Property orders: 公共区域 public area or 户内 in-home.
+    Area { PublicArea = "public_area", InHome = "in_home" }
+);
+
+wire_enum!(
+    /// Why a service time (T3) was set or moved (承诺服务类型).
+    CommitmentKind {
+        /// The time the customer asked for.
+        CustomerRequest = "customer_request",
+        /// Parts decide the time (A09, A11).
+        Parts = "parts",
+        /// Not fixed in one visit (A13).
+        Revisit = "revisit",
+        Other = "other",
+    }
+);
+
+wire_enum!(
+    /// The typed outcome of a contact attempt (A05): never a sentinel date.
+    ContactOutcome { Reached = "reached", Unreachable = "unreachable", WrongNumber = "wrong_number" }
+);
+
+wire_enum!(
+    /// Why cancellation (撤单) is requested (A17: the reasons of A05, A06, A12).
+    CancelReason {
+        /// A05: unreachable for five working days.
+        CustomerUnreachable = "customer_unreachable",
+        /// A06: the phone number is wrong.
+        WrongNumber = "wrong_number",
+        /// A12: the customer refused the service plan.
+        PlanRefused = "plan_refused",
+        /// The same fault was reported twice.
+        Duplicate = "duplicate",
+    }
+);
+
+wire_enum!(
+    /// A07: what kind of problem was solved by phone.
+    PhoneSolution { Software = "software", Other = "other" }
+);
+
+/// Customer satisfaction from the callback, 1 (very dissatisfied) to 5 (very satisfied).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = u8, minimum = 1, maximum = 5))]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Satisfaction(u8);
+
+impl Satisfaction {
+    pub fn new(value: u8) -> Result<Self, FieldError> {
+        if (1..=5).contains(&value) {
+            Ok(Satisfaction(value))
+        } else {
+            Err(FieldError::new("satisfaction", "must be between 1 and 5"))
+        }
+    }
+    pub fn value(self) -> u8 {
+        self.0
+    }
+}
+
+impl TryFrom<u8> for Satisfaction {
+    type Error = String;
+    fn try_from(v: u8) -> Result<Self, String> {
+        Satisfaction::new(v).map_err(|e| e.message)
+    }
+}
+
+impl From<Satisfaction> for u8 {
+    fn from(s: Satisfaction) -> u8 {
+        s.0
+    }
+}
+
+/// A mainland-China phone number: an 11-digit mobile (1[3-9]xxxxxxxxx) or a landline with
+/// its area code (0xx-xxxxxxxx, the dash optional). Spaces and dashes are normalised away
+/// for mobiles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "13812345678"))]
+#[serde(transparent)]
+pub struct Phone(String);
+
+impl Phone {
+    pub fn parse(field: &str, raw: &str) -> Result<Phone, FieldError> {
+        let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let digits: String = compact.chars().filter(|c| *c != '-').collect();
+        let all_digits = !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit());
+        let mobile = all_digits
+            && digits.len() == 11
+            && digits.starts_with('1')
+            && matches!(digits.as_bytes()[1], b'3'..=b'9');
+        if mobile {
+            return Ok(Phone(digits));
+        }
+        let landline = all_digits
+            && digits.starts_with('0')
+            && (10..=12).contains(&digits.len())
+            && compact.matches('-').count() <= 1;
+        if landline {
+            return Ok(Phone(compact));
+        }
+        Err(FieldError::new(
+            field,
+            "must be a mainland mobile (11 digits starting 13–19) or a landline with area code",
+        ))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The person who reported the fault and must be reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Customer {
+    pub name: String,
+    pub phone: Phone,
+}
+
+impl Customer {
+    pub fn parse(name: &str, phone: &str) -> Result<Customer, FieldError> {
+        Ok(Customer {
+            name: text("name", name, 50).map_err(|e| e.within("customer"))?,
+            phone: Phone::parse("phone", phone).map_err(|e| e.within("customer"))?,
+        })
+    }
+}
+
+/// Where the fault is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Location {
+    pub address: String,
+    pub area: Option<Area>,
+    pub building: Option<String>,
+    pub room: Option<String>,
+}
+
+impl Location {
+    pub fn parse(
+        address: &str,
+        area: Option<Area>,
+        building: Option<&str>,
+        room: Option<&str>,
+    ) -> Result<Location, FieldError> {
+        Ok(Location {
+            address: text("address", address, 200).map_err(|e| e.within("location"))?,
+            area,
+            building: optional_text("building", building, 50).map_err(|e| e.within("location"))?,
+            room: optional_text("room", room, 50).map_err(|e| e.within("location"))?,
+        })
+    }
+}
+
+/// The product or equipment at fault.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Asset {
+    pub serial: String,
+    pub model: Option<String>,
+    pub warranty_end: Option<chrono::NaiveDate>,
+}
+
+impl Asset {
+    pub fn parse(
+        serial: &str,
+        model: Option<&str>,
+        warranty_end: Option<chrono::NaiveDate>,
+    ) -> Result<Asset, FieldError> {
+        Ok(Asset {
+            serial: text("serial", serial, 64).map_err(|e| e.within("asset"))?,
+            model: optional_text("model", model, 100).map_err(|e| e.within("asset"))?,
+            warranty_end,
+        })
+    }
+}
+
+/// The customer's six-digit verification code (验证码, B01). Generated by the caller (the
+/// domain has no randomness) and checked on arrival.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "042917"))]
+#[serde(transparent)]
+pub struct VerificationCode(String);
+
+impl VerificationCode {
+    pub fn parse(field: &str, raw: &str) -> Result<Self, FieldError> {
+        let raw = raw.trim();
+        if raw.len() == 6 && raw.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(VerificationCode(raw.to_string()))
+        } else {
+            Err(FieldError::new(field, "must be exactly 6 digits"))
+        }
+    }
+
+    /// Builds the code from a number below one million, zero-padded.
+    pub fn from_number(n: u32) -> Self {
+        VerificationCode(format!("{:06}", n % 1_000_000))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for VerificationCode {
+    // Codes do not belong in logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("VerificationCode(******)")
+    }
+}
