@@ -42,6 +42,7 @@ pub use template::{InitialRoute, Template, TemplateRules};
 pub use values::{
     Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError,
     Kind, Location, Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode,
+    optional_text, text,
 };
 
 /// Every timestamp in baoxiu is UTC; the organisation's time zone is for display only.

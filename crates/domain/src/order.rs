@@ -4,6 +4,8 @@ use crate::command::{PartLine, Signature};
 use crate::event::{ArrivalCheck, Event, EventRecord};
 use crate::ids::{OrderId, PersonId, TenantId};
 use crate::org::{PersonRef, StationRef};
+use crate::refusal::Refusal;
+use crate::role::Role;
 use crate::state::State;
 use crate::template::{InitialRoute, Template};
 use crate::values::{
@@ -167,7 +169,31 @@ pub struct WorkOrder {
 pub struct ReplayError(pub String);
 
 impl WorkOrder {
-    /// The order as its first event creates it. The id, the code and `now` are given by the
+    /// Opens a new order as `actor` asks: checks who may create orders, A01 (dispatch only
+    /// to a head station) and B04 (a named technician must be a technician), then creates it.
+    pub fn open(
+        id: OrderId,
+        tenant: TenantId,
+        new: NewOrder,
+        code: VerificationCode,
+        actor: &PersonRef,
+        now: Timestamp,
+    ) -> Result<(WorkOrder, EventRecord), Refusal> {
+        if !actor.role.may_create() {
+            return Err(Refusal::NotPermittedToCreate { role: actor.role });
+        }
+        if new.station.as_ref().is_some_and(|s| s.head.is_some()) {
+            return Err(Refusal::SubSiteDispatch);
+        }
+        if let Some(t) = &new.technician {
+            if t.role != Role::Technician {
+                return Err(Refusal::NotATechnician(t.name.clone()));
+            }
+        }
+        Ok(WorkOrder::create(id, tenant, new, code, actor, now))
+    }
+
+    /// The order as its first event creates it, unchecked (see [`WorkOrder::open`]). The id, the code and `now` are given by the
     /// caller: the domain has neither a clock nor randomness.
     pub fn create(
         id: OrderId,

@@ -9,6 +9,8 @@ use crate::state::State;
 pub enum Refusal {
     #[error("a {role:?} may not {command:?}")]
     NotPermitted { role: Role, command: CommandName },
+    #[error("a {role:?} may not create work orders")]
+    NotPermittedToCreate { role: Role },
     #[error("cannot {command:?} an order that is {state:?}")]
     InvalidState { state: State, command: CommandName },
     /// B02: someone else's claim won.
@@ -65,6 +67,7 @@ impl Refusal {
     pub fn code(&self) -> &'static str {
         match self {
             Refusal::NotPermitted { .. } => "not_permitted",
+            Refusal::NotPermittedToCreate { .. } => "not_permitted",
             Refusal::InvalidState { .. } => "invalid_transition",
             Refusal::AlreadyClaimed => "already_claimed",
             Refusal::NotAssignee => "not_assignee",

@@ -28,7 +28,7 @@ impl FieldError {
 }
 
 /// Trimmed, non-empty text of at most `max` characters.
-pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
+pub fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> {
     let value = value.trim();
     if value.is_empty() {
         return Err(FieldError::new(field, "must not be empty"));
@@ -40,7 +40,7 @@ pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<String, Field
 }
 
 /// Optional text: absent or blank becomes `None`, otherwise as [`text`].
-pub(crate) fn optional_text(
+pub fn optional_text(
     field: &str,
     value: Option<&str>,
     max: usize,

@@ -1,1 +1,69 @@
+//! baoxiu's HTTP server: the JSON API under `/api/v1`, its OpenAPI document at
+//! `/api/openapi.json`, and a landing page. Generic over the storage port, so the same
+//! server runs on SQLite or (later) PostgreSQL.
 
+mod api;
+mod auth;
+mod body;
+mod dto;
+mod error;
+mod pages;
+pub mod service;
+
+pub use api::openapi;
+pub use auth::{new_token, token_digest};
+pub use error::{ApiError, ErrorBody};
+
+use axum::Router;
+use baoxiu_domain::{Store, Timestamp};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// Where "now" comes from. The server uses the system clock; tests may fix it.
+#[derive(Clone)]
+pub struct Clock(Arc<dyn Fn() -> Timestamp + Send + Sync>);
+
+impl Clock {
+    pub fn system() -> Clock {
+        Clock(Arc::new(chrono::Utc::now))
+    }
+
+    pub fn new(f: impl Fn() -> Timestamp + Send + Sync + 'static) -> Clock {
+        Clock(Arc::new(f))
+    }
+
+    pub fn now(&self) -> Timestamp {
+        (self.0)()
+    }
+}
+
+/// Everything a request handler needs.
+#[derive(Clone)]
+pub struct App<S> {
+    pub store: S,
+    pub clock: Clock,
+}
+
+impl<S: Store> App<S> {
+    pub fn new(store: S, clock: Clock) -> App<S> {
+        App { store, clock }
+    }
+
+    pub fn router(self) -> Router {
+        Router::new()
+            .merge(api::router())
+            .merge(pages::router())
+            .layer(tower_http::trace::TraceLayer::new_for_http())
+            .with_state(self)
+    }
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve<S: Store>(
+    listener: TcpListener,
+    app: App<S>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app.router()).with_graceful_shutdown(shutdown).await
+}

@@ -1,0 +1,1 @@
+use crate::cli::BenchArgs; use crate::serve::CliResult; pub async fn run(_a: BenchArgs) -> CliResult { Err("bench: not built yet".into()) }

@@ -1,0 +1,54 @@
+//! `baoxiu serve` and `baoxiu migrate`.
+
+use crate::cli::{DbArgs, ServeArgs};
+use baoxiu_store_sqlite::SqliteStore;
+use baoxiu_web::{App, Clock};
+use std::error::Error;
+use tokio::net::TcpListener;
+
+pub type CliResult = Result<(), Box<dyn Error + Send + Sync>>;
+
+pub async fn migrate(args: DbArgs) -> CliResult {
+    let store = SqliteStore::open(&args.db).await?;
+    store.close().await;
+    println!("{} is up to date", args.db.display());
+    Ok(())
+}
+
+pub async fn run(args: ServeArgs) -> CliResult {
+    let store = SqliteStore::open(&args.db.db).await?;
+    let listener = TcpListener::bind(args.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
+    println!("baoxiu serving {} on http://{}/", args.db.db.display(), listener.local_addr()?);
+    serve_until_stopped(listener, store).await
+}
+
+/// Serves until Ctrl-C or SIGTERM, then drains requests and closes the store.
+pub async fn serve_until_stopped(listener: TcpListener, store: SqliteStore) -> CliResult {
+    let app = App::new(store.clone(), Clock::system());
+    baoxiu_web::serve(listener, app, shutdown_signal()).await?;
+    store.close().await;
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+    tracing::info!("stopping");
+}

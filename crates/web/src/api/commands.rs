@@ -1,0 +1,357 @@
+//! `POST /api/v1/orders/{id}/{command}`: one endpoint per state-machine command. Each
+//! parses its own body into a domain [`Command`]; the service does the rest.
+
+use super::orders::{idempotency, lookup_person, order_id, respond};
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::dto;
+use crate::error::{ApiError, ApiResult};
+use crate::App;
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use baoxiu_domain::{
+    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, FieldError, PartLine, PhoneSolution,
+    Satisfaction, Signature, Store, VerificationCode, optional_text, text,
+};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+pub fn router<S: Store>() -> Router<App<S>> {
+    let mut router = Router::new();
+    for name in CommandName::ALL {
+        router = router.route(&format!("/api/v1/orders/{{id}}/{}", name.as_str()), post(handle::<S>));
+    }
+    router.route("/api/v1/orders/{id}/{command}", post(unknown))
+}
+
+async fn unknown(Path((_, command)): Path<(String, String)>) -> ApiError {
+    let known: Vec<_> = CommandName::ALL.iter().map(|c| c.as_str()).collect();
+    ApiError::Malformed(format!("no command `{command}`; the commands are: {}", known.join(", ")))
+}
+
+/// Every command endpoint: parse the body for this command, then run it.
+async fn handle<S: Store>(
+    State(app): State<App<S>>,
+    Caller(caller): Caller,
+    Path((id, name)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: JsonBody<serde_json::Value>,
+) -> ApiResult<Response> {
+    let id = order_id(&id)?;
+    let name = CommandName::parse(&name).ok_or(ApiError::NotFound("command"))?;
+    let raw = &body.raw;
+    let idem = idempotency(&headers, &format!("/api/v1/orders/{id}/{}", name.as_str()), raw)?;
+    let if_match = match headers.get("if-match") {
+        None => None,
+        Some(v) => Some(
+            v.to_str()
+                .ok()
+                .and_then(|v| v.trim().trim_matches('"').parse::<u64>().ok())
+                .ok_or_else(|| FieldError::new("If-Match", "must be the order's version number"))?,
+        ),
+    };
+    let command = parse_command(&app, &caller, name, raw).await?;
+    app.run_command(&caller, id, &command, if_match, idem.as_ref()).await.map(respond)
+}
+
+async fn parse_command<S: Store>(
+    app: &App<S>,
+    caller: &baoxiu_domain::Person,
+    name: CommandName,
+    raw: &[u8],
+) -> ApiResult<Command> {
+    use crate::body::parse;
+    let note = |n: Option<String>| optional_text("note", n.as_deref(), 1000);
+    Ok(match name {
+        CommandName::Dispatch | CommandName::HandOver => {
+            let b: StationBody = parse(raw)?;
+            let station = app
+                .store
+                .station(caller.tenant, dto::station_id(b.station_id))
+                .await?
+                .ok_or_else(|| FieldError::new("station_id", "no such station"))?
+                .to_ref();
+            if name == CommandName::Dispatch {
+                Command::Dispatch { station }
+            } else {
+                Command::HandOver { sub_site: station }
+            }
+        }
+        CommandName::Assign => {
+            let b: AssignBody = parse(raw)?;
+            let technician = lookup_person(app, caller, b.technician_id, "technician_id").await?;
+            Command::Assign { technician: technician.to_ref() }
+        }
+        CommandName::Claim => parse::<Empty>(raw).map(|_| Command::Claim)?,
+        CommandName::Accept => parse::<Empty>(raw).map(|_| Command::Accept)?,
+        CommandName::Start => parse::<Empty>(raw).map(|_| Command::Start)?,
+        CommandName::Archive => parse::<Empty>(raw).map(|_| Command::Archive)?,
+        CommandName::Contact => {
+            let b: ContactBody = parse(raw)?;
+            Command::Contact { outcome: b.outcome, note: note(b.note)? }
+        }
+        CommandName::Commit => {
+            let b: CommitBody = parse(raw)?;
+            Command::Commit { at: b.at, kind: b.kind, reason: optional_text("reason", b.reason.as_deref(), 500)? }
+        }
+        CommandName::RequestParts => {
+            let b: PartsBody = parse(raw)?;
+            if b.parts.is_empty() {
+                return Err(FieldError::new("parts", "must list at least one part").into());
+            }
+            let parts = b
+                .parts
+                .iter()
+                .enumerate()
+                .map(|(i, p)| PartLine::parse(i, &p.code, &p.name, p.quantity))
+                .collect::<Result<_, _>>()?;
+            Command::RequestParts { parts, note: note(b.note)? }
+        }
+        CommandName::PartsReceived => {
+            let b: NoteBody = parse(raw)?;
+            Command::PartsReceived { note: note(b.note)? }
+        }
+        CommandName::Arrive => {
+            let b: ArriveBody = parse(raw)?;
+            Command::Arrive {
+                code: b.code.as_deref().map(|c| VerificationCode::parse("code", c)).transpose()?,
+                desk_note: optional_text("desk_note", b.desk_note.as_deref(), 500)?,
+            }
+        }
+        CommandName::Resolve => {
+            let b: ResolveBody = parse(raw)?;
+            Command::Resolve {
+                signature: b.signature.map(|s| Signature::parse(&s.signer, &s.image)).transpose()?,
+                summary: text("summary", &b.summary, 2000)?,
+            }
+        }
+        CommandName::ResolveByPhone => {
+            let b: PhoneBody = parse(raw)?;
+            Command::ResolveByPhone { solution: b.solution, note: note(b.note)? }
+        }
+        CommandName::Callback => {
+            let b: CallbackBody = parse(raw)?;
+            Command::Callback {
+                reached: b.reached,
+                satisfaction: b.satisfaction.map(Satisfaction::new).transpose()?,
+                note: note(b.note)?,
+            }
+        }
+        CommandName::RequestCancel => {
+            let b: CancelBody = parse(raw)?;
+            Command::RequestCancel { reason: b.reason, note: text("note", &b.note, 1000)? }
+        }
+        CommandName::ApproveCancel => {
+            let b: NoteBody = parse(raw)?;
+            Command::ApproveCancel { note: note(b.note)? }
+        }
+        CommandName::RejectCancel => {
+            let b: RequiredNoteBody = parse(raw)?;
+            Command::RejectCancel { note: text("note", &b.note, 1000)? }
+        }
+    })
+}
+
+/// No fields.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Empty {}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StationBody {
+    pub station_id: Uuid,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssignBody {
+    pub technician_id: Uuid,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContactBody {
+    pub outcome: ContactOutcome,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CommitBody {
+    /// The service time agreed with the customer (RFC 3339).
+    pub at: DateTime<Utc>,
+    #[serde(default = "customer_request")]
+    pub kind: CommitmentKind,
+    /// Required for T32 and T33: why the time moved (A11: name the parts order and code).
+    pub reason: Option<String>,
+}
+
+fn customer_request() -> CommitmentKind {
+    CommitmentKind::CustomerRequest
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartInput {
+    pub code: String,
+    pub name: String,
+    pub quantity: u32,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PartsBody {
+    pub parts: Vec<PartInput>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NoteBody {
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequiredNoteBody {
+    pub note: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArriveBody {
+    /// The customer's six-digit code (technicians).
+    pub code: Option<String>,
+    /// How the desk verified the arrival by phone (desk agents, B03).
+    pub desk_note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignatureInput {
+    pub signer: String,
+    /// `data:image/png;base64,…`
+    pub image: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResolveBody {
+    /// Required: the customer's signature (A14).
+    pub signature: Option<SignatureInput>,
+    pub summary: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PhoneBody {
+    pub solution: PhoneSolution,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallbackBody {
+    pub reached: bool,
+    /// 1–5.
+    pub satisfaction: Option<u8>,
+    /// Required when the customer was not reached (why).
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CancelBody {
+    pub reason: CancelReason,
+    pub note: String,
+}
+
+/// Adds one path per command to the OpenAPI document, from the same list that builds the
+/// router, so the two cannot disagree.
+pub struct CommandPaths;
+
+/// The request body schema and a description of each command.
+fn describe(name: CommandName) -> (&'static str, &'static str) {
+    use CommandName::*;
+    match name {
+        Dispatch => ("StationBody", "Desk: dispatch to a head station (A01)."),
+        HandOver => ("StationBody", "Head station: hand over to one of its sub-sites (A01)."),
+        Assign => ("AssignBody", "Assign a technician (B02 escalation, B04, coordinator)."),
+        Claim => ("Empty", "Technician: claim a pooled order (抢单); exactly one claim wins (B02)."),
+        Accept => ("Empty", "Coordinator or assigned technician: accept (A02)."),
+        Contact => ("ContactBody", "Record a contact attempt with its outcome (A05)."),
+        Commit => ("CommitBody", "Commit a service time: writes T31, T32, T33, at most three (A04)."),
+        RequestParts => ("PartsBody", "Request parts; the order waits for them (A09)."),
+        PartsReceived => ("NoteBody", "The requested parts arrived."),
+        Arrive => ("ArriveBody", "Arrive with the customer's code (B01) or desk verification (B03)."),
+        Start => ("Empty", "Start work on site."),
+        Resolve => ("ResolveBody", "Resolved, with the customer's signature (A14)."),
+        ResolveByPhone => ("PhoneBody", "Solved by phone; can never be cancelled (A07)."),
+        Callback => ("CallbackBody", "Desk: call the customer back (A15, B07)."),
+        Archive => ("Empty", "Archive a called-back order."),
+        RequestCancel => ("CancelBody", "Request cancellation with a reason (A17)."),
+        ApproveCancel => ("NoteBody", "Approver: approve the pending cancellation (A17)."),
+        RejectCancel => ("RequiredNoteBody", "Approver: reject the pending cancellation."),
+    }
+}
+
+impl utoipa::Modify for CommandPaths {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
+        use utoipa::openapi::request_body::RequestBodyBuilder;
+        use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
+        let json = |schema: &str| ContentBuilder::new().schema(Some(Ref::from_schema_name(schema))).build();
+        let error = |what: &str| ResponseBuilder::new().description(what).content("application/json", json("ErrorBody"));
+        let header = |name: &str, what: &str| {
+            ParameterBuilder::new()
+                .name(name)
+                .parameter_in(ParameterIn::Header)
+                .required(Required::False)
+                .description(Some(what))
+                .build()
+        };
+        for name in CommandName::ALL {
+            let (body, summary) = describe(name);
+            let operation = OperationBuilder::new()
+                .tag("commands")
+                .operation_id(Some(name.as_str().replace('-', "_")))
+                .summary(Some(summary))
+                .parameter(
+                    ParameterBuilder::new()
+                        .name("id")
+                        .parameter_in(ParameterIn::Path)
+                        .required(Required::True)
+                        .description(Some("Order id"))
+                        .build(),
+                )
+                .parameter(header("Idempotency-Key", "Makes a retry safe"))
+                .parameter(header("If-Match", "Fail with 409 unless the order is at this version"))
+                .request_body(Some(
+                    RequestBodyBuilder::new().content("application/json", json(body)).build(),
+                ))
+                .response(
+                    "200",
+                    ResponseBuilder::new()
+                        .description("The order after the command")
+                        .content("application/json", json("OrderView")),
+                )
+                .response("400", error("Not JSON"))
+                .response("401", error("No valid token"))
+                .response("403", error("Not allowed for this role or person"))
+                .response("404", error("No such order"))
+                .response("409", error("Not allowed in this state, a lost claim, or a version conflict"))
+                .response("422", error("A field is invalid (named in `error.field`)"))
+                .build();
+            openapi.paths.paths.insert(
+                format!("/api/v1/orders/{{id}}/{}", name.as_str()),
+                PathItem::new(HttpMethod::Post, operation),
+            );
+        }
+    }
+}

@@ -1,0 +1,75 @@
+//! The JSON API: one router and the OpenAPI document that describes it.
+
+mod commands;
+mod orders;
+
+use commands::CommandPaths;
+
+use crate::dto;
+use crate::error::{ErrorBody, ErrorDetail};
+use crate::App;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use baoxiu_domain::Store;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+pub fn router<S: Store>() -> Router<App<S>> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_json))
+        .route("/api/v1/orders", post(orders::create::<S>).get(orders::list::<S>))
+        .route("/api/v1/orders/{id}", get(orders::show::<S>))
+        .merge(commands::router())
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "baoxiu 报修 API",
+        description = "Repair requests and work orders. Every request but this document needs \
+                       `Authorization: Bearer <token>` (`baoxiu token --db FILE --role ROLE`). \
+                       Any POST may carry an `Idempotency-Key`: the same key with the same body \
+                       returns the first response and has one effect; with another body it is a \
+                       422. Errors are `{\"error\": {\"code\", \"message\", \"field\"}}`."
+    ),
+    paths(
+        orders::create,
+        orders::list,
+        orders::show,
+    ),
+    components(schemas(
+        ErrorBody, ErrorDetail, dto::OrderView, dto::OrderList, baoxiu_domain::EventRecord,
+        commands::Empty, commands::StationBody, commands::AssignBody, commands::ContactBody,
+        commands::CommitBody, commands::PartsBody, commands::NoteBody, commands::RequiredNoteBody,
+        commands::ArriveBody, commands::ResolveBody, commands::PhoneBody, commands::CallbackBody,
+        commands::CancelBody,
+    )),
+    modifiers(&BearerAuth, &CommandPaths),
+    security(("bearer" = [])),
+    tags(
+        (name = "orders", description = "Create, list and read work orders"),
+        (name = "commands", description = "One state-machine command per endpoint"),
+    )
+)]
+struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+    }
+}
+
+/// The OpenAPI 3 document, generated from the handlers and types in this crate.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    ApiDoc::openapi()
+}
+
+async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {
+    Json(openapi())
+}

@@ -1,0 +1,188 @@
+//! `POST /api/v1/orders`, `GET /api/v1/orders`, `GET /api/v1/orders/{id}`.
+
+use crate::auth::Caller;
+use crate::body::JsonBody;
+use crate::dto::{self, CreateOrder, OrderList, OrderSummary, OrderView};
+use crate::error::{ApiError, ApiResult, ErrorBody};
+use crate::service::Idempotency;
+use crate::App;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use baoxiu_domain::{FieldError, OrderId, OrderQuery, Person, Role, State as OrderState, Store, Template};
+use std::collections::HashMap;
+
+/// Turns a service reply into an HTTP response.
+pub(crate) fn respond(reply: crate::service::Reply) -> Response {
+    let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
+    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], reply.body).into_response()
+}
+
+pub(crate) fn idempotency(headers: &HeaderMap, path: &str, raw: &[u8]) -> ApiResult<Option<Idempotency>> {
+    match headers.get("idempotency-key") {
+        None => Ok(None),
+        Some(v) => {
+            let key = v
+                .to_str()
+                .map_err(|_| FieldError::new("Idempotency-Key", "must be visible ASCII"))?;
+            Idempotency::new(key, "POST", path, raw).map(Some)
+        }
+    }
+}
+
+/// An order id from the path; anything that is not one names no order.
+pub(crate) fn order_id(raw: &str) -> ApiResult<OrderId> {
+    raw.parse().map_err(|_| ApiError::NotFound("order"))
+}
+
+/// Report a fault: create a work order.
+#[utoipa::path(
+    post, path = "/api/v1/orders", tag = "orders",
+    request_body = CreateOrder,
+    params(("Idempotency-Key" = Option<String>, Header, description = "Makes a retry safe")),
+    responses(
+        (status = 201, description = "Created", body = OrderView),
+        (status = 400, description = "Not JSON", body = ErrorBody),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 403, description = "This role may not create orders", body = ErrorBody),
+        (status = 422, description = "A field is invalid (named in `error.field`)", body = ErrorBody),
+    )
+)]
+pub async fn create<S: Store>(
+    State(app): State<App<S>>,
+    Caller(caller): Caller,
+    headers: HeaderMap,
+    body: JsonBody<CreateOrder>,
+) -> ApiResult<Response> {
+    let idem = idempotency(&headers, "/api/v1/orders", &body.raw)?;
+    let input = body.value;
+    let station = match input.station_id {
+        None => None,
+        Some(id) => Some(
+            app.store
+                .station(caller.tenant, dto::station_id(id))
+                .await?
+                .ok_or_else(|| FieldError::new("station_id", "no such station"))?
+                .to_ref(),
+        ),
+    };
+    let technician = match input.technician_id {
+        None => None,
+        Some(id) => Some(lookup_person(&app, &caller, id, "technician_id").await?.to_ref()),
+    };
+    let new = input.into_new_order(station, technician)?;
+    app.create_order(&caller, new, idem.as_ref()).await.map(respond)
+}
+
+pub(crate) async fn lookup_person<S: Store>(
+    app: &App<S>,
+    caller: &Person,
+    id: uuid::Uuid,
+    field: &'static str,
+) -> ApiResult<Person> {
+    app.store
+        .person(caller.tenant, dto::person_id(id))
+        .await?
+        .ok_or_else(|| FieldError::new(field, "no such person").into())
+}
+
+/// List orders, newest first, with filters and cursor pagination.
+#[utoipa::path(
+    get, path = "/api/v1/orders", tag = "orders",
+    params(
+        ("state" = Option<OrderState>, Query, description = "Only orders in this state"),
+        ("template" = Option<Template>, Query, description = "Only orders of this template"),
+        ("station_id" = Option<String>, Query, description = "Only orders at this station"),
+        ("assignee_id" = Option<String>, Query, description = "Only orders assigned to this person"),
+        ("text" = Option<String>, Query, description = "Search description, customer, phone, address, serial"),
+        ("after" = Option<String>, Query, description = "The `next` of the previous page"),
+        ("limit" = Option<u32>, Query, description = "Page size, 1–200 (default 50)"),
+    ),
+    responses(
+        (status = 200, description = "A page of orders", body = OrderList),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 422, description = "A filter is invalid (named in `error.field`)", body = ErrorBody),
+    )
+)]
+pub async fn list<S: Store>(
+    State(app): State<App<S>>,
+    Caller(caller): Caller,
+    Query(params): Query<HashMap<String, String>>,
+) -> ApiResult<Json<OrderList>> {
+    let query = parse_query(&params, &caller)?;
+    let page = app.store.list(caller.tenant, &query).await?;
+    Ok(Json(OrderList {
+        orders: page.orders.iter().map(OrderSummary::from).collect(),
+        next: page.next.map(|id| id.to_string()),
+    }))
+}
+
+fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<OrderQuery> {
+    fn bad(field: &str, message: &str) -> ApiError {
+        FieldError::new(field, message).into()
+    }
+    let mut q = OrderQuery { limit: 50, ..OrderQuery::default() };
+    for (key, value) in params {
+        match key.as_str() {
+            "state" => q.state = Some(OrderState::parse(value).ok_or_else(|| bad("state", "unknown state"))?),
+            "template" => {
+                q.template = Some(Template::parse(value).ok_or_else(|| bad("template", "unknown template"))?)
+            }
+            "station_id" => q.station = Some(value.parse().map_err(|_| bad("station_id", "must be a UUID"))?),
+            "assignee_id" => q.assignee = Some(value.parse().map_err(|_| bad("assignee_id", "must be a UUID"))?),
+            "text" => q.text = Some(value.trim().to_string()).filter(|t| !t.is_empty()),
+            "after" => q.after = Some(value.parse().map_err(|_| bad("after", "must be a `next` value"))?),
+            "limit" => {
+                q.limit = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=200).contains(n))
+                    .ok_or_else(|| bad("limit", "must be 1 to 200"))?
+            }
+            other => return Err(bad(other, "unknown filter")),
+        }
+    }
+    // A technician's list is their own work (X06 data scope grows from here).
+    if caller.role == Role::Technician && q.state != Some(OrderState::Pool) {
+        q.assignee = Some(caller.id);
+    }
+    Ok(q)
+}
+
+/// One order with its full history (X05).
+#[utoipa::path(
+    get, path = "/api/v1/orders/{id}", tag = "orders",
+    params(("id" = String, Path, description = "Order id")),
+    responses(
+        (status = 200, description = "The order and its history", body = OrderView),
+        (status = 401, description = "No valid token", body = ErrorBody),
+        (status = 404, description = "No such order in your organisation", body = ErrorBody),
+    )
+)]
+pub async fn show<S: Store>(
+    State(app): State<App<S>>,
+    Caller(caller): Caller,
+    Path(id): Path<String>,
+) -> ApiResult<Json<OrderView>> {
+    let id = order_id(&id)?;
+    let order = app.store.order(caller.tenant, id).await?.ok_or(ApiError::NotFound("order"))?;
+    let history = app.store.history(caller.tenant, id).await?;
+    let mut view = OrderView::new(&order, caller.role);
+    let shows_code = dto::sees_code(caller.role);
+    view.history = Some(
+        history
+            .iter()
+            .map(|record| {
+                let mut value = serde_json::to_value(record).map_err(|e| ApiError::Internal(e.to_string()))?;
+                if !shows_code {
+                    if let Some(event) = value.get_mut("event").and_then(|e| e.as_object_mut()) {
+                        event.remove("code");
+                    }
+                }
+                Ok(value)
+            })
+            .collect::<ApiResult<_>>()?,
+    );
+    Ok(Json(view))
+}

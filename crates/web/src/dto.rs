@@ -1,0 +1,246 @@
+//! What the API accepts and returns. Requests are plain serde structs, turned into domain
+//! values through the domain's fallible constructors, so every invalid value is reported
+//! with the field's name. Responses reuse the domain's own types where they are fit to show.
+
+use baoxiu_domain::{
+    Area, Asset, CallbackRecord, Cancellation, Channel, Commitment, ContactAttempt, Customer, Kind,
+    Location, NewOrder, PartsRequest, PersonId, PersonRef, Priority, Resolution, Role, ServiceMode,
+    State, StationId, StationRef, Template, Timeline, WorkOrder,
+};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use uuid::Uuid;
+
+/// `POST /api/v1/orders`.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateOrder {
+    pub template: Template,
+    #[serde(default = "default_kind")]
+    pub kind: Kind,
+    #[serde(default = "default_channel")]
+    pub channel: Channel,
+    pub category: Option<String>,
+    #[serde(default = "default_priority")]
+    pub priority: Priority,
+    #[serde(default = "default_mode")]
+    pub service_mode: ServiceMode,
+    pub customer: CustomerInput,
+    pub location: LocationInput,
+    pub description: String,
+    pub asset: Option<AssetInput>,
+    /// Dispatch at once to this (head) station (A01).
+    pub station_id: Option<Uuid>,
+    /// Send straight to the technician the customer asked for (B04).
+    pub technician_id: Option<Uuid>,
+}
+
+fn default_kind() -> Kind {
+    Kind::Repair
+}
+fn default_channel() -> Channel {
+    Channel::Phone
+}
+fn default_priority() -> Priority {
+    Priority::Normal
+}
+fn default_mode() -> ServiceMode {
+    ServiceMode::OnSite
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerInput {
+    pub name: String,
+    /// Mainland mobile or landline with area code.
+    pub phone: String,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocationInput {
+    pub address: String,
+    pub area: Option<Area>,
+    pub building: Option<String>,
+    pub room: Option<String>,
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AssetInput {
+    pub serial: String,
+    pub model: Option<String>,
+    pub warranty_end: Option<NaiveDate>,
+}
+
+impl CreateOrder {
+    /// The validated order, with the station and technician already looked up.
+    pub fn into_new_order(
+        self,
+        station: Option<StationRef>,
+        technician: Option<PersonRef>,
+    ) -> Result<NewOrder, baoxiu_domain::FieldError> {
+        use baoxiu_domain::{optional_text, text};
+        Ok(NewOrder {
+            kind: self.kind,
+            channel: self.channel,
+            template: self.template,
+            category: optional_text("category", self.category.as_deref(), 50)?,
+            priority: self.priority,
+            service_mode: self.service_mode,
+            customer: Customer::parse(&self.customer.name, &self.customer.phone)?,
+            location: Location::parse(
+                &self.location.address,
+                self.location.area,
+                self.location.building.as_deref(),
+                self.location.room.as_deref(),
+            )?,
+            description: text("description", &self.description, 2000)?,
+            asset: self
+                .asset
+                .map(|a| Asset::parse(&a.serial, a.model.as_deref(), a.warranty_end))
+                .transpose()?,
+            station,
+            technician,
+        })
+    }
+}
+
+/// Roles that see the customer's verification code: the customer, and the desk that must
+/// read it out or check it (B03). Technicians must get it from the customer (B01).
+pub fn sees_code(role: Role) -> bool {
+    matches!(role, Role::Customer | Role::DeskAgent | Role::Supervisor | Role::Admin)
+}
+
+/// A work order as the API shows it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderView {
+    pub id: Uuid,
+    /// Pass as `If-Match` to make a command fail rather than apply to a changed order.
+    pub version: u64,
+    pub state: State,
+    /// The state as the people who use it say it (zh-CN).
+    pub state_label: &'static str,
+    pub template: Template,
+    pub kind: Kind,
+    pub channel: Channel,
+    pub category: Option<String>,
+    pub priority: Priority,
+    pub service_mode: ServiceMode,
+    pub customer: Customer,
+    pub location: Location,
+    pub description: String,
+    pub asset: Option<Asset>,
+    pub station: Option<StationRef>,
+    pub assignee: Option<PersonRef>,
+    pub created_by: Option<PersonRef>,
+    pub timeline: Timeline,
+    pub contacts: Vec<ContactAttempt>,
+    pub parts_requests: Vec<PartsRequest>,
+    pub resolution: Option<Resolution>,
+    pub callbacks: Vec<CallbackRecord>,
+    pub cancellation: Option<Cancellation>,
+    /// The customer's code (B01): shown only to the customer and the desk.
+    pub verification_code: Option<String>,
+    /// Wrong codes still allowed before arrival by code is locked.
+    pub code_attempts_left: u8,
+    /// The whole history (X05), on `GET /api/v1/orders/{id}` only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Vec<baoxiu_domain::EventRecord>>)]
+    pub history: Option<Vec<serde_json::Value>>,
+}
+
+impl OrderView {
+    pub fn new(order: &WorkOrder, viewer: Role) -> OrderView {
+        let d = &order.details;
+        OrderView {
+            id: order.id.as_uuid(),
+            version: order.version,
+            state: order.state,
+            state_label: order.state.label_zh(),
+            template: d.template,
+            kind: d.kind,
+            channel: d.channel,
+            category: d.category.clone(),
+            priority: d.priority,
+            service_mode: d.service_mode,
+            customer: d.customer.clone(),
+            location: d.location.clone(),
+            description: d.description.clone(),
+            asset: d.asset.clone(),
+            station: order.station.clone(),
+            assignee: order.assignee.clone(),
+            created_by: order.created_by.clone(),
+            timeline: order.timeline.clone(),
+            contacts: order.contacts.clone(),
+            parts_requests: order.parts_requests.clone(),
+            resolution: order.resolution.clone(),
+            callbacks: order.callbacks.clone(),
+            cancellation: order.cancellation.clone(),
+            verification_code: sees_code(viewer).then(|| order.verification.code.as_str().to_string()),
+            code_attempts_left: baoxiu_domain::MAX_CODE_ATTEMPTS
+                .saturating_sub(order.verification.failed_attempts),
+            history: None,
+        }
+    }
+}
+
+/// One row of a list.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderSummary {
+    pub id: Uuid,
+    pub version: u64,
+    pub state: State,
+    pub state_label: &'static str,
+    pub template: Template,
+    pub kind: Kind,
+    pub priority: Priority,
+    pub customer_name: String,
+    pub address: String,
+    pub description: String,
+    pub station: Option<String>,
+    pub assignee: Option<String>,
+    pub reported_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    /// The service time currently committed (latest T3x).
+    pub committed_at: Option<DateTime<Utc>>,
+}
+
+impl From<&WorkOrder> for OrderSummary {
+    fn from(o: &WorkOrder) -> Self {
+        OrderSummary {
+            id: o.id.as_uuid(),
+            version: o.version,
+            state: o.state,
+            state_label: o.state.label_zh(),
+            template: o.details.template,
+            kind: o.details.kind,
+            priority: o.details.priority,
+            customer_name: o.details.customer.name.clone(),
+            address: o.details.location.address.clone(),
+            description: o.details.description.clone(),
+            station: o.station.as_ref().map(|s| s.name.clone()),
+            assignee: o.assignee.as_ref().map(|p| p.name.clone()),
+            reported_at: o.timeline.reported_at,
+            updated_at: o.updated_at,
+            committed_at: o.current_commitment().map(|c: &Commitment| c.at),
+        }
+    }
+}
+
+/// A page of orders, newest first.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OrderList {
+    pub orders: Vec<OrderSummary>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// Typed ids from request fields.
+pub fn station_id(id: Uuid) -> StationId {
+    StationId(id)
+}
+pub fn person_id(id: Uuid) -> PersonId {
+    PersonId(id)
+}

@@ -1,0 +1,138 @@
+//! The one error type of the HTTP layer and its mapping to responses.
+//!
+//! Which to use where:
+//! - the body is not JSON at all, or not an object: [`ApiError::Malformed`] (400);
+//! - a field is missing, of the wrong type or invalid: [`ApiError::Invalid`] (422, naming it);
+//! - no or unknown token: [`ApiError::Unauthenticated`] (401);
+//! - the domain refused the command: [`ApiError::Refused`] (403 who, 422 input, 409 state);
+//! - lost a race on the order's version: [`ApiError::VersionConflict`] (409);
+//! - anything unexpected: [`ApiError::Internal`] (500; logged in full, shown as a bare
+//!   "internal error").
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use baoxiu_domain::{FieldError, Refusal, StoreError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("{0}")]
+    Malformed(String),
+    #[error(transparent)]
+    Invalid(#[from] FieldError),
+    #[error("a valid bearer token is required")]
+    Unauthenticated,
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("the order was changed by someone else; reload and try again")]
+    VersionConflict,
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// The error body: `{"error": {"code", "message", "field"}}`.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ErrorDetail {
+    /// Stable machine-readable code, e.g. `invalid`, `already_claimed`, `wrong_code`.
+    pub code: String,
+    pub message: String,
+    /// The input field at fault, as a JSON path (`customer.phone`), when there is one.
+    pub field: Option<String>,
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::VersionConflict => ApiError::VersionConflict,
+            StoreError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
+            other => ApiError::Internal(other.to_string()),
+        }
+    }
+}
+
+fn refusal_status(r: &Refusal) -> StatusCode {
+    match r {
+        Refusal::NotPermitted { .. }
+        | Refusal::NotPermittedToCreate { .. }
+        | Refusal::NotAssignee
+        | Refusal::OtherStation
+        | Refusal::SelfApproval => StatusCode::FORBIDDEN,
+        Refusal::SubSiteDispatch
+        | Refusal::NotASubSite
+        | Refusal::NotATechnician(_)
+        | Refusal::Missing { .. }
+        | Refusal::CommitmentInPast
+        | Refusal::CodeRequired
+        | Refusal::WrongCode { .. }
+        | Refusal::DeskNoteRequired
+        | Refusal::SignatureRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        Refusal::InvalidState { .. }
+        | Refusal::AlreadyClaimed
+        | Refusal::CommitmentLimit
+        | Refusal::CodeLocked
+        | Refusal::SolvedByPhone
+        | Refusal::CancellationPending
+        | Refusal::NoCancellationPending => StatusCode::CONFLICT,
+    }
+}
+
+impl ApiError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Malformed(_) => StatusCode::BAD_REQUEST,
+            ApiError::Invalid(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Refused(r) => refusal_status(r),
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::VersionConflict => StatusCode::CONFLICT,
+            ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        let (code, field) = match self {
+            ApiError::Malformed(_) => ("malformed", None),
+            ApiError::Invalid(e) => ("invalid", Some(e.field.clone())),
+            ApiError::Unauthenticated => ("unauthenticated", None),
+            ApiError::Refused(r) => (r.code(), r.field().map(str::to_string)),
+            ApiError::NotFound(_) => ("not_found", None),
+            ApiError::VersionConflict => ("version_conflict", None),
+            ApiError::IdempotencyKeyReused => ("idempotency_key_reused", Some("Idempotency-Key".into())),
+            ApiError::Internal(_) => ("internal", None),
+        };
+        let message = match self {
+            ApiError::Internal(_) => "internal error".to_string(),
+            other => other.to_string(),
+        };
+        ErrorBody {
+            error: ErrorDetail { code: code.to_string(), message, field },
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if let ApiError::Internal(detail) = &self {
+            tracing::error!(%detail, "request failed");
+        }
+        let mut response = (self.status(), axum::Json(self.body())).into_response();
+        if matches!(self, ApiError::Unauthenticated) {
+            response
+                .headers_mut()
+                .insert("www-authenticate", axum::http::HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+pub type ApiResult<T> = Result<T, ApiError>;

@@ -1,0 +1,167 @@
+//! The application's use cases on top of the domain and the storage port: create an order,
+//! run a command, with idempotency and optimistic-concurrency retries. HTTP-free, so the
+//! demo generator and the tests can use it as the handlers do.
+
+use crate::dto::OrderView;
+use crate::error::{ApiError, ApiResult};
+use crate::App;
+use baoxiu_domain::{
+    Command, IdempotencyRecord, NewOrder, OrderId, Person, Store, StoredResponse, VerificationCode,
+    WorkOrder, Write, WriteOutcome,
+};
+use rand::Rng;
+use sha2::{Digest, Sha256};
+
+/// How often a command is re-decided after losing a race before giving up with 409.
+const RETRIES: usize = 8;
+
+/// An `Idempotency-Key` and the digest of the request it came with.
+#[derive(Debug, Clone)]
+pub struct Idempotency {
+    pub key: String,
+    pub fingerprint: String,
+}
+
+impl Idempotency {
+    /// Checks the header value: 1–255 visible ASCII characters.
+    pub fn new(key: &str, method: &str, path: &str, body: &[u8]) -> ApiResult<Idempotency> {
+        let valid = !key.is_empty() && key.len() <= 255 && key.bytes().all(|b| b.is_ascii_graphic());
+        if !valid {
+            return Err(ApiError::Invalid(baoxiu_domain::FieldError::new(
+                "Idempotency-Key",
+                "must be 1 to 255 visible ASCII characters",
+            )));
+        }
+        let mut digest = Sha256::new();
+        digest.update(method.as_bytes());
+        digest.update(b" ");
+        digest.update(path.as_bytes());
+        digest.update(b"\n");
+        digest.update(body);
+        Ok(Idempotency { key: key.to_string(), fingerprint: hex(&digest.finalize()) })
+    }
+}
+
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A response ready to send: status and JSON body text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reply {
+    pub status: u16,
+    pub body: String,
+}
+
+impl From<StoredResponse> for Reply {
+    fn from(r: StoredResponse) -> Self {
+        Reply { status: r.status, body: r.body }
+    }
+}
+
+fn render(order: &WorkOrder, caller: &Person) -> ApiResult<String> {
+    serde_json::to_string(&OrderView::new(order, caller.role)).map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+impl<S: Store> App<S> {
+    /// A previous answer to this key, or a refusal if the key was used for another request.
+    async fn replay(&self, caller: &Person, idem: Option<&Idempotency>) -> ApiResult<Option<Reply>> {
+        let Some(idem) = idem else { return Ok(None) };
+        match self.store.idempotent_response(caller.tenant, caller.id, &idem.key).await? {
+            Some((fingerprint, _)) if fingerprint != idem.fingerprint => Err(ApiError::IdempotencyKeyReused),
+            Some((_, response)) => Ok(Some(response.into())),
+            None => Ok(None),
+        }
+    }
+
+    fn remember(caller: &Person, idem: Option<&Idempotency>, status: u16, body: &str) -> Option<IdempotencyRecord> {
+        idem.map(|i| IdempotencyRecord {
+            person: caller.id,
+            key: i.key.clone(),
+            fingerprint: i.fingerprint.clone(),
+            response: StoredResponse { status, body: body.to_string() },
+        })
+    }
+
+    /// Creates an order: 201 with the order.
+    pub async fn create_order(&self, caller: &Person, new: NewOrder, idem: Option<&Idempotency>) -> ApiResult<Reply> {
+        if let Some(reply) = self.replay(caller, idem).await? {
+            return Ok(reply);
+        }
+        let now = self.clock.now();
+        let id = OrderId(new_v7(now));
+        let code = VerificationCode::from_number(rand::rng().random_range(0..1_000_000));
+        let (order, created) = WorkOrder::open(id, caller.tenant, new, code, &caller.to_ref(), now)?;
+        let body = render(&order, caller)?;
+        let write = Write {
+            tenant: caller.tenant,
+            order,
+            expected_version: 0,
+            events: vec![created],
+            idempotency: Self::remember(caller, idem, 201, &body),
+        };
+        match self.store.write(write).await? {
+            WriteOutcome::Committed => Ok(Reply { status: 201, body }),
+            WriteOutcome::Replayed(first) => Ok(first.into()),
+        }
+    }
+
+    /// Runs one command: 200 with the order as it now is. A lost race is retried on the
+    /// fresh order (so the loser of a claim hears "already claimed"), unless the caller
+    /// pinned a version with `If-Match`.
+    pub async fn run_command(
+        &self,
+        caller: &Person,
+        id: OrderId,
+        command: &Command,
+        if_match: Option<u64>,
+        idem: Option<&Idempotency>,
+    ) -> ApiResult<Reply> {
+        if let Some(reply) = self.replay(caller, idem).await? {
+            return Ok(reply);
+        }
+        let actor = caller.actor();
+        for _ in 0..RETRIES {
+            let order = self.store.order(caller.tenant, id).await?.ok_or(ApiError::NotFound("order"))?;
+            if if_match.is_some_and(|v| v != order.version) {
+                return Err(ApiError::VersionConflict);
+            }
+            let now = self.clock.now();
+            let mut next = order.clone();
+            let (events, outcome) = match next.execute(&actor, now, command) {
+                Ok(events) => (events, Ok(())),
+                // A wrong verification code is counted even though the arrival is refused.
+                Err(refused) => match refused.counted {
+                    Some(event) => (vec![next.record(&actor, now, event)], Err(refused.refusal)),
+                    None => return Err(refused.refusal.into()),
+                },
+            };
+            let body = render(&next, caller)?;
+            let write = Write {
+                tenant: caller.tenant,
+                expected_version: order.version,
+                events,
+                idempotency: match outcome {
+                    Ok(()) => Self::remember(caller, idem, 200, &body),
+                    Err(_) => None,
+                },
+                order: next,
+            };
+            match self.store.write(write).await {
+                Ok(WriteOutcome::Committed) => {
+                    return outcome.map(|()| Reply { status: 200, body }).map_err(ApiError::from);
+                }
+                Ok(WriteOutcome::Replayed(first)) => return Ok(first.into()),
+                Err(baoxiu_domain::StoreError::VersionConflict) if if_match.is_none() => continue,
+                Err(e) => return Err(e.into()),
+            }
+        }
+        Err(ApiError::VersionConflict)
+    }
+}
+
+/// A UUIDv7 for `now`, so ids sort by creation time and the clock stays injected.
+pub fn new_v7(now: baoxiu_domain::Timestamp) -> uuid::Uuid {
+    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp() as u64, now.timestamp_subsec_nanos());
+    uuid::Uuid::new_v7(ts)
+}
