@@ -148,7 +148,7 @@ pub struct WorkOrder {
     /// concurrency).
     pub version: u64,
     pub state: State,
-    #[serde(flatten)]
+    /// What was reported, as created.
     pub details: NewOrder,
     pub station: Option<StationRef>,
     pub assignee: Option<PersonRef>,

@@ -3,7 +3,7 @@
 
 use super::orders::{idempotency, lookup_person, order_id, respond};
 use crate::auth::Caller;
-use crate::body::JsonBody;
+use axum::body::Bytes;
 use crate::dto;
 use crate::error::{ApiError, ApiResult};
 use crate::App;
@@ -24,7 +24,8 @@ use uuid::Uuid;
 pub fn router<S: Store>() -> Router<App<S>> {
     let mut router = Router::new();
     for name in CommandName::ALL {
-        router = router.route(&format!("/api/v1/orders/{{id}}/{}", name.as_str()), post(handle::<S>));
+        let handler = move |app, caller, Path(id): Path<String>, headers, body| handle::<S>(app, caller, id, name, headers, body);
+        router = router.route(&format!("/api/v1/orders/{{id}}/{}", name.as_str()), post(handler));
     }
     router.route("/api/v1/orders/{id}/{command}", post(unknown))
 }
@@ -38,13 +39,13 @@ async fn unknown(Path((_, command)): Path<(String, String)>) -> ApiError {
 async fn handle<S: Store>(
     State(app): State<App<S>>,
     Caller(caller): Caller,
-    Path((id, name)): Path<(String, String)>,
+    id: String,
+    name: CommandName,
     headers: HeaderMap,
-    body: JsonBody<serde_json::Value>,
+    raw: Bytes,
 ) -> ApiResult<Response> {
     let id = order_id(&id)?;
-    let name = CommandName::parse(&name).ok_or(ApiError::NotFound("command"))?;
-    let raw = &body.raw;
+    let raw = &raw;
     let idem = idempotency(&headers, &format!("/api/v1/orders/{id}/{}", name.as_str()), raw)?;
     let if_match = match headers.get("if-match") {
         None => None,

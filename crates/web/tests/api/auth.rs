@@ -1,0 +1,64 @@
+//! Bearer tokens and roles.
+
+use crate::helpers::{after_sales_order, property_order, spawn_app};
+use serde_json::json;
+
+#[tokio::test]
+async fn requests_without_a_valid_token_are_401() {
+    let app = spawn_app().await;
+    let none = app.send(app.client.get(format!("{}/api/v1/orders", app.base))).await;
+    assert_eq!((none.status, none.error_code()), (401, "unauthenticated"));
+    let wrong = app.list("bx_not_a_token", "").await;
+    assert_eq!(wrong.status, 401);
+    let create = app.create_order("bx_not_a_token", &property_order()).await;
+    assert_eq!(create.status, 401);
+    assert_eq!(app.count_orders().await, 0);
+}
+
+#[tokio::test]
+async fn roles_are_held_to_their_commands() {
+    let app = spawn_app().await;
+    let desk = app.org.token("desk");
+    let id = app.create_order(desk, &after_sales_order()).await.id();
+    let by_tech = app.command(app.technician(0), &id, "dispatch", json!({"station_id": app.org.head_station})).await;
+    assert_eq!((by_tech.status, by_tech.error_code()), (403, "not_permitted"));
+    let by_customer = app.command(app.org.token("customer"), &id, "archive", json!({})).await;
+    assert_eq!(by_customer.status, 403);
+    let approver_creates = app.create_order(app.org.token("approver"), &property_order()).await;
+    assert_eq!(approver_creates.status, 403);
+    let customer_creates = app.create_order(app.org.token("customer"), &property_order()).await;
+    assert_eq!(customer_creates.status, 201, "customers report faults themselves");
+}
+
+#[tokio::test]
+async fn an_order_of_another_organisation_does_not_exist_for_you() {
+    let app = spawn_app().await;
+    let id = app.create_order(app.org.token("desk"), &property_order()).await.id();
+    // A second organisation in the same database, with its own desk.
+    let other = baoxiu_domain::TenantId(uuid::Uuid::now_v7());
+    use baoxiu_domain::Store;
+    app.store
+        .create_tenant(&baoxiu_domain::Tenant {
+            id: other,
+            slug: "other".into(),
+            name: "锦绣物业".into(),
+            time_zone: "Asia/Shanghai".into(),
+        })
+        .await
+        .unwrap();
+    let person = baoxiu_domain::Person {
+        id: baoxiu_domain::PersonId(uuid::Uuid::now_v7()),
+        tenant: other,
+        name: "外单位客服".into(),
+        role: baoxiu_domain::Role::DeskAgent,
+        station: None,
+        team: None,
+        phone: None,
+    };
+    app.store.put_person(&person).await.unwrap();
+    let token = baoxiu_web::new_token();
+    app.store.put_token(&baoxiu_web::token_digest(&token), other, person.id).await.unwrap();
+    assert_eq!(app.get_order(&token, &id).await.status, 404);
+    assert_eq!(app.command(&token, &id, "archive", json!({})).await.status, 404);
+    assert_eq!(app.list(&token, "").await.body["orders"].as_array().unwrap().len(), 0);
+}

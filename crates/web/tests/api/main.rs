@@ -1,0 +1,12 @@
+//! Black-box tests of the HTTP API: a real server on port 0 over a temporary SQLite file.
+
+mod auth;
+mod concurrency;
+mod helpers;
+mod idempotency;
+mod listing;
+mod openapi;
+mod restart;
+mod stories;
+mod validation;
+mod verification;
