@@ -1,1 +1,193 @@
-use crate::cli::BenchArgs; use crate::serve::CliResult; pub async fn run(_a: BenchArgs) -> CliResult { Err("bench: not built yet".into()) }
+//! `baoxiu bench`: drives the real HTTP API on a real SQLite file at several client
+//! counts and reports durable creates per second, claims per second and latency
+//! percentiles. The server runs in this process on port 0; clients speak HTTP/1.1 over
+//! loopback like any other client, so parsing, auth, JSON and the disk sync are all paid.
+
+use crate::cli::BenchArgs;
+use crate::org::{ensure_tenant, issue_token};
+use crate::serve::CliResult;
+use baoxiu_domain::{Person, PersonId, Role, Tenant};
+use baoxiu_store_sqlite::SqliteStore;
+use baoxiu_web::{App, Clock};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+const ORDER: &str = r#"{"template":"property","customer":{"name":"李秀英","phone":"13912345678"},"location":{"address":"阳光花园小区","building":"3栋","room":"1单元502"},"description":"卫生间漏水，楼下天花板有水渍"}"#;
+
+/// Throughput and latency of one measurement.
+struct Figures {
+    requests: usize,
+    failures: usize,
+    elapsed: Duration,
+    p50: Duration,
+    p99: Duration,
+}
+
+impl Figures {
+    fn from(mut latencies: Vec<Duration>, failures: usize, elapsed: Duration) -> Figures {
+        latencies.sort_unstable();
+        let pick = |q: f64| {
+            latencies
+                .get(((latencies.len() as f64 * q).ceil() as usize).saturating_sub(1))
+                .copied()
+                .unwrap_or_default()
+        };
+        Figures { requests: latencies.len(), failures, elapsed, p50: pick(0.50), p99: pick(0.99) }
+    }
+
+    fn per_second(&self) -> f64 {
+        self.requests as f64 / self.elapsed.as_secs_f64()
+    }
+}
+
+pub async fn run(args: BenchArgs) -> CliResult {
+    let dir = tempfile::tempdir()?;
+    let db = args.db.clone().unwrap_or_else(|| dir.path().join("bench.sqlite3"));
+    let store = SqliteStore::open(&db).await?;
+    let tenant = ensure_tenant(&store, "bench", "压测物业").await?;
+    let max_clients = args.clients.iter().copied().max().unwrap_or(1);
+    let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
+    let mut technicians = Vec::new();
+    for i in 0..max_clients {
+        technicians.push(token_for(&store, &tenant, Role::Technician, &format!("压测师傅{i}")).await?);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(baoxiu_web::serve(listener, App::new(store.clone(), Clock::system()), async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().pool_max_idle_per_host(max_clients).build()?;
+    let seconds = Duration::from_secs(args.seconds);
+
+    println!("baoxiu bench: {} s per measurement, SQLite file {}", args.seconds, db.display());
+    println!();
+    println!("| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures |");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for &clients in &args.clients {
+        let creates = creates(&client, &base, &desk, clients, seconds).await;
+        let pool = prepare_pool(&client, &base, &desk, creates.per_second(), seconds).await?;
+        let claims = claims(&client, &base, &technicians[..clients], pool, seconds).await;
+        println!(
+            "| {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} |",
+            creates.per_second(),
+            ms(creates.p50),
+            ms(creates.p99),
+            claims.per_second(),
+            ms(claims.p50),
+            ms(claims.p99),
+            creates.failures + claims.failures,
+        );
+    }
+    let _ = stop.send(());
+    server.await??;
+    store.close().await;
+    Ok(())
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+async fn token_for(store: &SqliteStore, tenant: &Tenant, role: Role, name: &str) -> Result<String, baoxiu_domain::StoreError> {
+    use baoxiu_domain::Store;
+    let person = Person {
+        id: PersonId(uuid::Uuid::now_v7()),
+        tenant: tenant.id,
+        name: name.into(),
+        role,
+        station: None,
+        team: None,
+        phone: None,
+    };
+    store.put_person(&person).await?;
+    issue_token(store, &person).await
+}
+
+/// `clients` loops creating orders for `duration`; every 201 is a durable create.
+async fn creates(client: &reqwest::Client, base: &str, desk: &str, clients: usize, duration: Duration) -> Figures {
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for _ in 0..clients {
+        let (client, url, desk) = (client.clone(), format!("{base}/api/v1/orders"), desk.to_string());
+        tasks.spawn(async move {
+            let (mut latencies, mut failures) = (Vec::new(), 0);
+            while start.elapsed() < duration {
+                match timed(client.post(&url).bearer_auth(&desk).body(ORDER), 201).await {
+                    Some(latency) => latencies.push(latency),
+                    None => failures += 1,
+                }
+            }
+            (latencies, failures)
+        });
+    }
+    collect(tasks, start).await
+}
+
+/// Pooled orders for the claim measurement: enough for the rate just seen, plus margin.
+async fn prepare_pool(client: &reqwest::Client, base: &str, desk: &str, rate: f64, duration: Duration) -> CliResultWith<Arc<Vec<String>>> {
+    let wanted = ((rate * duration.as_secs_f64() * 1.5) as usize).max(1000);
+    let mut ids = Vec::with_capacity(wanted);
+    let mut tasks = tokio::task::JoinSet::new();
+    let per_task = wanted.div_ceil(32);
+    for _ in 0..32 {
+        let (client, url, desk) = (client.clone(), format!("{base}/api/v1/orders"), desk.to_string());
+        tasks.spawn(async move {
+            let mut ids = Vec::with_capacity(per_task);
+            for _ in 0..per_task {
+                let r = client.post(&url).bearer_auth(&desk).body(ORDER).send().await?;
+                let body: serde_json::Value = r.json().await?;
+                ids.push(body["id"].as_str().unwrap_or_default().to_string());
+            }
+            Ok::<_, reqwest::Error>(ids)
+        });
+    }
+    while let Some(joined) = tasks.join_next().await {
+        ids.extend(joined??);
+    }
+    Ok(Arc::new(ids))
+}
+
+type CliResultWith<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+
+/// Each client (a technician) claims the next unclaimed pooled order until time is up.
+async fn claims(client: &reqwest::Client, base: &str, technicians: &[String], pool: Arc<Vec<String>>, duration: Duration) -> Figures {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for token in technicians {
+        let (client, base, token, pool, next) = (client.clone(), base.to_string(), token.clone(), pool.clone(), next.clone());
+        tasks.spawn(async move {
+            let (mut latencies, mut failures) = (Vec::new(), 0);
+            while start.elapsed() < duration {
+                let Some(id) = pool.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
+                let claim = client.post(format!("{base}/api/v1/orders/{id}/claim")).bearer_auth(&token);
+                match timed(claim, 200).await {
+                    Some(latency) => latencies.push(latency),
+                    None => failures += 1,
+                }
+            }
+            (latencies, failures)
+        });
+    }
+    collect(tasks, start).await
+}
+
+/// The latency of one request whose whole response arrived with the expected status.
+async fn timed(request: reqwest::RequestBuilder, expected: u16) -> Option<Duration> {
+    let sent = Instant::now();
+    let response = request.send().await.ok()?;
+    let ok = response.status().as_u16() == expected;
+    response.bytes().await.ok()?;
+    ok.then(|| sent.elapsed())
+}
+
+async fn collect(mut tasks: tokio::task::JoinSet<(Vec<Duration>, usize)>, start: Instant) -> Figures {
+    let (mut all, mut failures) = (Vec::new(), 0);
+    while let Some(Ok((latencies, failed))) = tasks.join_next().await {
+        all.extend(latencies);
+        failures += failed;
+    }
+    Figures::from(all, failures, start.elapsed())
+}
