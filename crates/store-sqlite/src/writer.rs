@@ -45,6 +45,23 @@ pub(crate) async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Jo
     let _ = conn.close().await;
 }
 
+/// Why a job failed: refused before it wrote anything (the batch goes on), or broken
+/// after it may have written part of itself (the whole batch is rolled back).
+enum JobError {
+    Refused(StoreError),
+    Broken(StoreError),
+}
+
+impl From<sqlx::Error> for JobError {
+    fn from(e: sqlx::Error) -> Self {
+        JobError::Broken(backend(e))
+    }
+}
+
+/// Runs the batch in one transaction. A job's checks (idempotency key, version, unique
+/// names) all happen before or in its first write statement, and SQLite undoes a failed
+/// statement by itself, so a refused job leaves nothing behind without a savepoint; any
+/// other failure rolls the whole batch back and fails every job in it.
 async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer> {
     let failed = |e: StoreError| {
         batch
@@ -60,28 +77,21 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer>
     }
     let mut answers = Vec::with_capacity(batch.len());
     for job in batch {
-        if let Err(e) = sqlx::query("SAVEPOINT job").execute(&mut *conn).await {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            return failed(backend(e));
-        }
-        let (answer, ok) = match job {
-            Job::Write(write, _) => {
-                let r = apply_write(conn, write).await;
-                let ok = r.is_ok();
-                (Answer::Write(r), ok)
-            }
-            Job::Org(write, _) => {
-                let r = apply_org(conn, write).await;
-                let ok = r.is_ok();
-                (Answer::Org(r), ok)
-            }
+        let answer = match job {
+            Job::Write(write, _) => apply_write(conn, write).await.map(|ok| Answer::Write(Ok(ok))),
+            Job::Org(write, _) => apply_org(conn, write).await.map(|ok| Answer::Org(Ok(ok))),
         };
-        let end = if ok { "RELEASE job" } else { "ROLLBACK TO job; RELEASE job" };
-        if let Err(e) = sqlx::raw_sql(end).execute(&mut *conn).await {
-            let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-            return failed(backend(e));
+        match answer {
+            Ok(a) => answers.push(a),
+            Err(JobError::Refused(e)) => answers.push(match job {
+                Job::Write(..) => Answer::Write(Err(e)),
+                Job::Org(..) => Answer::Org(Err(e)),
+            }),
+            Err(JobError::Broken(e)) => {
+                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                return failed(e);
+            }
         }
-        answers.push(answer);
     }
     if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
         let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
@@ -90,11 +100,11 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer>
     answers
 }
 
-fn json<T: serde::Serialize>(value: &T) -> Result<String, StoreError> {
-    serde_json::to_string(value).map_err(|e| StoreError::Backend(format!("cannot encode: {e}")))
+fn json<T: serde::Serialize>(value: &T) -> Result<String, JobError> {
+    serde_json::to_string(value).map_err(|e| JobError::Refused(StoreError::Backend(format!("cannot encode: {e}"))))
 }
 
-async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutcome, StoreError> {
+async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutcome, JobError> {
     let tenant = w.tenant.to_string();
     if let Some(idem) = &w.idempotency {
         let seen = sqlx::query(
@@ -105,12 +115,11 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(idem.person.to_string())
         .bind(&idem.key)
         .fetch_optional(&mut *conn)
-        .await
-        .map_err(backend)?;
+        .await?;
         if let Some(row) = seen {
             let fingerprint: String = row.get(0);
             if fingerprint != idem.fingerprint {
-                return Err(StoreError::IdempotencyKeyReused);
+                return Err(JobError::Refused(StoreError::IdempotencyKeyReused));
             }
             let status: i64 = row.get(1);
             return Ok(WriteOutcome::Replayed(StoredResponse { status: status as u16, body: row.get(2) }));
@@ -162,9 +171,10 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .execute(&mut *conn)
         .await
     }
-    .map_err(backend)?;
+    // The job's first write: a constraint failure here left nothing behind.
+    .map_err(|e| refused_if_constraint(e, backend))?;
     if changed.rows_affected() != 1 {
-        return Err(StoreError::VersionConflict);
+        return Err(JobError::Refused(StoreError::VersionConflict));
     }
 
     for record in &w.events {
@@ -180,11 +190,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(record.event.kind())
         .bind(json(record)?)
         .execute(&mut *conn)
-        .await
-        .map_err(|e| match e.as_database_error() {
-            Some(d) if d.is_unique_violation() => StoreError::VersionConflict,
-            _ => backend(e),
-        })?;
+        .await?;
     }
 
     if let Some(idem) = &w.idempotency {
@@ -199,13 +205,13 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(idem.response.status as i64)
         .bind(&idem.response.body)
         .execute(&mut *conn)
-        .await
-        .map_err(backend)?;
+        .await?;
     }
     Ok(WriteOutcome::Committed)
 }
 
-async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), StoreError> {
+/// Each organisation write is one statement.
+async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), JobError> {
     let result = match write {
         OrgWrite::Tenant(t) => {
             sqlx::query("INSERT INTO tenants (id, slug, name, time_zone) VALUES (?1, ?2, ?3, ?4)")
@@ -258,9 +264,24 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), 
                 .await
         }
     };
-    result.map(|_| ()).map_err(|e| match e.as_database_error() {
-        Some(d) if d.is_unique_violation() => StoreError::Duplicate(d.message().to_string()),
-        Some(d) if d.is_foreign_key_violation() => StoreError::NotFound(d.message().to_string()),
-        _ => backend(e),
+    result.map(|_| ()).map_err(|e| {
+        refused_if_constraint(e, |e| match e.as_database_error() {
+            Some(d) if d.is_unique_violation() => StoreError::Duplicate(d.message().to_string()),
+            Some(d) if d.is_foreign_key_violation() => StoreError::NotFound(d.message().to_string()),
+            _ => backend(e),
+        })
     })
+}
+
+/// A constraint failure undoes only its own statement; anything else (I/O, a full disk)
+/// may have ended the transaction, so the batch must be rolled back.
+fn refused_if_constraint(e: sqlx::Error, to_store: impl FnOnce(sqlx::Error) -> StoreError) -> JobError {
+    let constraint = e.as_database_error().is_some_and(|d| {
+        d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation()
+    });
+    if constraint {
+        JobError::Refused(to_store(e))
+    } else {
+        JobError::Broken(to_store(e))
+    }
 }
