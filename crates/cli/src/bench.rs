@@ -42,33 +42,18 @@ impl Figures {
 }
 
 pub async fn run(args: BenchArgs) -> CliResult {
-    let dir = tempfile::tempdir()?;
-    let db = args.db.clone().unwrap_or_else(|| dir.path().join("bench.sqlite3"));
-    let store = SqliteStore::open(&db).await?;
-    let tenant = ensure_tenant(&store, "bench", "压测物业").await?;
-    let max_clients = args.clients.iter().copied().max().unwrap_or(1);
-    let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
-    let mut technicians = Vec::new();
-    for i in 0..max_clients {
-        technicians.push(token_for(&store, &tenant, Role::Technician, &format!("压测师傅{i}")).await?);
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let server = tokio::spawn(baoxiu_web::serve(listener, App::new(store.clone(), Clock::system()), async {
-        let _ = stopped.await;
-    }));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(max_clients).build()?;
     let seconds = Duration::from_secs(args.seconds);
-
-    println!("baoxiu bench: {} s per measurement, SQLite file {}", args.seconds, db.display());
+    println!("baoxiu bench: {} s per measurement, a fresh SQLite file per client count", args.seconds);
     println!();
     println!("| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures |");
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &clients in &args.clients {
-        let creates = creates(&client, &base, &desk, clients, seconds).await;
-        let pool = prepare_pool(&client, &base, &desk, creates.per_second(), seconds).await?;
-        let claims = claims(&client, &base, &technicians[..clients], pool, seconds).await;
+        let dir = tempfile::tempdir()?;
+        let db = match &args.db {
+            Some(db) => db.clone(),
+            None => dir.path().join("bench.sqlite3"),
+        };
+        let (creates, claims) = measure(&db, clients, seconds).await?;
         println!(
             "| {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} |",
             creates.per_second(),
@@ -80,10 +65,33 @@ pub async fn run(args: BenchArgs) -> CliResult {
             creates.failures + claims.failures,
         );
     }
+    Ok(())
+}
+
+/// One server on `db` with `clients` clients: creates for `seconds`, then claims.
+async fn measure(db: &std::path::Path, clients: usize, seconds: Duration) -> CliResultWith<(Figures, Figures)> {
+    let store = SqliteStore::open(db).await?;
+    let tenant = ensure_tenant(&store, "bench", "压测物业").await?;
+    let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
+    let mut technicians = Vec::new();
+    for i in 0..clients {
+        technicians.push(token_for(&store, &tenant, Role::Technician, &format!("压测师傅{i}")).await?);
+    }
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let app = App::new(store.clone(), Clock::system());
+    let server = tokio::spawn(baoxiu_web::serve(listener, app, async {
+        let _ = stopped.await;
+    }));
+    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+    let creates = creates(&client, &base, &desk, clients, seconds).await;
+    let pool = prepare_pool(&client, &base, &desk, creates.per_second(), seconds).await?;
+    let claims = claims(&client, &base, &technicians, pool, seconds).await;
     let _ = stop.send(());
     server.await??;
     store.close().await;
-    Ok(())
+    Ok((creates, claims))
 }
 
 fn ms(d: Duration) -> f64 {

@@ -9,6 +9,9 @@ use axum::http::request::Parts;
 use baoxiu_domain::{Person, Store};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 /// A new random token (prefixed so it is recognisable in configuration files).
 pub fn new_token() -> String {
@@ -19,6 +22,35 @@ pub fn new_token() -> String {
 
 pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
+}
+
+/// How long a resolved token is trusted without asking the store again. Tokens cannot be
+/// revoked yet; when revocation comes (ROADMAP 6) it bounds how long a revoked token still
+/// works on an instance that cached it, unless revocation also clears the cache.
+const TOKEN_TTL: Duration = Duration::from_secs(60);
+/// Bound on cached tokens; past it the cache is cleared rather than grown.
+const TOKEN_CACHE_MAX: usize = 10_000;
+
+/// Tokens already resolved to people: saves a database read on every request.
+#[derive(Clone, Default)]
+pub struct TokenCache(Arc<Mutex<HashMap<String, (Person, Instant)>>>);
+
+impl TokenCache {
+    fn get(&self, digest: &str) -> Option<Person> {
+        let cache = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        cache
+            .get(digest)
+            .filter(|(_, at)| at.elapsed() < TOKEN_TTL)
+            .map(|(person, _)| person.clone())
+    }
+
+    fn put(&self, digest: String, person: Person) {
+        let mut cache = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if cache.len() >= TOKEN_CACHE_MAX {
+            cache.clear();
+        }
+        cache.insert(digest, (person, Instant::now()));
+    }
 }
 
 /// The authenticated person making the request.
@@ -36,11 +68,12 @@ impl<S: Store> FromRequestParts<App<S>> for Caller {
             .map(str::trim)
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthenticated)?;
-        let person = app
-            .store
-            .person_by_token(&token_digest(token))
-            .await?
-            .ok_or(ApiError::Unauthenticated)?;
+        let digest = token_digest(token);
+        if let Some(person) = app.tokens.get(&digest) {
+            return Ok(Caller(person));
+        }
+        let person = app.store.person_by_token(&digest).await?.ok_or(ApiError::Unauthenticated)?;
+        app.tokens.put(digest, person.clone());
         Ok(Caller(person))
     }
 }

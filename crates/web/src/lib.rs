@@ -43,11 +43,12 @@ impl Clock {
 pub struct App<S> {
     pub store: S,
     pub clock: Clock,
+    tokens: auth::TokenCache,
 }
 
 impl<S: Store> App<S> {
     pub fn new(store: S, clock: Clock) -> App<S> {
-        App { store, clock }
+        App { store, clock, tokens: auth::TokenCache::default() }
     }
 
     pub fn router(self) -> Router {
