@@ -185,10 +185,8 @@ impl WorkOrder {
         if new.station.as_ref().is_some_and(|s| s.head.is_some()) {
             return Err(Refusal::SubSiteDispatch);
         }
-        if let Some(t) = &new.technician {
-            if t.role != Role::Technician {
-                return Err(Refusal::NotATechnician(t.name.clone()));
-            }
+        if let Some(t) = new.technician.as_ref().filter(|t| t.role != Role::Technician) {
+            return Err(Refusal::NotATechnician(t.name.clone()));
         }
         Ok(WorkOrder::create(id, tenant, new, code, actor, now))
     }

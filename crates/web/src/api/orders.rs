@@ -175,10 +175,8 @@ pub async fn show<S: Store>(
             .iter()
             .map(|record| {
                 let mut value = serde_json::to_value(record).map_err(|e| ApiError::Internal(e.to_string()))?;
-                if !shows_code {
-                    if let Some(event) = value.get_mut("event").and_then(|e| e.as_object_mut()) {
-                        event.remove("code");
-                    }
+                if let Some(event) = value.get_mut("event").and_then(|e| e.as_object_mut()).filter(|_| !shows_code) {
+                    event.remove("code");
                 }
                 Ok(value)
             })

@@ -21,14 +21,14 @@ async fn lists_filter_by_state_template_assignee_and_text() {
         res.body["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect()
     };
     assert_eq!(ids(&app.list(desk, "").await), [sales.clone(), claimed.clone(), pooled.clone()], "newest first");
-    assert_eq!(ids(&app.list(desk, "state=pool").await), [pooled.clone()]);
-    assert_eq!(ids(&app.list(desk, "template=after_sales").await), [sales.clone()]);
+    assert_eq!(ids(&app.list(desk, "state=pool").await), vec![pooled.clone()]);
+    assert_eq!(ids(&app.list(desk, "template=after_sales").await), vec![sales.clone()]);
     let by_tech = format!("assignee_id={}", app.technician_id(2));
-    assert_eq!(ids(&app.list(desk, &by_tech).await), [claimed.clone()]);
-    assert_eq!(ids(&app.list(desk, "text=下水道").await), [pooled.clone()]);
-    assert_eq!(ids(&app.list(desk, "text=LX20250612").await), [sales.clone()], "serial numbers are searchable");
+    assert_eq!(ids(&app.list(desk, &by_tech).await), vec![claimed.clone()]);
+    assert_eq!(ids(&app.list(desk, "text=下水道").await), vec![pooled.clone()]);
+    assert_eq!(ids(&app.list(desk, "text=LX20250612").await), vec![sales.clone()], "serial numbers are searchable");
     // A technician sees their own work and the pool.
-    assert_eq!(ids(&app.list(app.technician(2), "").await), [claimed.clone()]);
+    assert_eq!(ids(&app.list(app.technician(2), "").await), vec![claimed.clone()]);
     assert_eq!(ids(&app.list(app.technician(5), "state=pool").await), [pooled]);
 }
 
