@@ -65,8 +65,10 @@ impl WorkOrder {
             }
             Command::HandOver { sub_site } => {
                 in_state(&[Assigned, Accepted])?;
-                let here = self.station.as_ref().map(|s| s.id);
-                if here.is_none() || sub_site.head != here {
+                // The head station hands over to its own sub-sites, also from one sub-site to
+                // another.
+                let head = self.station.as_ref().map(|s| s.head.unwrap_or(s.id));
+                if head.is_none() || sub_site.head != head {
                     return Err(Refusal::NotASubSite.into());
                 }
                 Event::HandedOver { sub_site: sub_site.clone() }
@@ -138,7 +140,9 @@ impl WorkOrder {
             }
             Command::Resolve { signature, summary } => {
                 in_state(&[OnSite, InProgress])?;
-                let Some(signature) = signature else {
+                let Some(signature) = signature.as_ref().filter(|s| {
+                    !s.signer.trim().is_empty() && !s.image.trim().is_empty()
+                }) else {
                     return Err(Refusal::SignatureRequired.into());
                 };
                 Event::Resolved {

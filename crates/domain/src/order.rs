@@ -297,8 +297,15 @@ impl WorkOrder {
                 );
                 return;
             }
-            Event::Dispatched { station } | Event::HandedOver { sub_site: station } => {
+            Event::Dispatched { station } => {
                 self.station = Some(station.clone());
+                self.state = State::Assigned;
+            }
+            Event::HandedOver { sub_site } => {
+                // The sub-site takes the order as it was dispatched: it accepts and assigns
+                // its own technician.
+                self.station = Some(sub_site.clone());
+                self.assignee = None;
                 self.state = State::Assigned;
             }
             Event::Assigned { technician } => {
@@ -367,7 +374,11 @@ impl WorkOrder {
                 for request in &mut self.parts_requests {
                     request.received_at.get_or_insert(at);
                 }
-                self.state = if self.timeline.commitments.is_empty() {
+                // A13: once someone has been on site and it is still not fixed, every
+                // further visit is one of several.
+                self.state = if !self.timeline.arrivals.is_empty() {
+                    State::MultipleVisits
+                } else if self.timeline.commitments.is_empty() {
                     State::Accepted
                 } else {
                     State::Scheduled

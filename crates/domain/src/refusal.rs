@@ -7,11 +7,11 @@ use crate::state::State;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
-    #[error("a {role:?} may not {command:?}")]
+    #[error("a {} may not {}", .role.as_str(), .command.as_str())]
     NotPermitted { role: Role, command: CommandName },
-    #[error("a {role:?} may not create work orders")]
+    #[error("a {} may not create work orders", .role.as_str())]
     NotPermittedToCreate { role: Role },
-    #[error("cannot {command:?} an order that is {state:?}")]
+    #[error("cannot {} an order that is {} ({})", .command.as_str(), .state.as_str(), .state.label_zh())]
     InvalidState { state: State, command: CommandName },
     /// B02: someone else's claim won.
     #[error("the order was already claimed")]
