@@ -46,6 +46,10 @@ impl WorkOrder {
             return Err(Refusal::CancellationPending.into());
         }
         self.check_scope(actor, name)?;
+        let decides_cancellation = matches!(name, CommandName::ApproveCancel | CommandName::RejectCancel);
+        if decides_cancellation && !self.details.template.rules().cancel_approvers.contains(&role) {
+            return Err(Refusal::NotPermitted { role, command: name }.into());
+        }
         let state = self.state;
         let in_state = |allowed: &[State]| -> Result<(), Refusal> {
             if allowed.contains(&state) {

@@ -2,6 +2,7 @@
 //! own settings. Today the settings are built in; ROADMAP 1 moves them to files under
 //! `templates/`, which is why they are plain data and not code paths.
 
+use crate::role::Role;
 use serde::{Deserialize, Serialize};
 
 /// The five kinds of organisation baoxiu serves (SPEC table).
@@ -46,16 +47,20 @@ impl Template {
                 initial_route: InitialRoute::AwaitingDispatch,
                 t2_on_first_commitment: true,
                 arrival_code_required: true,
+                // A17: the region approves cancellations.
+                cancel_approvers: &[Role::RegionOfficer, Role::Approver],
             },
             Template::Property => TemplateRules {
                 initial_route: InitialRoute::Pool,
                 t2_on_first_commitment: false,
                 arrival_code_required: true,
+                cancel_approvers: &[Role::Supervisor, Role::Approver],
             },
             Template::Equipment | Template::Hotel | Template::Utility => TemplateRules {
                 initial_route: InitialRoute::AwaitingDispatch,
                 t2_on_first_commitment: false,
                 arrival_code_required: true,
+                cancel_approvers: &[Role::Supervisor, Role::Approver],
             },
         }
     }
@@ -72,7 +77,7 @@ pub enum InitialRoute {
 }
 
 /// A template's settings, as data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct TemplateRules {
     pub initial_route: InitialRoute,
     /// A04: writing T31 sets T2 (after_sales). Otherwise T2 is the first reached contact,
@@ -80,4 +85,6 @@ pub struct TemplateRules {
     pub t2_on_first_commitment: bool,
     /// B01: arrival needs the customer's verification code (or the desk's check, B03).
     pub arrival_code_required: bool,
+    /// A17: who may approve or reject a cancellation request for this template.
+    pub cancel_approvers: &'static [Role],
 }

@@ -411,12 +411,27 @@ fn r_a17_the_requester_may_not_approve_their_own_request() {
     case.ok(&second_region_officer(), approve_cancel());
     assert_eq!(case.state(), State::Cancelled);
 
-    let mut case = Case::after_sales_accepted();
+    let mut case = Case::property_claimed();
     case.ok(&supervisor(), request_cancel(CancelReason::Duplicate));
     assert_eq!(
         case.refused(&supervisor(), approve_cancel()),
         Refusal::SelfApproval
     );
+}
+
+#[test]
+fn r_a17_after_sales_cancellations_are_decided_by_the_region_property_ones_by_the_supervisor() {
+    let mut case = Case::after_sales_accepted();
+    case.ok(&coordinator(), request_cancel(CancelReason::WrongNumber));
+    assert!(matches!(case.refused(&supervisor(), approve_cancel()), Refusal::NotPermitted { .. }));
+    case.ok(&region_officer(), approve_cancel());
+    assert_eq!(case.state(), State::Cancelled);
+
+    let mut case = Case::property_claimed();
+    case.ok(&desk(), request_cancel(CancelReason::Duplicate));
+    assert!(matches!(case.refused(&region_officer(), approve_cancel()), Refusal::NotPermitted { .. }));
+    case.ok(&supervisor(), approve_cancel());
+    assert_eq!(case.state(), State::Cancelled);
 }
 
 #[test]
