@@ -33,7 +33,13 @@ impl Figures {
                 .copied()
                 .unwrap_or_default()
         };
-        Figures { requests: latencies.len(), failures, elapsed, p50: pick(0.50), p99: pick(0.99) }
+        Figures {
+            requests: latencies.len(),
+            failures,
+            elapsed,
+            p50: pick(0.50),
+            p99: pick(0.99),
+        }
     }
 
     fn per_second(&self) -> f64 {
@@ -43,9 +49,14 @@ impl Figures {
 
 pub async fn run(args: BenchArgs) -> CliResult {
     let seconds = Duration::from_secs(args.seconds);
-    println!("baoxiu bench: {} s per measurement, a fresh SQLite file per client count", args.seconds);
+    println!(
+        "baoxiu bench: {} s per measurement, a fresh SQLite file per client count",
+        args.seconds
+    );
     println!();
-    println!("| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures |");
+    println!(
+        "| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures |"
+    );
     println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &clients in &args.clients {
         let dir = tempfile::tempdir()?;
@@ -69,7 +80,11 @@ pub async fn run(args: BenchArgs) -> CliResult {
 }
 
 /// One server on `db` with `clients` clients: creates for `seconds`, then claims.
-async fn measure(db: &std::path::Path, clients: usize, seconds: Duration) -> CliResultWith<(Figures, Figures)> {
+async fn measure(
+    db: &std::path::Path,
+    clients: usize,
+    seconds: Duration,
+) -> CliResultWith<(Figures, Figures)> {
     let store = SqliteStore::open(db).await?;
     let tenant = ensure_tenant(&store, "bench", "压测物业").await?;
     let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
@@ -84,7 +99,9 @@ async fn measure(db: &std::path::Path, clients: usize, seconds: Duration) -> Cli
     let server = tokio::spawn(baoxiu_web::serve(listener, app, async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder().pool_max_idle_per_host(clients).build()?;
+    let client = reqwest::Client::builder()
+        .pool_max_idle_per_host(clients)
+        .build()?;
     let creates = creates(&client, &base, &desk, clients, seconds).await;
     let pool = prepare_pool(&client, &base, &desk, creates.per_second(), seconds).await?;
     let claims = claims(&client, &base, &technicians, pool, seconds).await;
@@ -98,7 +115,12 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn token_for(store: &SqliteStore, tenant: &Tenant, role: Role, name: &str) -> Result<String, baoxiu_domain::StoreError> {
+async fn token_for(
+    store: &SqliteStore,
+    tenant: &Tenant,
+    role: Role,
+    name: &str,
+) -> Result<String, baoxiu_domain::StoreError> {
     use baoxiu_domain::Store;
     let person = Person {
         id: PersonId(uuid::Uuid::now_v7()),
@@ -114,7 +136,13 @@ async fn token_for(store: &SqliteStore, tenant: &Tenant, role: Role, name: &str)
 }
 
 /// `clients` loops creating orders for `duration`; every 201 is a durable create.
-async fn creates(client: &reqwest::Client, base: &str, desk: &str, clients: usize, duration: Duration) -> Figures {
+async fn creates(
+    client: &reqwest::Client,
+    base: &str,
+    desk: &str,
+    clients: usize,
+    duration: Duration,
+) -> Figures {
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..clients {
@@ -134,7 +162,13 @@ async fn creates(client: &reqwest::Client, base: &str, desk: &str, clients: usiz
 }
 
 /// Pooled orders for the claim measurement: enough for the rate just seen, plus margin.
-async fn prepare_pool(client: &reqwest::Client, base: &str, desk: &str, rate: f64, duration: Duration) -> CliResultWith<Arc<Vec<String>>> {
+async fn prepare_pool(
+    client: &reqwest::Client,
+    base: &str,
+    desk: &str,
+    rate: f64,
+    duration: Duration,
+) -> CliResultWith<Arc<Vec<String>>> {
     let wanted = ((rate * duration.as_secs_f64() * 1.5) as usize).max(1000);
     let mut ids = Vec::with_capacity(wanted);
     let mut tasks = tokio::task::JoinSet::new();
@@ -160,17 +194,33 @@ async fn prepare_pool(client: &reqwest::Client, base: &str, desk: &str, rate: f6
 type CliResultWith<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 
 /// Each client (a technician) claims the next unclaimed pooled order until time is up.
-async fn claims(client: &reqwest::Client, base: &str, technicians: &[String], pool: Arc<Vec<String>>, duration: Duration) -> Figures {
+async fn claims(
+    client: &reqwest::Client,
+    base: &str,
+    technicians: &[String],
+    pool: Arc<Vec<String>>,
+    duration: Duration,
+) -> Figures {
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for token in technicians {
-        let (client, base, token, pool, next) = (client.clone(), base.to_string(), token.clone(), pool.clone(), next.clone());
+        let (client, base, token, pool, next) = (
+            client.clone(),
+            base.to_string(),
+            token.clone(),
+            pool.clone(),
+            next.clone(),
+        );
         tasks.spawn(async move {
             let (mut latencies, mut failures) = (Vec::new(), 0);
             while start.elapsed() < duration {
-                let Some(id) = pool.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
-                let claim = client.post(format!("{base}/api/v1/orders/{id}/claim")).bearer_auth(&token);
+                let Some(id) = pool.get(next.fetch_add(1, Ordering::Relaxed)) else {
+                    break;
+                };
+                let claim = client
+                    .post(format!("{base}/api/v1/orders/{id}/claim"))
+                    .bearer_auth(&token);
                 match timed(claim, 200).await {
                     Some(latency) => latencies.push(latency),
                     None => failures += 1,

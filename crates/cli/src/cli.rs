@@ -5,7 +5,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "baoxiu", version, about = "baoxiu 报修: repair requests and work orders")]
+#[command(
+    name = "baoxiu",
+    version,
+    about = "baoxiu 报修: repair requests and work orders"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

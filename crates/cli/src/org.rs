@@ -6,7 +6,11 @@ use baoxiu_domain::{Person, PersonId, Role, StationId, Store, Tenant, TenantId};
 use baoxiu_store_sqlite::SqliteStore;
 
 /// The tenant with this slug, created (zone Asia/Shanghai) if it does not exist.
-pub async fn ensure_tenant(store: &SqliteStore, slug: &str, name: &str) -> Result<Tenant, baoxiu_domain::StoreError> {
+pub async fn ensure_tenant(
+    store: &SqliteStore,
+    slug: &str,
+    name: &str,
+) -> Result<Tenant, baoxiu_domain::StoreError> {
     if let Some(t) = store.tenant_by_slug(slug).await? {
         return Ok(t);
     }
@@ -23,14 +27,20 @@ pub async fn ensure_tenant(store: &SqliteStore, slug: &str, name: &str) -> Resul
 /// Stores a new token for `person` and returns it (shown once, stored only as a digest).
 pub async fn issue_token(store: &SqliteStore, person: &Person) -> Result<String, baoxiu_domain::StoreError> {
     let token = baoxiu_web::new_token();
-    store.put_token(&baoxiu_web::token_digest(&token), person.tenant, person.id).await?;
+    store
+        .put_token(&baoxiu_web::token_digest(&token), person.tenant, person.id)
+        .await?;
     Ok(token)
 }
 
 pub async fn token(args: TokenArgs) -> CliResult {
     let role = Role::parse(&args.role).ok_or_else(|| {
         let roles: Vec<_> = Role::ALL.iter().map(|r| r.as_str()).collect();
-        format!("--role: unknown role `{}`; one of {}", args.role, roles.join(", "))
+        format!(
+            "--role: unknown role `{}`; one of {}",
+            args.role,
+            roles.join(", ")
+        )
     })?;
     let store = SqliteStore::open(&args.db.db).await?;
     let tenant = ensure_tenant(&store, &args.tenant, &args.tenant).await?;
@@ -47,7 +57,9 @@ pub async fn token(args: TokenArgs) -> CliResult {
     let person = Person {
         id: PersonId(uuid::Uuid::now_v7()),
         tenant: tenant.id,
-        name: args.name.unwrap_or_else(|| format!("{} {}", role.label_zh(), role.as_str())),
+        name: args
+            .name
+            .unwrap_or_else(|| format!("{} {}", role.label_zh(), role.as_str())),
         role,
         station,
         team: None,

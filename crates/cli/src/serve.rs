@@ -20,7 +20,11 @@ pub async fn run(args: ServeArgs) -> CliResult {
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
-    println!("baoxiu serving {} on http://{}/", args.db.db.display(), listener.local_addr()?);
+    println!(
+        "baoxiu serving {} on http://{}/",
+        args.db.db.display(),
+        listener.local_addr()?
+    );
     serve_until_stopped(listener, store).await
 }
 

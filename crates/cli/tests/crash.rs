@@ -29,7 +29,9 @@ fn serve(db: &std::path::Path) -> (Child, String) {
         .spawn()
         .expect("baoxiu serve starts");
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
     let url = line
         .split_whitespace()
         .find(|w| w.starts_with("http://"))
@@ -55,12 +57,19 @@ async fn acknowledged_orders_survive_kill_9() {
         writers.spawn(async move {
             // Write until the server dies under us.
             loop {
-                let sent = client.post(format!("{url}/api/v1/orders")).bearer_auth(&*token).body(body).send().await;
+                let sent = client
+                    .post(format!("{url}/api/v1/orders"))
+                    .bearer_auth(&*token)
+                    .body(body)
+                    .send()
+                    .await;
                 let Ok(response) = sent else { return };
                 if response.status().as_u16() != 201 {
                     return;
                 }
-                let Ok(order) = response.json::<serde_json::Value>().await else { return };
+                let Ok(order) = response.json::<serde_json::Value>().await else {
+                    return;
+                };
                 let _ = acks_tx.send(order["id"].as_str().unwrap().to_string());
             }
         });
@@ -80,7 +89,12 @@ async fn acknowledged_orders_survive_kill_9() {
 
     let (mut server, url) = serve(&db);
     for id in &acknowledged {
-        let res = client.get(format!("{url}/api/v1/orders/{id}")).bearer_auth(&*token).send().await.unwrap();
+        let res = client
+            .get(format!("{url}/api/v1/orders/{id}"))
+            .bearer_auth(&*token)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status().as_u16(), 200, "acknowledged order {id} was lost");
         let order: serde_json::Value = res.json().await.unwrap();
         assert_eq!(order["history"].as_array().unwrap().len(), 1);

@@ -2,52 +2,90 @@
 //! records (a station, a technician) arrive already looked up, so the domain can check
 //! them without I/O.
 
+use crate::Timestamp;
 use crate::org::{PersonRef, StationRef};
 use crate::values::{
-    text, CancelReason, CommitmentKind, ContactOutcome, FieldError, PhoneSolution, Satisfaction,
-    VerificationCode,
+    CancelReason, CommitmentKind, ContactOutcome, FieldError, PhoneSolution, Satisfaction, VerificationCode,
+    text,
 };
-use crate::Timestamp;
 use serde::{Deserialize, Serialize};
 
 /// One command against a work order.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Command {
     /// The desk dispatches the order to a station (A01: head stations only).
-    Dispatch { station: StationRef },
+    Dispatch {
+        station: StationRef,
+    },
     /// A head station hands the order to one of its sub-sites (A01).
-    HandOver { sub_site: StationRef },
+    HandOver {
+        sub_site: StationRef,
+    },
     /// Assign a named technician (B02 escalation, B04, a coordinator's choice).
-    Assign { technician: PersonRef },
+    Assign {
+        technician: PersonRef,
+    },
     /// A technician claims a pooled order (抢单, B02).
     Claim,
     /// The station coordinator or the assigned technician accepts the order (A02).
     Accept,
     /// A contact attempt with a typed outcome (A05).
-    Contact { outcome: ContactOutcome, note: Option<String> },
+    Contact {
+        outcome: ContactOutcome,
+        note: Option<String>,
+    },
     /// Commit a service time: writes the next of T31, T32, T33 (A04).
-    Commit { at: Timestamp, kind: CommitmentKind, reason: Option<String> },
+    Commit {
+        at: Timestamp,
+        kind: CommitmentKind,
+        reason: Option<String>,
+    },
     /// Parts are needed and requested (A09).
-    RequestParts { parts: Vec<PartLine>, note: Option<String> },
+    RequestParts {
+        parts: Vec<PartLine>,
+        note: Option<String>,
+    },
     /// Requested parts arrived.
-    PartsReceived { note: Option<String> },
+    PartsReceived {
+        note: Option<String>,
+    },
     /// The technician is at the customer's: with the customer's code (B01), or verified by
     /// the desk over the phone when no code can be had (B03).
-    Arrive { code: Option<VerificationCode>, desk_note: Option<String> },
+    Arrive {
+        code: Option<VerificationCode>,
+        desk_note: Option<String>,
+    },
     /// Work begins.
     Start,
     /// Fixed, and the customer signed (A13, A14).
-    Resolve { signature: Option<Signature>, summary: String },
+    Resolve {
+        signature: Option<Signature>,
+        summary: String,
+    },
     /// Solved over the phone: software or other problem (A07).
-    ResolveByPhone { solution: PhoneSolution, note: Option<String> },
+    ResolveByPhone {
+        solution: PhoneSolution,
+        note: Option<String>,
+    },
     /// The desk's callback (A15, B07); an unreached customer leaves the order resolved.
-    Callback { reached: bool, satisfaction: Option<Satisfaction>, note: Option<String> },
+    Callback {
+        reached: bool,
+        satisfaction: Option<Satisfaction>,
+        note: Option<String>,
+    },
     /// Close the file.
     Archive,
     /// Ask for cancellation with a reason (A17).
-    RequestCancel { reason: CancelReason, note: String },
-    ApproveCancel { note: Option<String> },
-    RejectCancel { note: String },
+    RequestCancel {
+        reason: CancelReason,
+        note: String,
+    },
+    ApproveCancel {
+        note: Option<String>,
+    },
+    RejectCancel {
+        note: String,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the

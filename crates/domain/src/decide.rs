@@ -1,14 +1,14 @@
 //! The state machine: every command is checked here against the order's state, the actor's
 //! role and data scope, and turned into events. Nothing is changed by deciding.
 
+use crate::Timestamp;
 use crate::command::{Command, CommandName};
 use crate::event::{ArrivalCheck, Event, EventRecord};
-use crate::order::{Resolution, WorkOrder, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS};
+use crate::order::{MAX_CODE_ATTEMPTS, MAX_COMMITMENTS, Resolution, WorkOrder};
 use crate::org::{Actor, PersonRef};
 use crate::refusal::Refusal;
 use crate::role::Role;
 use crate::state::State;
-use crate::Timestamp;
 
 /// A refused command. It changes nothing, with one exception that must be recorded anyway:
 /// a wrong verification code is counted (`counted`), or the attempt limit could not hold.
@@ -65,7 +65,9 @@ impl WorkOrder {
                 if station.head.is_some() {
                     return Err(Refusal::SubSiteDispatch.into());
                 }
-                Event::Dispatched { station: station.clone() }
+                Event::Dispatched {
+                    station: station.clone(),
+                }
             }
             Command::HandOver { sub_site } => {
                 in_state(&[Assigned, Accepted])?;
@@ -75,15 +77,27 @@ impl WorkOrder {
                 if head.is_none() || sub_site.head != head {
                     return Err(Refusal::NotASubSite.into());
                 }
-                Event::HandedOver { sub_site: sub_site.clone() }
+                Event::HandedOver {
+                    sub_site: sub_site.clone(),
+                }
             }
             Command::Assign { technician } => {
-                in_state(&[AwaitingDispatch, Pool, Assigned, Accepted, Scheduled, WaitingForParts, MultipleVisits])?;
+                in_state(&[
+                    AwaitingDispatch,
+                    Pool,
+                    Assigned,
+                    Accepted,
+                    Scheduled,
+                    WaitingForParts,
+                    MultipleVisits,
+                ])?;
                 if technician.role != Role::Technician {
                     return Err(Refusal::NotATechnician(technician.name.clone()).into());
                 }
                 self.check_station(technician)?;
-                Event::Assigned { technician: technician.clone() }
+                Event::Assigned {
+                    technician: technician.clone(),
+                }
             }
             Command::Claim => {
                 if state != Pool {
@@ -95,7 +109,9 @@ impl WorkOrder {
                     .into());
                 }
                 self.check_station(&actor.person)?;
-                Event::Claimed { technician: actor.person.clone() }
+                Event::Claimed {
+                    technician: actor.person.clone(),
+                }
             }
             Command::Accept => {
                 in_state(&[Assigned])?;
@@ -105,10 +121,20 @@ impl WorkOrder {
                 if !state.is_open() {
                     return Err(Refusal::InvalidState { state, command: name }.into());
                 }
-                Event::ContactAttempted { outcome: *outcome, note: note.clone() }
+                Event::ContactAttempted {
+                    outcome: *outcome,
+                    note: note.clone(),
+                }
             }
             Command::Commit { at, kind, reason } => {
-                in_state(&[Accepted, Scheduled, WaitingForParts, MultipleVisits, OnSite, InProgress])?;
+                in_state(&[
+                    Accepted,
+                    Scheduled,
+                    WaitingForParts,
+                    MultipleVisits,
+                    OnSite,
+                    InProgress,
+                ])?;
                 let written = self.timeline.commitments.len();
                 if written >= MAX_COMMITMENTS {
                     return Err(Refusal::CommitmentLimit.into());
@@ -128,7 +154,10 @@ impl WorkOrder {
             }
             Command::RequestParts { parts, note } => {
                 in_state(&[Accepted, Scheduled, OnSite, InProgress, MultipleVisits])?;
-                Event::PartsRequested { parts: parts.clone(), note: note.clone() }
+                Event::PartsRequested {
+                    parts: parts.clone(),
+                    note: note.clone(),
+                }
             }
             Command::PartsReceived { note } => {
                 in_state(&[WaitingForParts])?;
@@ -144,9 +173,10 @@ impl WorkOrder {
             }
             Command::Resolve { signature, summary } => {
                 in_state(&[OnSite, InProgress])?;
-                let Some(signature) = signature.as_ref().filter(|s| {
-                    !s.signer.trim().is_empty() && !s.image.trim().is_empty()
-                }) else {
+                let Some(signature) = signature
+                    .as_ref()
+                    .filter(|s| !s.signer.trim().is_empty() && !s.image.trim().is_empty())
+                else {
                     return Err(Refusal::SignatureRequired.into());
                 };
                 Event::Resolved {
@@ -159,10 +189,17 @@ impl WorkOrder {
             Command::ResolveByPhone { solution, note } => {
                 in_state(&[Accepted, Scheduled])?;
                 Event::Resolved {
-                    resolution: Resolution::Phone { solution: *solution, note: note.clone() },
+                    resolution: Resolution::Phone {
+                        solution: *solution,
+                        note: note.clone(),
+                    },
                 }
             }
-            Command::Callback { reached, satisfaction, note } => {
+            Command::Callback {
+                reached,
+                satisfaction,
+                note,
+            } => {
                 in_state(&[Resolved])?;
                 if !reached && note.is_none() {
                     return Err(Refusal::Missing { field: "note" }.into());
@@ -181,7 +218,10 @@ impl WorkOrder {
                 if !state.is_open() {
                     return Err(Refusal::InvalidState { state, command: name }.into());
                 }
-                Event::CancellationRequested { reason: *reason, note: note.clone() }
+                Event::CancellationRequested {
+                    reason: *reason,
+                    note: note.clone(),
+                }
             }
             Command::ApproveCancel { note } => {
                 let request = self.pending_request()?;
@@ -241,12 +281,18 @@ impl WorkOrder {
         if actor.role() == Role::DeskAgent {
             // B03: the technician has no code and calls the desk, which verifies.
             return match desk_note {
-                Some(note) => Ok(Event::Arrived { check: ArrivalCheck::Desk { note: note.to_string() } }),
+                Some(note) => Ok(Event::Arrived {
+                    check: ArrivalCheck::Desk {
+                        note: note.to_string(),
+                    },
+                }),
                 None => Err(Refusal::DeskNoteRequired.into()),
             };
         }
         if !self.details.template.rules().arrival_code_required {
-            return Ok(Event::Arrived { check: ArrivalCheck::Unchecked });
+            return Ok(Event::Arrived {
+                check: ArrivalCheck::Unchecked,
+            });
         }
         if self.verification.locked() {
             return Err(Refusal::CodeLocked.into());
@@ -255,11 +301,15 @@ impl WorkOrder {
             return Err(Refusal::CodeRequired.into());
         };
         if *code == self.verification.code {
-            return Ok(Event::Arrived { check: ArrivalCheck::Code });
+            return Ok(Event::Arrived {
+                check: ArrivalCheck::Code,
+            });
         }
         let failed_attempts = self.verification.failed_attempts + 1;
         Err(Refused {
-            refusal: Refusal::WrongCode { remaining: MAX_CODE_ATTEMPTS - failed_attempts },
+            refusal: Refusal::WrongCode {
+                remaining: MAX_CODE_ATTEMPTS - failed_attempts,
+            },
             counted: Some(Event::CodeRejected { failed_attempts }),
         })
     }
@@ -268,12 +318,10 @@ impl WorkOrder {
     /// staff only on orders of their station or its sub-sites.
     fn check_scope(&self, actor: &Actor, command: CommandName) -> Result<(), Refusal> {
         match actor.role() {
-            Role::Technician if command != CommandName::Claim => {
-                match &self.assignee {
-                    Some(a) if a.id == actor.id() => Ok(()),
-                    _ => Err(Refusal::NotAssignee),
-                }
-            }
+            Role::Technician if command != CommandName::Claim => match &self.assignee {
+                Some(a) if a.id == actor.id() => Ok(()),
+                _ => Err(Refusal::NotAssignee),
+            },
             Role::Coordinator | Role::TeamLead => self.check_station(&actor.person),
             _ => Ok(()),
         }

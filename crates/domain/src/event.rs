@@ -5,9 +5,7 @@ use crate::command::PartLine;
 use crate::ids::OrderId;
 use crate::order::{NewOrder, Resolution};
 use crate::org::{PersonRef, StationRef};
-use crate::values::{
-    CancelReason, CommitmentKind, ContactOutcome, Satisfaction, VerificationCode,
-};
+use crate::values::{CancelReason, CommitmentKind, ContactOutcome, Satisfaction, VerificationCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -46,27 +44,65 @@ pub enum Event {
         #[cfg_attr(feature = "openapi", schema(value_type = String))]
         code: VerificationCode,
     },
-    Dispatched { station: StationRef },
-    HandedOver { sub_site: StationRef },
-    Assigned { technician: PersonRef },
-    Claimed { technician: PersonRef },
+    Dispatched {
+        station: StationRef,
+    },
+    HandedOver {
+        sub_site: StationRef,
+    },
+    Assigned {
+        technician: PersonRef,
+    },
+    Claimed {
+        technician: PersonRef,
+    },
     Accepted,
-    ContactAttempted { outcome: ContactOutcome, note: Option<String> },
+    ContactAttempted {
+        outcome: ContactOutcome,
+        note: Option<String>,
+    },
     /// `slot` 1, 2, 3 for T31, T32, T33.
-    Committed { slot: u8, at: DateTime<Utc>, kind: CommitmentKind, reason: Option<String> },
-    PartsRequested { parts: Vec<PartLine>, note: Option<String> },
-    PartsReceived { note: Option<String> },
+    Committed {
+        slot: u8,
+        at: DateTime<Utc>,
+        kind: CommitmentKind,
+        reason: Option<String>,
+    },
+    PartsRequested {
+        parts: Vec<PartLine>,
+        note: Option<String>,
+    },
+    PartsReceived {
+        note: Option<String>,
+    },
     /// A wrong code was entered; counted even though the arrival is refused, or the
     /// attempt limit could not hold.
-    CodeRejected { failed_attempts: u8 },
-    Arrived { check: ArrivalCheck },
+    CodeRejected {
+        failed_attempts: u8,
+    },
+    Arrived {
+        check: ArrivalCheck,
+    },
     WorkStarted,
-    Resolved { resolution: Resolution },
-    CallbackRecorded { reached: bool, satisfaction: Option<Satisfaction>, note: Option<String> },
+    Resolved {
+        resolution: Resolution,
+    },
+    CallbackRecorded {
+        reached: bool,
+        satisfaction: Option<Satisfaction>,
+        note: Option<String>,
+    },
     Archived,
-    CancellationRequested { reason: CancelReason, note: String },
-    CancellationApproved { note: Option<String> },
-    CancellationRejected { note: String },
+    CancellationRequested {
+        reason: CancelReason,
+        note: String,
+    },
+    CancellationApproved {
+        note: Option<String>,
+    },
+    CancellationRejected {
+        note: String,
+    },
 }
 
 impl Event {

@@ -27,22 +27,20 @@ pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
 pub use ids::{OrderId, PersonId, StationId, TeamId, TenantId};
 pub use order::{
-    CallbackRecord, Cancellation, Commitment, ContactAttempt, NewOrder, PartsRequest, Resolution,
-    ReplayError, Timeline, Verification, WorkOrder, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS,
+    CallbackRecord, Cancellation, Commitment, ContactAttempt, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS, NewOrder,
+    PartsRequest, ReplayError, Resolution, Timeline, Verification, WorkOrder,
 };
-pub use org::{Actor, PersonRef, Person, Station, StationRef, Team, Tenant};
+pub use org::{Actor, Person, PersonRef, Station, StationRef, Team, Tenant};
 pub use refusal::Refusal;
 pub use role::Role;
 pub use state::State;
 pub use store::{
-    IdempotencyRecord, OrderPage, OrderQuery, Store, StoreError, StoredResponse, Write,
-    WriteOutcome,
+    IdempotencyRecord, OrderPage, OrderQuery, Store, StoreError, StoredResponse, Write, WriteOutcome,
 };
 pub use template::{InitialRoute, Template, TemplateRules};
 pub use values::{
-    Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError,
-    Kind, Location, Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode,
-    optional_text, text,
+    Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError, Kind, Location,
+    Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode, optional_text, text,
 };
 
 /// Every timestamp in baoxiu is UTC; the organisation's time zone is for display only.

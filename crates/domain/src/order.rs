@@ -1,5 +1,6 @@
 //! The work order (工单) and how events build it.
 
+use crate::Timestamp;
 use crate::command::{PartLine, Signature};
 use crate::event::{ArrivalCheck, Event, EventRecord};
 use crate::ids::{OrderId, PersonId, TenantId};
@@ -9,10 +10,9 @@ use crate::role::Role;
 use crate::state::State;
 use crate::template::{InitialRoute, Template};
 use crate::values::{
-    Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, Kind, Location,
-    PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode,
+    Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, Kind, Location, PhoneSolution,
+    Priority, Satisfaction, ServiceMode, VerificationCode,
 };
-use crate::Timestamp;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -111,10 +111,16 @@ impl Verification {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "by", rename_all = "snake_case")]
 pub enum Resolution {
-    OnSite { signature: Signature, summary: String },
+    OnSite {
+        signature: Signature,
+        summary: String,
+    },
     /// "Within commitment", reason "software problem, solved by phone" or "other problem,
     /// solved by phone" (A07).
-    Phone { solution: PhoneSolution, note: Option<String> },
+    Phone {
+        solution: PhoneSolution,
+        note: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -287,14 +293,7 @@ impl WorkOrder {
         let at = record.at;
         match &record.event {
             Event::Created { order, code } => {
-                *self = WorkOrder::from_created(
-                    self.tenant,
-                    record.order,
-                    at,
-                    &record.actor,
-                    order,
-                    code,
-                );
+                *self = WorkOrder::from_created(self.tenant, record.order, at, &record.actor, order, code);
                 return;
             }
             Event::Dispatched { station } => {
@@ -343,9 +342,7 @@ impl WorkOrder {
                 let rules = self.details.template.rules();
                 // A04: writing T31 sets T2 to that moment (after_sales); elsewhere T31 only
                 // fills T2 when no contact was recorded before.
-                if *slot == 1
-                    && (rules.t2_on_first_commitment || self.timeline.first_contact_at.is_none())
-                {
+                if *slot == 1 && (rules.t2_on_first_commitment || self.timeline.first_contact_at.is_none()) {
                     self.timeline.first_contact_at = Some(at);
                 }
                 self.timeline.commitments.push(Commitment {
@@ -396,8 +393,7 @@ impl WorkOrder {
             Event::Resolved { resolution } => {
                 self.resolution = Some(resolution.clone());
                 self.timeline.resolved_at = Some(at);
-                if matches!(resolution, Resolution::Phone { .. })
-                    && self.timeline.first_contact_at.is_none()
+                if matches!(resolution, Resolution::Phone { .. }) && self.timeline.first_contact_at.is_none()
                 {
                     self.timeline.first_contact_at = Some(at);
                 }
@@ -471,7 +467,10 @@ impl WorkOrder {
             d.customer.phone.as_str(),
             d.location.address
         );
-        for part in [&d.location.building, &d.location.room, &d.category].into_iter().flatten() {
+        for part in [&d.location.building, &d.location.room, &d.category]
+            .into_iter()
+            .flatten()
+        {
             s.push(' ');
             s.push_str(part);
         }

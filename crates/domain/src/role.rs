@@ -102,7 +102,10 @@ impl Role {
             C::Callback => matches!(self, DeskAgent | Supervisor),
             C::Archive => matches!(self, DeskAgent | Supervisor | Admin),
             C::RequestCancel => {
-                matches!(self, DeskAgent | Coordinator | TeamLead | Supervisor | RegionOfficer)
+                matches!(
+                    self,
+                    DeskAgent | Coordinator | TeamLead | Supervisor | RegionOfficer
+                )
             }
             C::ApproveCancel | C::RejectCancel => {
                 matches!(self, RegionOfficer | Approver | Supervisor | Admin)

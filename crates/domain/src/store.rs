@@ -158,5 +158,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         tenant: TenantId,
         person: PersonId,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
-    fn person_by_token(&self, digest: &str) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
+    fn person_by_token(
+        &self,
+        digest: &str,
+    ) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
 }

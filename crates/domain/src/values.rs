@@ -34,17 +34,16 @@ pub fn text(field: &str, value: &str, max: usize) -> Result<String, FieldError> 
         return Err(FieldError::new(field, "must not be empty"));
     }
     if value.chars().count() > max {
-        return Err(FieldError::new(field, format!("must be at most {max} characters")));
+        return Err(FieldError::new(
+            field,
+            format!("must be at most {max} characters"),
+        ));
     }
     Ok(value.to_string())
 }
 
 /// Optional text: absent or blank becomes `None`, otherwise as [`text`].
-pub fn optional_text(
-    field: &str,
-    value: Option<&str>,
-    max: usize,
-) -> Result<Option<String>, FieldError> {
+pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Option<String>, FieldError> {
     match value.map(str::trim) {
         None | Some("") => Ok(None),
         Some(v) => text(field, v, max).map(Some),

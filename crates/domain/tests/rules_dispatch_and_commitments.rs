@@ -10,7 +10,6 @@ use baoxiu_domain::{
 };
 use support::*;
 
-
 // ---------------------------------------------------------------------------------------
 // A01: the desk dispatches to head stations only; a head station hands over to its sub-sites
 // ---------------------------------------------------------------------------------------
@@ -105,7 +104,10 @@ fn r_a01_a_handed_over_order_waits_for_the_sub_site_to_pick_its_own_technician()
     case.ok(&coordinator(), assign(technician()));
     case.ok(&coordinator(), hand_over(sub_site()));
     assert_eq!(case.state(), State::Assigned);
-    assert_eq!(case.order.assignee, None, "the head station's technician does not follow the order");
+    assert_eq!(
+        case.order.assignee, None,
+        "the head station's technician does not follow the order"
+    );
     case.ok(&sub_site_coordinator(), Command::Accept);
     case.ok(&sub_site_coordinator(), assign(sub_site_technician()));
     assert_eq!(case.order.assignee, Some(sub_site_technician()));

@@ -5,12 +5,10 @@
 mod support;
 
 use baoxiu_domain::{
-    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome,
-    MAX_CODE_ATTEMPTS, PersonRef, PhoneSolution, Refusal, Role,
-    WorkOrder,
+    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, MAX_CODE_ATTEMPTS, PersonRef,
+    PhoneSolution, Refusal, Role, WorkOrder,
 };
 use support::*;
-
 
 // ---------------------------------------------------------------------------------------
 // X05: the whole story replays; X06: roles and data scope

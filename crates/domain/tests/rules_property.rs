@@ -5,12 +5,10 @@
 mod support;
 
 use baoxiu_domain::{
-    ArrivalCheck, Command, CommandName, CommitmentKind, Event,
-    MAX_CODE_ATTEMPTS, NewOrder, PhoneSolution, Refusal, Role, State,
-    WorkOrder,
+    ArrivalCheck, Command, CommandName, CommitmentKind, Event, MAX_CODE_ATTEMPTS, NewOrder, PhoneSolution,
+    Refusal, Role, State, WorkOrder,
 };
 use support::*;
-
 
 // ---------------------------------------------------------------------------------------
 // B01: the technician enters the customer's code on arrival

@@ -5,10 +5,10 @@
 mod support;
 
 use baoxiu_domain::{
-    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, PersonRef, PhoneSolution, Refusal, Resolution, State,
+    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, PersonRef, PhoneSolution, Refusal,
+    Resolution, State,
 };
 use support::*;
-
 
 // ---------------------------------------------------------------------------------------
 // A07: solved by phone closes the order, which can never be cancelled
@@ -287,7 +287,10 @@ fn r_a14_an_order_cannot_be_resolved_on_site_before_anyone_arrived() {
 fn r_a14_a_blank_signature_is_no_signature() {
     let mut case = Case::after_sales_on_site();
     let blank = Command::Resolve {
-        signature: Some(baoxiu_domain::Signature { signer: " ".into(), image: String::new() }),
+        signature: Some(baoxiu_domain::Signature {
+            signer: " ".into(),
+            image: String::new(),
+        }),
         summary: "已修复".into(),
     };
     assert_eq!(case.refused(&technician(), blank), Refusal::SignatureRequired);
@@ -423,13 +426,19 @@ fn r_a17_the_requester_may_not_approve_their_own_request() {
 fn r_a17_after_sales_cancellations_are_decided_by_the_region_property_ones_by_the_supervisor() {
     let mut case = Case::after_sales_accepted();
     case.ok(&coordinator(), request_cancel(CancelReason::WrongNumber));
-    assert!(matches!(case.refused(&supervisor(), approve_cancel()), Refusal::NotPermitted { .. }));
+    assert!(matches!(
+        case.refused(&supervisor(), approve_cancel()),
+        Refusal::NotPermitted { .. }
+    ));
     case.ok(&region_officer(), approve_cancel());
     assert_eq!(case.state(), State::Cancelled);
 
     let mut case = Case::property_claimed();
     case.ok(&desk(), request_cancel(CancelReason::Duplicate));
-    assert!(matches!(case.refused(&region_officer(), approve_cancel()), Refusal::NotPermitted { .. }));
+    assert!(matches!(
+        case.refused(&region_officer(), approve_cancel()),
+        Refusal::NotPermitted { .. }
+    ));
     case.ok(&supervisor(), approve_cancel());
     assert_eq!(case.state(), State::Cancelled);
 }

@@ -12,11 +12,13 @@ mod read;
 mod writer;
 
 use baoxiu_domain::{
-    EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Station, StationId, Store,
-    StoreError, StoredResponse, Team, Tenant, TenantId, WorkOrder, Write, WriteOutcome,
+    EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Station, StationId, Store, StoreError,
+    StoredResponse, Team, Tenant, TenantId, WorkOrder, Write, WriteOutcome,
 };
 use sqlx::migrate::{Migration, MigrationType, Migrator};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{ConnectOptions, SqlSafeStr};
 use std::path::Path;
 use std::time::Duration;
@@ -24,11 +26,8 @@ use tokio::sync::{mpsc, oneshot};
 use writer::{Job, OrgWrite};
 
 /// Migrations are embedded in the binary and run when the store opens.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    "foundation",
-    include_str!("../migrations/0001_foundation.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] =
+    &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
 
 /// Writes waiting in the queue before callers wait for room.
 const QUEUE: usize = 4096;
@@ -45,7 +44,10 @@ pub enum OpenError {
     #[error("cannot open the database {path}: {source}")]
     Open { path: String, source: sqlx::Error },
     #[error("cannot migrate the database {path}: {source}")]
-    Migrate { path: String, source: sqlx::migrate::MigrateError },
+    Migrate {
+        path: String,
+        source: sqlx::migrate::MigrateError,
+    },
 }
 
 impl SqliteStore {
@@ -54,7 +56,10 @@ impl SqliteStore {
     pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore, OpenError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
-        let open_err = |source| OpenError::Open { path: shown.clone(), source };
+        let open_err = |source| OpenError::Open {
+            path: shown.clone(),
+            source,
+        };
         let options = SqliteConnectOptions::new()
             .filename(path)
             .create_if_missing(true)
@@ -68,10 +73,10 @@ impl SqliteStore {
             .connect_with(options.clone())
             .await
             .map_err(open_err)?;
-        migrator()
-            .run(&pool)
-            .await
-            .map_err(|source| OpenError::Migrate { path: shown.clone(), source })?;
+        migrator().run(&pool).await.map_err(|source| OpenError::Migrate {
+            path: shown.clone(),
+            source,
+        })?;
         let conn = options.connect().await.map_err(open_err)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         tokio::spawn(writer::run(conn, queue));
@@ -84,7 +89,10 @@ impl SqliteStore {
         self.pool.close().await;
     }
 
-    async fn submit<T>(&self, job: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Job) -> Result<T, StoreError> {
+    async fn submit<T>(
+        &self,
+        job: impl FnOnce(oneshot::Sender<Result<T, StoreError>>) -> Job,
+    ) -> Result<T, StoreError> {
         let (reply, answer) = oneshot::channel();
         self.jobs
             .send(job(reply))
@@ -105,7 +113,13 @@ fn migrator() -> Migrator {
         MIGRATIONS
             .iter()
             .map(|(version, name, sql)| {
-                Migration::new(*version, (*name).into(), MigrationType::Simple, sql.into_sql_str(), false)
+                Migration::new(
+                    *version,
+                    (*name).into(),
+                    MigrationType::Simple,
+                    sql.into_sql_str(),
+                    false,
+                )
             })
             .collect(),
     )
@@ -178,7 +192,12 @@ impl Store for SqliteStore {
     }
 
     async fn put_token(&self, digest: &str, tenant: TenantId, person: PersonId) -> Result<(), StoreError> {
-        self.org(OrgWrite::Token { digest: digest.to_string(), tenant, person }).await
+        self.org(OrgWrite::Token {
+            digest: digest.to_string(),
+            tenant,
+            person,
+        })
+        .await
     }
 
     async fn person_by_token(&self, digest: &str) -> Result<Option<Person>, StoreError> {

@@ -2,8 +2,8 @@
 
 use crate::backend;
 use baoxiu_domain::{
-    EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Role, Station, StationId,
-    StoreError, StoredResponse, Tenant, TenantId, WorkOrder,
+    EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Role, Station, StationId, StoreError,
+    StoredResponse, Tenant, TenantId, WorkOrder,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
@@ -34,7 +34,11 @@ fn order_doc(doc: &str) -> Result<WorkOrder, StoreError> {
     serde_json::from_str(doc).map_err(|e| corrupt("order", e))
 }
 
-pub async fn order(pool: &SqlitePool, tenant: TenantId, id: OrderId) -> Result<Option<WorkOrder>, StoreError> {
+pub async fn order(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    id: OrderId,
+) -> Result<Option<WorkOrder>, StoreError> {
     let row = sqlx::query("SELECT doc FROM orders WHERE tenant_id = ?1 AND id = ?2")
         .bind(tenant.to_string())
         .bind(id.to_string())
@@ -44,7 +48,11 @@ pub async fn order(pool: &SqlitePool, tenant: TenantId, id: OrderId) -> Result<O
     row.map(|r| order_doc(r.get(0))).transpose()
 }
 
-pub async fn history(pool: &SqlitePool, tenant: TenantId, id: OrderId) -> Result<Vec<EventRecord>, StoreError> {
+pub async fn history(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    id: OrderId,
+) -> Result<Vec<EventRecord>, StoreError> {
     let rows = sqlx::query("SELECT body FROM events WHERE tenant_id = ?1 AND order_id = ?2 ORDER BY seq")
         .bind(tenant.to_string())
         .bind(id.to_string())
@@ -89,8 +97,15 @@ pub async fn list(pool: &SqlitePool, tenant: TenantId, q: &OrderQuery) -> Result
         query = query.bind(value);
     }
     // One more than asked tells whether another page exists.
-    let rows = query.bind(limit as i64 + 1).fetch_all(pool).await.map_err(backend)?;
-    let mut orders = rows.iter().map(|r| order_doc(r.get(0))).collect::<Result<Vec<_>, _>>()?;
+    let rows = query
+        .bind(limit as i64 + 1)
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    let mut orders = rows
+        .iter()
+        .map(|r| order_doc(r.get(0)))
+        .collect::<Result<Vec<_>, _>>()?;
     let next = if orders.len() > limit as usize {
         orders.truncate(limit as usize);
         orders.last().map(|o| o.id)
@@ -117,7 +132,13 @@ pub async fn idempotent_response(
     .map_err(backend)?;
     Ok(row.map(|r| {
         let status: i64 = r.get(1);
-        (r.get(0), StoredResponse { status: status as u16, body: r.get(2) })
+        (
+            r.get(0),
+            StoredResponse {
+                status: status as u16,
+                body: r.get(2),
+            },
+        )
     }))
 }
 
@@ -148,7 +169,11 @@ pub async fn tenant(pool: &SqlitePool, id: TenantId) -> Result<Option<Tenant>, S
     row.as_ref().map(tenant_row).transpose()
 }
 
-pub async fn station(pool: &SqlitePool, tenant: TenantId, id: StationId) -> Result<Option<Station>, StoreError> {
+pub async fn station(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    id: StationId,
+) -> Result<Option<Station>, StoreError> {
     let row = sqlx::query("SELECT id, name, parent_id FROM stations WHERE tenant_id = ?1 AND id = ?2")
         .bind(tenant.to_string())
         .bind(id.to_string())

@@ -3,7 +3,9 @@
 //! does not undo the others, then commits once and answers everybody.
 
 use crate::backend;
-use baoxiu_domain::{Person, PersonId, Station, StoreError, Team, Tenant, TenantId, Write, WriteOutcome, StoredResponse};
+use baoxiu_domain::{
+    Person, PersonId, Station, StoreError, StoredResponse, Team, Tenant, TenantId, Write, WriteOutcome,
+};
 use sqlx::sqlite::SqliteConnection;
 use sqlx::{Connection, Row};
 use tokio::sync::{mpsc, oneshot};
@@ -21,7 +23,11 @@ pub(crate) enum OrgWrite {
     Station(Station),
     Team(Team),
     Person(Person),
-    Token { digest: String, tenant: TenantId, person: PersonId },
+    Token {
+        digest: String,
+        tenant: TenantId,
+        person: PersonId,
+    },
 }
 
 enum Answer {
@@ -101,7 +107,8 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer>
 }
 
 fn json<T: serde::Serialize>(value: &T) -> Result<String, JobError> {
-    serde_json::to_string(value).map_err(|e| JobError::Refused(StoreError::Backend(format!("cannot encode: {e}"))))
+    serde_json::to_string(value)
+        .map_err(|e| JobError::Refused(StoreError::Backend(format!("cannot encode: {e}"))))
 }
 
 async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutcome, JobError> {
@@ -122,14 +129,21 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
                 return Err(JobError::Refused(StoreError::IdempotencyKeyReused));
             }
             let status: i64 = row.get(1);
-            return Ok(WriteOutcome::Replayed(StoredResponse { status: status as u16, body: row.get(2) }));
+            return Ok(WriteOutcome::Replayed(StoredResponse {
+                status: status as u16,
+                body: row.get(2),
+            }));
         }
     }
 
     let order = &w.order;
     let id = order.id.to_string();
     let doc = json(order)?;
-    let reported_at = order.timeline.reported_at.map(|t| t.to_rfc3339()).unwrap_or_default();
+    let reported_at = order
+        .timeline
+        .reported_at
+        .map(|t| t.to_rfc3339())
+        .unwrap_or_default();
     let updated_at = order.updated_at.map(|t| t.to_rfc3339()).unwrap_or_default();
     let station = order.station.as_ref().map(|s| s.id.to_string());
     let assignee = order.assignee.as_ref().map(|p| p.id.to_string());
@@ -212,58 +226,65 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
 
 /// Each organisation write is one statement.
 async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), JobError> {
-    let result = match write {
-        OrgWrite::Tenant(t) => {
-            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone) VALUES (?1, ?2, ?3, ?4)")
-                .bind(t.id.to_string())
-                .bind(&t.slug)
-                .bind(&t.name)
-                .bind(&t.time_zone)
-                .execute(&mut *conn)
-                .await
-        }
-        OrgWrite::Station(s) => {
-            sqlx::query("INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)")
-                .bind(s.tenant.to_string())
-                .bind(s.id.to_string())
-                .bind(&s.name)
-                .bind(s.parent.map(|p| p.to_string()))
-                .execute(&mut *conn)
-                .await
-        }
-        OrgWrite::Team(t) => {
-            sqlx::query("INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)")
+    let result =
+        match write {
+            OrgWrite::Tenant(t) => {
+                sqlx::query("INSERT INTO tenants (id, slug, name, time_zone) VALUES (?1, ?2, ?3, ?4)")
+                    .bind(t.id.to_string())
+                    .bind(&t.slug)
+                    .bind(&t.name)
+                    .bind(&t.time_zone)
+                    .execute(&mut *conn)
+                    .await
+            }
+            OrgWrite::Station(s) => sqlx::query(
+                "INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)",
+            )
+            .bind(s.tenant.to_string())
+            .bind(s.id.to_string())
+            .bind(&s.name)
+            .bind(s.parent.map(|p| p.to_string()))
+            .execute(&mut *conn)
+            .await,
+            OrgWrite::Team(t) => {
+                sqlx::query(
+                    "INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .bind(t.tenant.to_string())
                 .bind(t.id.to_string())
                 .bind(t.station.map(|s| s.to_string()))
                 .bind(&t.name)
                 .execute(&mut *conn)
                 .await
-        }
-        OrgWrite::Person(p) => {
-            sqlx::query(
-                "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone)
+            }
+            OrgWrite::Person(p) => {
+                sqlx::query(
+                    "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )
-            .bind(p.tenant.to_string())
-            .bind(p.id.to_string())
-            .bind(&p.name)
-            .bind(p.role.as_str())
-            .bind(p.station.map(|s| s.to_string()))
-            .bind(p.team.map(|t| t.to_string()))
-            .bind(&p.phone)
-            .execute(&mut *conn)
-            .await
-        }
-        OrgWrite::Token { digest, tenant, person } => {
-            sqlx::query("INSERT INTO tokens (digest, tenant_id, person_id) VALUES (?1, ?2, ?3)")
-                .bind(digest)
-                .bind(tenant.to_string())
-                .bind(person.to_string())
+                )
+                .bind(p.tenant.to_string())
+                .bind(p.id.to_string())
+                .bind(&p.name)
+                .bind(p.role.as_str())
+                .bind(p.station.map(|s| s.to_string()))
+                .bind(p.team.map(|t| t.to_string()))
+                .bind(&p.phone)
                 .execute(&mut *conn)
                 .await
-        }
-    };
+            }
+            OrgWrite::Token {
+                digest,
+                tenant,
+                person,
+            } => {
+                sqlx::query("INSERT INTO tokens (digest, tenant_id, person_id) VALUES (?1, ?2, ?3)")
+                    .bind(digest)
+                    .bind(tenant.to_string())
+                    .bind(person.to_string())
+                    .execute(&mut *conn)
+                    .await
+            }
+        };
     result.map(|_| ()).map_err(|e| {
         refused_if_constraint(e, |e| match e.as_database_error() {
             Some(d) if d.is_unique_violation() => StoreError::Duplicate(d.message().to_string()),
@@ -276,9 +297,9 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), 
 /// A constraint failure undoes only its own statement; anything else (I/O, a full disk)
 /// may have ended the transaction, so the batch must be rolled back.
 fn refused_if_constraint(e: sqlx::Error, to_store: impl FnOnce(sqlx::Error) -> StoreError) -> JobError {
-    let constraint = e.as_database_error().is_some_and(|d| {
-        d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation()
-    });
+    let constraint = e
+        .as_database_error()
+        .is_some_and(|d| d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation());
     if constraint {
         JobError::Refused(to_store(e))
     } else {

@@ -5,7 +5,9 @@ use baoxiu_store_tests as scenarios;
 
 async fn fresh() -> (SqliteStore, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("temp dir");
-    let store = SqliteStore::open(dir.path().join("contract.sqlite3")).await.expect("open");
+    let store = SqliteStore::open(dir.path().join("contract.sqlite3"))
+        .await
+        .expect("open");
     (store, dir)
 }
 
@@ -37,7 +39,9 @@ async fn an_existing_file_reopens_with_its_data_and_schema() {
     scenarios::tokens_find_their_person(store.clone()).await;
     store.close().await;
     drop(store);
-    let again = SqliteStore::open(&path).await.expect("reopen runs no migration twice");
+    let again = SqliteStore::open(&path)
+        .await
+        .expect("reopen runs no migration twice");
     let people = {
         use baoxiu_domain::Store;
         let tenant = again.tenant_by_slug("nobody").await.unwrap();

@@ -36,7 +36,12 @@ impl Fixture {
         let technician = person("张师傅", Role::Technician);
         store.put_person(&desk).await.unwrap();
         store.put_person(&technician).await.unwrap();
-        Fixture { tenant, desk, technician, start: Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap() }
+        Fixture {
+            tenant,
+            desk,
+            technician,
+            start: Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap(),
+        }
     }
 
     pub fn later(&self, minutes: i64) -> Timestamp {
@@ -49,13 +54,30 @@ impl Fixture {
 
     /// An order reported at `at`; its id sorts by that time, as the service makes them.
     pub fn create_at(&self, new: NewOrder, at: Timestamp) -> (WorkOrder, EventRecord) {
-        let ts = uuid::Timestamp::from_unix(uuid::NoContext, at.timestamp() as u64, at.timestamp_subsec_nanos());
+        let ts = uuid::Timestamp::from_unix(
+            uuid::NoContext,
+            at.timestamp() as u64,
+            at.timestamp_subsec_nanos(),
+        );
         let id = baoxiu_domain::OrderId(Uuid::new_v7(ts));
-        WorkOrder::create(id, self.tenant.id, new, VerificationCode::from_number(123456), &self.desk.to_ref(), at)
+        WorkOrder::create(
+            id,
+            self.tenant.id,
+            new,
+            VerificationCode::from_number(123456),
+            &self.desk.to_ref(),
+            at,
+        )
     }
 
     pub fn write(&self, order: &WorkOrder, expected_version: u64, events: Vec<EventRecord>) -> Write {
-        Write { tenant: self.tenant.id, order: order.clone(), expected_version, events, idempotency: None }
+        Write {
+            tenant: self.tenant.id,
+            order: order.clone(),
+            expected_version,
+            events,
+            idempotency: None,
+        }
     }
 }
 

@@ -15,27 +15,48 @@ use fixtures::{Fixture, new_order};
 pub async fn written_orders_read_back_exactly<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
     let (mut order, created) = f.create(new_order("卫生间漏水"));
-    store.write(f.write(&order, 0, vec![created.clone()])).await.unwrap();
-    let claimed = order.execute(&f.technician.actor(), f.later(5), &Command::Claim).unwrap();
+    store
+        .write(f.write(&order, 0, vec![created.clone()]))
+        .await
+        .unwrap();
+    let claimed = order
+        .execute(&f.technician.actor(), f.later(5), &Command::Claim)
+        .unwrap();
     store.write(f.write(&order, 1, claimed.clone())).await.unwrap();
 
-    let read = store.order(f.tenant.id, order.id).await.unwrap().expect("order exists");
+    let read = store
+        .order(f.tenant.id, order.id)
+        .await
+        .unwrap()
+        .expect("order exists");
     assert_eq!(read, order);
     let history = store.history(f.tenant.id, order.id).await.unwrap();
     assert_eq!(history, [vec![created], claimed].concat());
-    assert_eq!(baoxiu_domain::WorkOrder::replay(f.tenant.id, &history).unwrap(), order);
+    assert_eq!(
+        baoxiu_domain::WorkOrder::replay(f.tenant.id, &history).unwrap(),
+        order
+    );
 }
 
 /// A write on a stale version is refused and writes nothing; so is a create on a taken id.
 pub async fn stale_writes_conflict_and_write_nothing<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
     let (mut order, created) = f.create(new_order("空调不制冷"));
-    store.write(f.write(&order, 0, vec![created.clone()])).await.unwrap();
+    store
+        .write(f.write(&order, 0, vec![created.clone()]))
+        .await
+        .unwrap();
     let again = store.write(f.write(&order, 0, vec![created])).await;
-    assert_eq!(again, Err(StoreError::VersionConflict), "a second create of one id");
+    assert_eq!(
+        again,
+        Err(StoreError::VersionConflict),
+        "a second create of one id"
+    );
 
     let before = order.clone();
-    let claimed = order.execute(&f.technician.actor(), f.later(1), &Command::Claim).unwrap();
+    let claimed = order
+        .execute(&f.technician.actor(), f.later(1), &Command::Claim)
+        .unwrap();
     let stale = store.write(f.write(&order, 7, claimed)).await;
     assert_eq!(stale, Err(StoreError::VersionConflict));
     assert_eq!(store.order(f.tenant.id, order.id).await.unwrap(), Some(before));
@@ -76,7 +97,10 @@ pub async fn idempotency_keys_have_one_effect<S: Store>(store: S) {
         person: f.desk.id,
         key: "key-1".into(),
         fingerprint: fingerprint.into(),
-        response: StoredResponse { status: 201, body: body.into() },
+        response: StoredResponse {
+            status: 201,
+            body: body.into(),
+        },
     };
     let (order, created) = f.create(new_order("门锁损坏"));
     let mut write = f.write(&order, 0, vec![created]);
@@ -86,15 +110,28 @@ pub async fn idempotency_keys_have_one_effect<S: Store>(store: S) {
     let (other, created) = f.create(new_order("门锁损坏"));
     let mut retry = f.write(&other, 0, vec![created.clone()]);
     retry.idempotency = Some(remember("fp-a", "second"));
-    let first = StoredResponse { status: 201, body: "first".into() };
-    assert_eq!(store.write(retry).await, Ok(WriteOutcome::Replayed(first.clone())));
+    let first = StoredResponse {
+        status: 201,
+        body: "first".into(),
+    };
+    assert_eq!(
+        store.write(retry).await,
+        Ok(WriteOutcome::Replayed(first.clone()))
+    );
 
     let mut reused = f.write(&other, 0, vec![created]);
     reused.idempotency = Some(remember("fp-b", "third"));
     assert_eq!(store.write(reused).await, Err(StoreError::IdempotencyKeyReused));
 
-    assert_eq!(store.order(f.tenant.id, other.id).await.unwrap(), None, "retries wrote nothing");
-    let seen = store.idempotent_response(f.tenant.id, f.desk.id, "key-1").await.unwrap();
+    assert_eq!(
+        store.order(f.tenant.id, other.id).await.unwrap(),
+        None,
+        "retries wrote nothing"
+    );
+    let seen = store
+        .idempotent_response(f.tenant.id, f.desk.id, "key-1")
+        .await
+        .unwrap();
     assert_eq!(seen, Some(("fp-a".to_string(), first)));
 }
 
@@ -112,12 +149,27 @@ pub async fn every_read_is_scoped_by_tenant<S: Store>(store: S) {
     store.create_tenant(&stranger).await.unwrap();
     assert_eq!(store.order(stranger.id, order.id).await.unwrap(), None);
     assert!(store.history(stranger.id, order.id).await.unwrap().is_empty());
-    let page = store.list(stranger.id, &OrderQuery { limit: 50, ..Default::default() }).await.unwrap();
+    let page = store
+        .list(
+            stranger.id,
+            &OrderQuery {
+                limit: 50,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert!(page.orders.is_empty());
     assert_eq!(store.person(stranger.id, f.desk.id).await.unwrap(), None);
-    let same_slug = Tenant { id: TenantId(uuid::Uuid::now_v7()), ..stranger };
+    let same_slug = Tenant {
+        id: TenantId(uuid::Uuid::now_v7()),
+        ..stranger
+    };
     let duplicate = store.create_tenant(&same_slug).await;
-    assert!(matches!(duplicate, Err(StoreError::Duplicate(_))), "{duplicate:?}");
+    assert!(
+        matches!(duplicate, Err(StoreError::Duplicate(_))),
+        "{duplicate:?}"
+    );
 }
 
 /// Lists filter and page newest first without gaps or repeats.
@@ -128,14 +180,21 @@ pub async fn lists_filter_and_page<S: Store>(store: S) {
         let (mut order, created) = f.create_at(new_order(&format!("灯不亮 {i} 号楼")), f.later(i));
         let mut events = vec![created];
         if i % 3 == 0 {
-            events.extend(order.execute(&f.technician.actor(), f.later(i), &Command::Claim).unwrap());
+            events.extend(
+                order
+                    .execute(&f.technician.actor(), f.later(i), &Command::Claim)
+                    .unwrap(),
+            );
         }
         store.write(f.write(&order, 0, events)).await.unwrap();
         ids.push(order.id);
     }
     ids.reverse();
     let mut seen = Vec::new();
-    let mut query = OrderQuery { limit: 4, ..Default::default() };
+    let mut query = OrderQuery {
+        limit: 4,
+        ..Default::default()
+    };
     loop {
         let page = store.list(f.tenant.id, &query).await.unwrap();
         seen.extend(page.orders.iter().map(|o| o.id));
@@ -145,11 +204,23 @@ pub async fn lists_filter_and_page<S: Store>(store: S) {
         }
     }
     assert_eq!(seen, ids);
-    let accepted = OrderQuery { state: Some(State::Accepted), limit: 50, ..Default::default() };
+    let accepted = OrderQuery {
+        state: Some(State::Accepted),
+        limit: 50,
+        ..Default::default()
+    };
     assert_eq!(store.list(f.tenant.id, &accepted).await.unwrap().orders.len(), 3);
-    let mine = OrderQuery { assignee: Some(f.technician.id), limit: 50, ..Default::default() };
+    let mine = OrderQuery {
+        assignee: Some(f.technician.id),
+        limit: 50,
+        ..Default::default()
+    };
     assert_eq!(store.list(f.tenant.id, &mine).await.unwrap().orders.len(), 3);
-    let text = OrderQuery { text: Some("4 号楼".into()), limit: 50, ..Default::default() };
+    let text = OrderQuery {
+        text: Some("4 号楼".into()),
+        limit: 50,
+        ..Default::default()
+    };
     assert_eq!(store.list(f.tenant.id, &text).await.unwrap().orders.len(), 1);
 }
 
@@ -157,7 +228,13 @@ pub async fn lists_filter_and_page<S: Store>(store: S) {
 pub async fn tokens_find_their_person<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
     store.put_token("digest-1", f.tenant.id, f.desk.id).await.unwrap();
-    assert_eq!(store.person_by_token("digest-1").await.unwrap(), Some(f.desk.clone()));
+    assert_eq!(
+        store.person_by_token("digest-1").await.unwrap(),
+        Some(f.desk.clone())
+    );
     assert_eq!(store.person_by_token("digest-2").await.unwrap(), None);
-    assert!(store.put_token("digest-1", f.tenant.id, f.desk.id).await.is_err(), "digests are unique");
+    assert!(
+        store.put_token("digest-1", f.tenant.id, f.desk.id).await.is_err(),
+        "digests are unique"
+    );
 }

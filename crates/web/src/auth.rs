@@ -1,9 +1,9 @@
 //! Bearer tokens. A token is 32 random bytes shown once; only its SHA-256 digest is stored,
 //! so a leaked database does not leak working tokens.
 
+use crate::App;
 use crate::error::ApiError;
 use crate::service::hex;
-use crate::App;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use baoxiu_domain::{Person, Store};
@@ -72,7 +72,11 @@ impl<S: Store> FromRequestParts<App<S>> for Caller {
         if let Some(person) = app.tokens.get(&digest) {
             return Ok(Caller(person));
         }
-        let person = app.store.person_by_token(&digest).await?.ok_or(ApiError::Unauthenticated)?;
+        let person = app
+            .store
+            .person_by_token(&digest)
+            .await?
+            .ok_or(ApiError::Unauthenticated)?;
         app.tokens.put(digest, person.clone());
         Ok(Caller(person))
     }

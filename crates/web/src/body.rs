@@ -27,7 +27,11 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
 /// Parses a body; an empty body counts as `{}` so that commands without fields need none.
 pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
-    let text = if raw.iter().all(u8::is_ascii_whitespace) { &b"{}"[..] } else { raw };
+    let text = if raw.iter().all(u8::is_ascii_whitespace) {
+        &b"{}"[..]
+    } else {
+        raw
+    };
     let json: serde_json::Value = serde_json::from_slice(text)
         .map_err(|e| ApiError::Malformed(format!("the body is not valid JSON: {e}")))?;
     if !json.is_object() {
@@ -41,7 +45,11 @@ pub fn parse<T: DeserializeOwned>(raw: &[u8]) -> Result<T, ApiError> {
             .strip_prefix("missing field `")
             .and_then(|rest| rest.split('`').next())
         {
-            field = if field == "." { name.to_string() } else { format!("{field}.{name}") };
+            field = if field == "." {
+                name.to_string()
+            } else {
+                format!("{field}.{name}")
+            };
         }
         if field == "." {
             field = unknown_field(&message).unwrap_or_else(|| "body".into());

@@ -3,9 +3,9 @@
 //! with the field's name. Responses reuse the domain's own types where they are fit to show.
 
 use baoxiu_domain::{
-    Area, Asset, CallbackRecord, Cancellation, Channel, Commitment, ContactAttempt, Customer, Kind,
-    Location, NewOrder, PartsRequest, PersonId, PersonRef, Priority, Resolution, Role, ServiceMode,
-    State, StationId, StationRef, Template, Timeline, WorkOrder,
+    Area, Asset, CallbackRecord, Cancellation, Channel, Commitment, ContactAttempt, Customer, Kind, Location,
+    NewOrder, PartsRequest, PersonId, PersonRef, Priority, Resolution, Role, ServiceMode, State, StationId,
+    StationRef, Template, Timeline, WorkOrder,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -110,7 +110,10 @@ impl CreateOrder {
 /// Roles that see the customer's verification code: the customer, and the desk that must
 /// read it out or check it (B03). Technicians must get it from the customer (B01).
 pub fn sees_code(role: Role) -> bool {
-    matches!(role, Role::Customer | Role::DeskAgent | Role::Supervisor | Role::Admin)
+    matches!(
+        role,
+        Role::Customer | Role::DeskAgent | Role::Supervisor | Role::Admin
+    )
 }
 
 /// A work order as the API shows it.

@@ -115,7 +115,11 @@ impl ApiError {
             other => other.to_string(),
         };
         ErrorBody {
-            error: ErrorDetail { code: code.to_string(), message, field },
+            error: ErrorDetail {
+                code: code.to_string(),
+                message,
+                field,
+            },
         }
     }
 }

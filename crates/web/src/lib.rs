@@ -48,7 +48,11 @@ pub struct App<S> {
 
 impl<S: Store> App<S> {
     pub fn new(store: S, clock: Clock) -> App<S> {
-        App { store, clock, tokens: auth::TokenCache::default() }
+        App {
+            store,
+            clock,
+            tokens: auth::TokenCache::default(),
+        }
     }
 
     pub fn router(self) -> Router {
@@ -66,5 +70,7 @@ pub async fn serve<S: Store>(
     app: App<S>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router()).with_graceful_shutdown(shutdown).await
+    axum::serve(listener, app.router())
+        .with_graceful_shutdown(shutdown)
+        .await
 }

@@ -2,9 +2,9 @@
 //! the page says what is running and where the API and its description are.
 
 use crate::App;
+use axum::Router;
 use axum::response::Html;
 use axum::routing::get;
-use axum::Router;
 use baoxiu_domain::Store;
 
 pub fn router<S: Store>() -> Router<App<S>> {

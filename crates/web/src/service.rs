@@ -2,9 +2,9 @@
 //! run a command, with idempotency and optimistic-concurrency retries. HTTP-free, so the
 //! demo generator and the tests can use it as the handlers do.
 
+use crate::App;
 use crate::dto::OrderView;
 use crate::error::{ApiError, ApiResult};
-use crate::App;
 use baoxiu_domain::{
     Command, IdempotencyRecord, NewOrder, OrderId, Person, Store, StoredResponse, VerificationCode,
     WorkOrder, Write, WriteOutcome,
@@ -38,7 +38,10 @@ impl Idempotency {
         digest.update(path.as_bytes());
         digest.update(b"\n");
         digest.update(body);
-        Ok(Idempotency { key: key.to_string(), fingerprint: hex(&digest.finalize()) })
+        Ok(Idempotency {
+            key: key.to_string(),
+            fingerprint: hex(&digest.finalize()),
+        })
     }
 }
 
@@ -55,7 +58,10 @@ pub struct Reply {
 
 impl From<StoredResponse> for Reply {
     fn from(r: StoredResponse) -> Self {
-        Reply { status: r.status, body: r.body }
+        Reply {
+            status: r.status,
+            body: r.body,
+        }
     }
 }
 
@@ -67,24 +73,41 @@ impl<S: Store> App<S> {
     /// A previous answer to this key, or a refusal if the key was used for another request.
     async fn replay(&self, caller: &Person, idem: Option<&Idempotency>) -> ApiResult<Option<Reply>> {
         let Some(idem) = idem else { return Ok(None) };
-        match self.store.idempotent_response(caller.tenant, caller.id, &idem.key).await? {
+        match self
+            .store
+            .idempotent_response(caller.tenant, caller.id, &idem.key)
+            .await?
+        {
             Some((fingerprint, _)) if fingerprint != idem.fingerprint => Err(ApiError::IdempotencyKeyReused),
             Some((_, response)) => Ok(Some(response.into())),
             None => Ok(None),
         }
     }
 
-    fn remember(caller: &Person, idem: Option<&Idempotency>, status: u16, body: &str) -> Option<IdempotencyRecord> {
+    fn remember(
+        caller: &Person,
+        idem: Option<&Idempotency>,
+        status: u16,
+        body: &str,
+    ) -> Option<IdempotencyRecord> {
         idem.map(|i| IdempotencyRecord {
             person: caller.id,
             key: i.key.clone(),
             fingerprint: i.fingerprint.clone(),
-            response: StoredResponse { status, body: body.to_string() },
+            response: StoredResponse {
+                status,
+                body: body.to_string(),
+            },
         })
     }
 
     /// Creates an order: 201 with the order.
-    pub async fn create_order(&self, caller: &Person, new: NewOrder, idem: Option<&Idempotency>) -> ApiResult<Reply> {
+    pub async fn create_order(
+        &self,
+        caller: &Person,
+        new: NewOrder,
+        idem: Option<&Idempotency>,
+    ) -> ApiResult<Reply> {
         if let Some(reply) = self.replay(caller, idem).await? {
             return Ok(reply);
         }
@@ -122,7 +145,11 @@ impl<S: Store> App<S> {
         }
         let actor = caller.actor();
         for _ in 0..RETRIES {
-            let order = self.store.order(caller.tenant, id).await?.ok_or(ApiError::NotFound("order"))?;
+            let order = self
+                .store
+                .order(caller.tenant, id)
+                .await?
+                .ok_or(ApiError::NotFound("order"))?;
             if if_match.is_some_and(|v| v != order.version) {
                 return Err(ApiError::VersionConflict);
             }
@@ -149,7 +176,9 @@ impl<S: Store> App<S> {
             };
             match self.store.write(write).await {
                 Ok(WriteOutcome::Committed) => {
-                    return outcome.map(|()| Reply { status: 200, body }).map_err(ApiError::from);
+                    return outcome
+                        .map(|()| Reply { status: 200, body })
+                        .map_err(ApiError::from);
                 }
                 Ok(WriteOutcome::Replayed(first)) => return Ok(first.into()),
                 Err(baoxiu_domain::StoreError::VersionConflict) if if_match.is_none() => continue,
@@ -162,6 +191,10 @@ impl<S: Store> App<S> {
 
 /// A UUIDv7 for `now`, so ids sort by creation time and the clock stays injected.
 pub fn new_v7(now: baoxiu_domain::Timestamp) -> uuid::Uuid {
-    let ts = uuid::Timestamp::from_unix(uuid::NoContext, now.timestamp() as u64, now.timestamp_subsec_nanos());
+    let ts = uuid::Timestamp::from_unix(
+        uuid::NoContext,
+        now.timestamp() as u64,
+        now.timestamp_subsec_nanos(),
+    );
     uuid::Uuid::new_v7(ts)
 }

@@ -8,21 +8,20 @@
 //! verification code) still records that event. After every step the invariants below are
 //! checked. The RNG seed is fixed and failures are not persisted, so every run is the same.
 
+mod generate;
 #[path = "../support/mod.rs"]
 mod support;
-mod generate;
 
 use baoxiu_domain::{
     CancelReason, Command, CommitmentKind, ContactOutcome, Event, EventRecord, MAX_COMMITMENTS, PersonRef,
     PhoneSolution, Refusal, Resolution, State, Template, WorkOrder,
 };
+use generate::*;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, RngAlgorithm, RngSeed, TestCaseError, TestRng, TestRunner};
 use std::collections::BTreeMap;
-use generate::*;
 use support::*;
-
 
 // ---------------------------------------------------------------------------------------
 // The invariants

@@ -2,16 +2,16 @@
 //! parses its own body into a domain [`Command`]; the service does the rest.
 
 use super::orders::{idempotency, lookup_person, order_id, respond};
+use crate::App;
 use crate::auth::Caller;
-use axum::body::Bytes;
 use crate::dto;
 use crate::error::{ApiError, ApiResult};
-use crate::App;
+use axum::Router;
+use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
-use axum::Router;
 use baoxiu_domain::{
     CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, FieldError, PartLine, PhoneSolution,
     Satisfaction, Signature, Store, VerificationCode, optional_text, text,
@@ -24,7 +24,9 @@ use uuid::Uuid;
 pub fn router<S: Store>() -> Router<App<S>> {
     let mut router = Router::new();
     for name in CommandName::ALL {
-        let handler = move |app, caller, Path(id): Path<String>, headers, body| handle::<S>(app, caller, id, name, headers, body);
+        let handler = move |app, caller, Path(id): Path<String>, headers, body| {
+            handle::<S>(app, caller, id, name, headers, body)
+        };
         router = router.route(&format!("/api/v1/orders/{{id}}/{}", name.as_str()), post(handler));
     }
     router.route("/api/v1/orders/{id}/{command}", post(unknown))
@@ -32,7 +34,10 @@ pub fn router<S: Store>() -> Router<App<S>> {
 
 async fn unknown(Path((_, command)): Path<(String, String)>) -> ApiError {
     let known: Vec<_> = CommandName::ALL.iter().map(|c| c.as_str()).collect();
-    ApiError::Malformed(format!("no command `{command}`; the commands are: {}", known.join(", ")))
+    ApiError::Malformed(format!(
+        "no command `{command}`; the commands are: {}",
+        known.join(", ")
+    ))
 }
 
 /// Every command endpoint: parse the body for this command, then run it.
@@ -57,7 +62,9 @@ async fn handle<S: Store>(
         ),
     };
     let command = parse_command(&app, &caller, name, raw).await?;
-    app.run_command(&caller, id, &command, if_match, idem.as_ref()).await.map(respond)
+    app.run_command(&caller, id, &command, if_match, idem.as_ref())
+        .await
+        .map(respond)
 }
 
 async fn parse_command<S: Store>(
@@ -86,7 +93,9 @@ async fn parse_command<S: Store>(
         CommandName::Assign => {
             let b: AssignBody = parse(raw)?;
             let technician = lookup_person(app, caller, b.technician_id, "technician_id").await?;
-            Command::Assign { technician: technician.to_ref() }
+            Command::Assign {
+                technician: technician.to_ref(),
+            }
         }
         CommandName::Claim => parse::<Empty>(raw).map(|_| Command::Claim)?,
         CommandName::Accept => parse::<Empty>(raw).map(|_| Command::Accept)?,
@@ -94,11 +103,18 @@ async fn parse_command<S: Store>(
         CommandName::Archive => parse::<Empty>(raw).map(|_| Command::Archive)?,
         CommandName::Contact => {
             let b: ContactBody = parse(raw)?;
-            Command::Contact { outcome: b.outcome, note: note(b.note)? }
+            Command::Contact {
+                outcome: b.outcome,
+                note: note(b.note)?,
+            }
         }
         CommandName::Commit => {
             let b: CommitBody = parse(raw)?;
-            Command::Commit { at: b.at, kind: b.kind, reason: optional_text("reason", b.reason.as_deref(), 500)? }
+            Command::Commit {
+                at: b.at,
+                kind: b.kind,
+                reason: optional_text("reason", b.reason.as_deref(), 500)?,
+            }
         }
         CommandName::RequestParts => {
             let b: PartsBody = parse(raw)?;
@@ -111,7 +127,10 @@ async fn parse_command<S: Store>(
                 .enumerate()
                 .map(|(i, p)| PartLine::parse(i, &p.code, &p.name, p.quantity))
                 .collect::<Result<_, _>>()?;
-            Command::RequestParts { parts, note: note(b.note)? }
+            Command::RequestParts {
+                parts,
+                note: note(b.note)?,
+            }
         }
         CommandName::PartsReceived => {
             let b: NoteBody = parse(raw)?;
@@ -120,20 +139,30 @@ async fn parse_command<S: Store>(
         CommandName::Arrive => {
             let b: ArriveBody = parse(raw)?;
             Command::Arrive {
-                code: b.code.as_deref().map(|c| VerificationCode::parse("code", c)).transpose()?,
+                code: b
+                    .code
+                    .as_deref()
+                    .map(|c| VerificationCode::parse("code", c))
+                    .transpose()?,
                 desk_note: optional_text("desk_note", b.desk_note.as_deref(), 500)?,
             }
         }
         CommandName::Resolve => {
             let b: ResolveBody = parse(raw)?;
             Command::Resolve {
-                signature: b.signature.map(|s| Signature::parse(&s.signer, &s.image)).transpose()?,
+                signature: b
+                    .signature
+                    .map(|s| Signature::parse(&s.signer, &s.image))
+                    .transpose()?,
                 summary: text("summary", &b.summary, 2000)?,
             }
         }
         CommandName::ResolveByPhone => {
             let b: PhoneBody = parse(raw)?;
-            Command::ResolveByPhone { solution: b.solution, note: note(b.note)? }
+            Command::ResolveByPhone {
+                solution: b.solution,
+                note: note(b.note)?,
+            }
         }
         CommandName::Callback => {
             let b: CallbackBody = parse(raw)?;
@@ -145,7 +174,10 @@ async fn parse_command<S: Store>(
         }
         CommandName::RequestCancel => {
             let b: CancelBody = parse(raw)?;
-            Command::RequestCancel { reason: b.reason, note: text("note", &b.note, 1000)? }
+            Command::RequestCancel {
+                reason: b.reason,
+                note: text("note", &b.note, 1000)?,
+            }
         }
         CommandName::ApproveCancel => {
             let b: NoteBody = parse(raw)?;
@@ -153,7 +185,9 @@ async fn parse_command<S: Store>(
         }
         CommandName::RejectCancel => {
             let b: RequiredNoteBody = parse(raw)?;
-            Command::RejectCancel { note: text("note", &b.note, 1000)? }
+            Command::RejectCancel {
+                note: text("note", &b.note, 1000)?,
+            }
         }
     })
 }
@@ -282,15 +316,30 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
     use CommandName::*;
     match name {
         Dispatch => ("StationBody", "Desk: dispatch to a head station (A01)."),
-        HandOver => ("StationBody", "Head station: hand over to one of its sub-sites (A01)."),
-        Assign => ("AssignBody", "Assign a technician (B02 escalation, B04, coordinator)."),
-        Claim => ("Empty", "Technician: claim a pooled order (抢单); exactly one claim wins (B02)."),
+        HandOver => (
+            "StationBody",
+            "Head station: hand over to one of its sub-sites (A01).",
+        ),
+        Assign => (
+            "AssignBody",
+            "Assign a technician (B02 escalation, B04, coordinator).",
+        ),
+        Claim => (
+            "Empty",
+            "Technician: claim a pooled order (抢单); exactly one claim wins (B02).",
+        ),
         Accept => ("Empty", "Coordinator or assigned technician: accept (A02)."),
         Contact => ("ContactBody", "Record a contact attempt with its outcome (A05)."),
-        Commit => ("CommitBody", "Commit a service time: writes T31, T32, T33, at most three (A04)."),
+        Commit => (
+            "CommitBody",
+            "Commit a service time: writes T31, T32, T33, at most three (A04).",
+        ),
         RequestParts => ("PartsBody", "Request parts; the order waits for them (A09)."),
         PartsReceived => ("NoteBody", "The requested parts arrived."),
-        Arrive => ("ArriveBody", "Arrive with the customer's code (B01) or desk verification (B03)."),
+        Arrive => (
+            "ArriveBody",
+            "Arrive with the customer's code (B01) or desk verification (B03).",
+        ),
         Start => ("Empty", "Start work on site."),
         Resolve => ("ResolveBody", "Resolved, with the customer's signature (A14)."),
         ResolveByPhone => ("PhoneBody", "Solved by phone; can never be cancelled (A07)."),
@@ -307,8 +356,16 @@ impl utoipa::Modify for CommandPaths {
         use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
         use utoipa::openapi::request_body::RequestBodyBuilder;
         use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
-        let json = |schema: &str| ContentBuilder::new().schema(Some(Ref::from_schema_name(schema))).build();
-        let error = |what: &str| ResponseBuilder::new().description(what).content("application/json", json("ErrorBody"));
+        let json = |schema: &str| {
+            ContentBuilder::new()
+                .schema(Some(Ref::from_schema_name(schema)))
+                .build()
+        };
+        let error = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content("application/json", json("ErrorBody"))
+        };
         let header = |name: &str, what: &str| {
             ParameterBuilder::new()
                 .name(name)
@@ -332,9 +389,14 @@ impl utoipa::Modify for CommandPaths {
                         .build(),
                 )
                 .parameter(header("Idempotency-Key", "Makes a retry safe"))
-                .parameter(header("If-Match", "Fail with 409 unless the order is at this version"))
+                .parameter(header(
+                    "If-Match",
+                    "Fail with 409 unless the order is at this version",
+                ))
                 .request_body(Some(
-                    RequestBodyBuilder::new().content("application/json", json(body)).build(),
+                    RequestBodyBuilder::new()
+                        .content("application/json", json(body))
+                        .build(),
                 ))
                 .response(
                     "200",
@@ -346,7 +408,10 @@ impl utoipa::Modify for CommandPaths {
                 .response("401", error("No valid token"))
                 .response("403", error("Not allowed for this role or person"))
                 .response("404", error("No such order"))
-                .response("409", error("Not allowed in this state, a lost claim, or a version conflict"))
+                .response(
+                    "409",
+                    error("Not allowed in this state, a lost claim, or a version conflict"),
+                )
                 .response("422", error("A field is invalid (named in `error.field`)"))
                 .build();
             openapi.paths.paths.insert(

@@ -5,9 +5,9 @@ mod orders;
 
 use commands::CommandPaths;
 
+use crate::App;
 use crate::dto;
 use crate::error::{ErrorBody, ErrorDetail};
-use crate::App;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use baoxiu_domain::Store;

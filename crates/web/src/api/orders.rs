@@ -1,22 +1,27 @@
 //! `POST /api/v1/orders`, `GET /api/v1/orders`, `GET /api/v1/orders/{id}`.
 
+use crate::App;
 use crate::auth::Caller;
 use crate::body::JsonBody;
 use crate::dto::{self, CreateOrder, OrderList, OrderSummary, OrderView};
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use crate::service::Idempotency;
-use crate::App;
+use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
 use baoxiu_domain::{FieldError, OrderId, OrderQuery, Person, Role, State as OrderState, Store, Template};
 use std::collections::HashMap;
 
 /// Turns a service reply into an HTTP response.
 pub(crate) fn respond(reply: crate::service::Reply) -> Response {
     let status = StatusCode::from_u16(reply.status).unwrap_or(StatusCode::OK);
-    (status, [(axum::http::header::CONTENT_TYPE, "application/json")], reply.body).into_response()
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        reply.body,
+    )
+        .into_response()
 }
 
 pub(crate) fn idempotency(headers: &HeaderMap, path: &str, raw: &[u8]) -> ApiResult<Option<Idempotency>> {
@@ -122,7 +127,10 @@ fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<O
     fn bad(field: &str, message: &str) -> ApiError {
         FieldError::new(field, message).into()
     }
-    let mut q = OrderQuery { limit: 50, ..OrderQuery::default() };
+    let mut q = OrderQuery {
+        limit: 50,
+        ..OrderQuery::default()
+    };
     for (key, value) in params {
         match key.as_str() {
             "state" => q.state = Some(OrderState::parse(value).ok_or_else(|| bad("state", "unknown state"))?),
@@ -130,9 +138,17 @@ fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<O
                 q.template = Some(Template::parse(value).ok_or_else(|| bad("template", "unknown template"))?)
             }
             "station_id" => q.station = Some(value.parse().map_err(|_| bad("station_id", "must be a UUID"))?),
-            "assignee_id" => q.assignee = Some(value.parse().map_err(|_| bad("assignee_id", "must be a UUID"))?),
+            "assignee_id" => {
+                q.assignee = Some(value.parse().map_err(|_| bad("assignee_id", "must be a UUID"))?)
+            }
             "text" => q.text = Some(value.trim().to_string()).filter(|t| !t.is_empty()),
-            "after" => q.after = Some(value.parse().map_err(|_| bad("after", "must be a `next` value"))?),
+            "after" => {
+                q.after = Some(
+                    value
+                        .parse()
+                        .map_err(|_| bad("after", "must be a `next` value"))?,
+                )
+            }
             "limit" => {
                 q.limit = value
                     .parse()
@@ -166,7 +182,11 @@ pub async fn show<S: Store>(
     Path(id): Path<String>,
 ) -> ApiResult<Json<OrderView>> {
     let id = order_id(&id)?;
-    let order = app.store.order(caller.tenant, id).await?.ok_or(ApiError::NotFound("order"))?;
+    let order = app
+        .store
+        .order(caller.tenant, id)
+        .await?
+        .ok_or(ApiError::NotFound("order"))?;
     let history = app.store.history(caller.tenant, id).await?;
     let mut view = OrderView::new(&order, caller.role);
     let shows_code = dto::sees_code(caller.role);
@@ -174,8 +194,13 @@ pub async fn show<S: Store>(
         history
             .iter()
             .map(|record| {
-                let mut value = serde_json::to_value(record).map_err(|e| ApiError::Internal(e.to_string()))?;
-                if let Some(event) = value.get_mut("event").and_then(|e| e.as_object_mut()).filter(|_| !shows_code) {
+                let mut value =
+                    serde_json::to_value(record).map_err(|e| ApiError::Internal(e.to_string()))?;
+                if let Some(event) = value
+                    .get_mut("event")
+                    .and_then(|e| e.as_object_mut())
+                    .filter(|_| !shows_code)
+                {
                     event.remove("code");
                 }
                 Ok(value)

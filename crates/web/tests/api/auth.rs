@@ -6,7 +6,9 @@ use serde_json::json;
 #[tokio::test]
 async fn requests_without_a_valid_token_are_401() {
     let app = spawn_app().await;
-    let none = app.send(app.client.get(format!("{}/api/v1/orders", app.base))).await;
+    let none = app
+        .send(app.client.get(format!("{}/api/v1/orders", app.base)))
+        .await;
     assert_eq!((none.status, none.error_code()), (401, "unauthenticated"));
     let wrong = app.list("bx_not_a_token", "").await;
     assert_eq!(wrong.status, 401);
@@ -20,20 +22,36 @@ async fn roles_are_held_to_their_commands() {
     let app = spawn_app().await;
     let desk = app.org.token("desk");
     let id = app.create_order(desk, &after_sales_order()).await.id();
-    let by_tech = app.command(app.technician(0), &id, "dispatch", json!({"station_id": app.org.head_station})).await;
+    let by_tech = app
+        .command(
+            app.technician(0),
+            &id,
+            "dispatch",
+            json!({"station_id": app.org.head_station}),
+        )
+        .await;
     assert_eq!((by_tech.status, by_tech.error_code()), (403, "not_permitted"));
-    let by_customer = app.command(app.org.token("customer"), &id, "archive", json!({})).await;
+    let by_customer = app
+        .command(app.org.token("customer"), &id, "archive", json!({}))
+        .await;
     assert_eq!(by_customer.status, 403);
-    let approver_creates = app.create_order(app.org.token("approver"), &property_order()).await;
+    let approver_creates = app
+        .create_order(app.org.token("approver"), &property_order())
+        .await;
     assert_eq!(approver_creates.status, 403);
-    let customer_creates = app.create_order(app.org.token("customer"), &property_order()).await;
+    let customer_creates = app
+        .create_order(app.org.token("customer"), &property_order())
+        .await;
     assert_eq!(customer_creates.status, 201, "customers report faults themselves");
 }
 
 #[tokio::test]
 async fn an_order_of_another_organisation_does_not_exist_for_you() {
     let app = spawn_app().await;
-    let id = app.create_order(app.org.token("desk"), &property_order()).await.id();
+    let id = app
+        .create_order(app.org.token("desk"), &property_order())
+        .await
+        .id();
     // A second organisation in the same database, with its own desk.
     let other = baoxiu_domain::TenantId(uuid::Uuid::now_v7());
     use baoxiu_domain::Store;
@@ -57,8 +75,17 @@ async fn an_order_of_another_organisation_does_not_exist_for_you() {
     };
     app.store.put_person(&person).await.unwrap();
     let token = baoxiu_web::new_token();
-    app.store.put_token(&baoxiu_web::token_digest(&token), other, person.id).await.unwrap();
+    app.store
+        .put_token(&baoxiu_web::token_digest(&token), other, person.id)
+        .await
+        .unwrap();
     assert_eq!(app.get_order(&token, &id).await.status, 404);
     assert_eq!(app.command(&token, &id, "archive", json!({})).await.status, 404);
-    assert_eq!(app.list(&token, "").await.body["orders"].as_array().unwrap().len(), 0);
+    assert_eq!(
+        app.list(&token, "").await.body["orders"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0
+    );
 }

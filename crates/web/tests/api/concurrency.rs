@@ -7,7 +7,10 @@ use std::sync::Arc;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r_b02_fifty_concurrent_claims_exactly_one_wins() {
     let app = Arc::new(spawn_app().await);
-    let id = app.create_order(app.org.token("desk"), &property_order()).await.id();
+    let id = app
+        .create_order(app.org.token("desk"), &property_order())
+        .await
+        .id();
     let mut claims = tokio::task::JoinSet::new();
     for i in 0..TECHNICIANS {
         let app = app.clone();
@@ -35,10 +38,16 @@ async fn r_b02_fifty_concurrent_claims_exactly_one_wins() {
     assert_eq!(conflicts, TECHNICIANS - 1);
     let order = app.get_order(app.org.token("desk"), &id).await;
     assert_eq!(order.state(), "accepted");
-    assert_eq!(order.body["assignee"]["id"], app.technician_id(winners[0]).to_string());
+    assert_eq!(
+        order.body["assignee"]["id"],
+        app.technician_id(winners[0]).to_string()
+    );
     assert_eq!(order.body["version"], 2, "one claim event, no more");
     let history = order.body["history"].as_array().unwrap();
-    assert_eq!(history.iter().filter(|r| r["event"]["type"] == "claimed").count(), 1);
+    assert_eq!(
+        history.iter().filter(|r| r["event"]["type"] == "claimed").count(),
+        1
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -41,7 +41,9 @@ pub struct Org {
 
 impl Org {
     pub fn token(&self, who: &str) -> &str {
-        self.tokens.get(who).unwrap_or_else(|| panic!("no seeded person `{who}`"))
+        self.tokens
+            .get(who)
+            .unwrap_or_else(|| panic!("no seeded person `{who}`"))
     }
 }
 
@@ -63,7 +65,9 @@ async fn start(
 ) -> TestApp {
     let clock_now = now.clone();
     let clock = Clock::new(move || *clock_now.lock().unwrap());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind port 0");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind port 0");
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
     let app = App::new(store.clone(), clock);
@@ -127,7 +131,14 @@ async fn seed(store: &SqliteStore) -> Org {
     }
     let mut technicians = Vec::new();
     for i in 0..TECHNICIANS {
-        let (id, token) = person(store, tenant, &format!("师傅{i}"), Role::Technician, Some(head.id)).await;
+        let (id, token) = person(
+            store,
+            tenant,
+            &format!("师傅{i}"),
+            Role::Technician,
+            Some(head.id),
+        )
+        .await;
         technicians.push((id, token));
     }
     person(store, tenant, "分点师傅", Role::Technician, Some(sub.id)).await;
@@ -158,7 +169,10 @@ async fn person(
     };
     store.put_person(&p).await.unwrap();
     let token = baoxiu_web::new_token();
-    store.put_token(&baoxiu_web::token_digest(&token), tenant, p.id).await.unwrap();
+    store
+        .put_token(&baoxiu_web::token_digest(&token), tenant, p.id)
+        .await
+        .unwrap();
     (p.id.0, token)
 }
 
@@ -223,28 +237,50 @@ impl TestApp {
     }
 
     pub async fn create_order(&self, token: &str, body: &Value) -> Res {
-        self.post_raw(token, "/api/v1/orders", &body.to_string(), None).await
+        self.post_raw(token, "/api/v1/orders", &body.to_string(), None)
+            .await
     }
 
     pub async fn command(&self, token: &str, id: &str, command: &str, body: Value) -> Res {
-        self.post_raw(token, &format!("/api/v1/orders/{id}/{command}"), &body.to_string(), None)
-            .await
+        self.post_raw(
+            token,
+            &format!("/api/v1/orders/{id}/{command}"),
+            &body.to_string(),
+            None,
+        )
+        .await
     }
 
     pub async fn get_order(&self, token: &str, id: &str) -> Res {
-        self.send(self.client.get(format!("{}/api/v1/orders/{id}", self.base)).bearer_auth(token))
-            .await
+        self.send(
+            self.client
+                .get(format!("{}/api/v1/orders/{id}", self.base))
+                .bearer_auth(token),
+        )
+        .await
     }
 
     pub async fn list(&self, token: &str, query: &str) -> Res {
-        self.send(self.client.get(format!("{}/api/v1/orders?{query}", self.base)).bearer_auth(token))
-            .await
+        self.send(
+            self.client
+                .get(format!("{}/api/v1/orders?{query}", self.base))
+                .bearer_auth(token),
+        )
+        .await
     }
 
     /// Every order of the tenant, straight from the store.
     pub async fn count_orders(&self) -> usize {
-        let query = baoxiu_domain::OrderQuery { limit: 200, ..Default::default() };
-        self.store.list(self.org.tenant, &query).await.unwrap().orders.len()
+        let query = baoxiu_domain::OrderQuery {
+            limit: 200,
+            ..Default::default()
+        };
+        self.store
+            .list(self.org.tenant, &query)
+            .await
+            .unwrap()
+            .orders
+            .len()
     }
 
     /// Stops the server and closes the store, keeping the file.
@@ -254,7 +290,12 @@ impl TestApp {
             server.await.unwrap();
         }
         self.store.close().await;
-        (self.db.clone(), self.dir.clone(), self.now.clone(), self.org.clone())
+        (
+            self.db.clone(),
+            self.dir.clone(),
+            self.now.clone(),
+            self.org.clone(),
+        )
     }
 
     /// Stops the server and starts a new one on the same file.

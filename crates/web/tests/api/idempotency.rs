@@ -13,16 +13,29 @@ async fn r_x07_one_create_retried_twenty_times_at_once_makes_one_order() {
         let app = app.clone();
         let body = body.clone();
         retries.spawn(async move {
-            app.post_raw(app.org.token("desk"), "/api/v1/orders", &body, Some("call-20261102-0001")).await
+            app.post_raw(
+                app.org.token("desk"),
+                "/api/v1/orders",
+                &body,
+                Some("call-20261102-0001"),
+            )
+            .await
         });
     }
     let mut answers = Vec::new();
     while let Some(joined) = retries.join_next().await {
         answers.push(joined.unwrap());
     }
-    assert!(answers.iter().all(|r| r.status == 201), "{:?}", answers.iter().map(|r| r.status).collect::<Vec<_>>());
+    assert!(
+        answers.iter().all(|r| r.status == 201),
+        "{:?}",
+        answers.iter().map(|r| r.status).collect::<Vec<_>>()
+    );
     let first = &answers[0].body;
-    assert!(answers.iter().all(|r| &r.body == first), "every retry gets the first response");
+    assert!(
+        answers.iter().all(|r| &r.body == first),
+        "every retry gets the first response"
+    );
     assert_eq!(app.count_orders().await, 1);
 }
 
@@ -30,12 +43,19 @@ async fn r_x07_one_create_retried_twenty_times_at_once_makes_one_order() {
 async fn r_x07_the_same_key_with_another_body_is_refused_and_writes_nothing() {
     let app = spawn_app().await;
     let desk = app.org.token("desk");
-    let first = app.post_raw(desk, "/api/v1/orders", &property_order().to_string(), Some("k-1")).await;
+    let first = app
+        .post_raw(desk, "/api/v1/orders", &property_order().to_string(), Some("k-1"))
+        .await;
     assert_eq!(first.status, 201);
     let mut other = property_order();
     other["description"] = json!("厨房水龙头滴水");
-    let reused = app.post_raw(desk, "/api/v1/orders", &other.to_string(), Some("k-1")).await;
-    assert_eq!((reused.status, reused.error_code()), (422, "idempotency_key_reused"));
+    let reused = app
+        .post_raw(desk, "/api/v1/orders", &other.to_string(), Some("k-1"))
+        .await;
+    assert_eq!(
+        (reused.status, reused.error_code()),
+        (422, "idempotency_key_reused")
+    );
     assert_eq!(reused.error_field(), "Idempotency-Key");
     assert_eq!(app.count_orders().await, 1);
 }
@@ -60,8 +80,12 @@ async fn r_x07_a_repeated_command_has_one_effect() {
 async fn keys_belong_to_the_person_who_used_them() {
     let app = spawn_app().await;
     let body = property_order().to_string();
-    let a = app.post_raw(app.org.token("desk"), "/api/v1/orders", &body, Some("same")).await;
-    let b = app.post_raw(app.org.token("desk2"), "/api/v1/orders", &body, Some("same")).await;
+    let a = app
+        .post_raw(app.org.token("desk"), "/api/v1/orders", &body, Some("same"))
+        .await;
+    let b = app
+        .post_raw(app.org.token("desk2"), "/api/v1/orders", &body, Some("same"))
+        .await;
     assert_eq!((a.status, b.status), (201, 201));
     assert_ne!(a.id(), b.id());
     assert_eq!(app.count_orders().await, 2);

@@ -18,15 +18,31 @@ async fn lists_filter_by_state_template_assignee_and_text() {
     let sales = app.create_order(desk, &after_sales_order()).await.id();
 
     let ids = |res: &crate::helpers::Res| -> Vec<String> {
-        res.body["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()).collect()
+        res.body["orders"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["id"].as_str().unwrap().to_string())
+            .collect()
     };
-    assert_eq!(ids(&app.list(desk, "").await), [sales.clone(), claimed.clone(), pooled.clone()], "newest first");
+    assert_eq!(
+        ids(&app.list(desk, "").await),
+        [sales.clone(), claimed.clone(), pooled.clone()],
+        "newest first"
+    );
     assert_eq!(ids(&app.list(desk, "state=pool").await), vec![pooled.clone()]);
-    assert_eq!(ids(&app.list(desk, "template=after_sales").await), vec![sales.clone()]);
+    assert_eq!(
+        ids(&app.list(desk, "template=after_sales").await),
+        vec![sales.clone()]
+    );
     let by_tech = format!("assignee_id={}", app.technician_id(2));
     assert_eq!(ids(&app.list(desk, &by_tech).await), vec![claimed.clone()]);
     assert_eq!(ids(&app.list(desk, "text=下水道").await), vec![pooled.clone()]);
-    assert_eq!(ids(&app.list(desk, "text=LX20250612").await), vec![sales.clone()], "serial numbers are searchable");
+    assert_eq!(
+        ids(&app.list(desk, "text=LX20250612").await),
+        vec![sales.clone()],
+        "serial numbers are searchable"
+    );
     // A technician sees their own work and the pool.
     assert_eq!(ids(&app.list(app.technician(2), "").await), vec![claimed.clone()]);
     assert_eq!(ids(&app.list(app.technician(5), "state=pool").await), [pooled]);
@@ -47,7 +63,13 @@ async fn pages_follow_the_cursor_without_gaps_or_repeats() {
     loop {
         let page = app.list(desk, &query).await;
         assert_eq!(page.status, 200, "{:?}", page.body);
-        seen.extend(page.body["orders"].as_array().unwrap().iter().map(|o| o["id"].as_str().unwrap().to_string()));
+        seen.extend(
+            page.body["orders"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|o| o["id"].as_str().unwrap().to_string()),
+        );
         match page.body["next"].as_str() {
             Some(next) => query = format!("limit=3&after={next}"),
             None => break,
@@ -70,6 +92,11 @@ async fn r_x08_invalid_filters_are_422_naming_the_parameter() {
         ("colour=red", "colour"),
     ] {
         let res = app.list(desk, query).await;
-        assert_eq!((res.status, res.error_field()), (422, field), "{query}: {:?}", res.body);
+        assert_eq!(
+            (res.status, res.error_field()),
+            (422, field),
+            "{query}: {:?}",
+            res.body
+        );
     }
 }

@@ -6,7 +6,9 @@ use baoxiu_domain::CommandName;
 #[tokio::test]
 async fn the_openapi_document_lists_every_endpoint_and_schema() {
     let app = spawn_app().await;
-    let doc = app.send(app.client.get(format!("{}/api/openapi.json", app.base))).await;
+    let doc = app
+        .send(app.client.get(format!("{}/api/openapi.json", app.base)))
+        .await;
     assert_eq!(doc.status, 200);
     let body = doc.body;
     assert!(body["openapi"].as_str().unwrap().starts_with("3."));
@@ -16,13 +18,31 @@ async fn the_openapi_document_lists_every_endpoint_and_schema() {
     assert!(paths["/api/v1/orders/{id}"]["get"].is_object());
     for name in CommandName::ALL {
         let path = format!("/api/v1/orders/{{id}}/{}", name.as_str());
-        let op = &paths.get(&path).unwrap_or_else(|| panic!("{path} is not documented"))["post"];
-        let schema = op["requestBody"]["content"]["application/json"]["schema"]["$ref"].as_str().unwrap();
+        let op = &paths
+            .get(&path)
+            .unwrap_or_else(|| panic!("{path} is not documented"))["post"];
+        let schema = op["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+            .as_str()
+            .unwrap();
         let schema = schema.trim_start_matches("#/components/schemas/");
-        assert!(body["components"]["schemas"][schema].is_object(), "{path}: schema {schema} missing");
+        assert!(
+            body["components"]["schemas"][schema].is_object(),
+            "{path}: schema {schema} missing"
+        );
     }
-    for schema in ["OrderView", "OrderList", "CreateOrder", "ErrorBody", "EventRecord", "State", "Customer"] {
-        assert!(body["components"]["schemas"][schema].is_object(), "schema {schema} missing");
+    for schema in [
+        "OrderView",
+        "OrderList",
+        "CreateOrder",
+        "ErrorBody",
+        "EventRecord",
+        "State",
+        "Customer",
+    ] {
+        assert!(
+            body["components"]["schemas"][schema].is_object(),
+            "schema {schema} missing"
+        );
     }
     assert!(body["components"]["securitySchemes"]["bearer"].is_object());
 }
@@ -34,8 +54,18 @@ async fn every_documented_command_is_routed() {
     for name in CommandName::ALL {
         // An unknown order: a routed command answers 404 "no such order", not 405 or 400.
         let res = app
-            .command(desk, "01a21b90-e5ef-7e27-a594-7752c76df75e", name.as_str(), serde_json::json!({}))
+            .command(
+                desk,
+                "01a21b90-e5ef-7e27-a594-7752c76df75e",
+                name.as_str(),
+                serde_json::json!({}),
+            )
             .await;
-        assert!(res.status == 404 || res.status == 422, "{}: {:?}", name.as_str(), res.body);
+        assert!(
+            res.status == 404 || res.status == 422,
+            "{}: {:?}",
+            name.as_str(),
+            res.body
+        );
     }
 }

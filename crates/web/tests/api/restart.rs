@@ -9,7 +9,11 @@ async fn every_acknowledged_order_and_event_survives_a_restart() {
     let desk = app.org.token("desk").to_string();
     let mut ids = Vec::new();
     for i in 0..30 {
-        let body = if i % 2 == 0 { property_order() } else { after_sales_order() };
+        let body = if i % 2 == 0 {
+            property_order()
+        } else {
+            after_sales_order()
+        };
         let res = app.create_order(&desk, &body).await;
         assert_eq!(res.status, 201);
         ids.push(res.id());
@@ -32,7 +36,11 @@ async fn every_acknowledged_order_and_event_survives_a_restart() {
     assert_eq!(app.count_orders().await, 30);
     // And the restarted server keeps working on the same file.
     let more = app.command(app.technician(1), &ids[1], "claim", json!({})).await;
-    assert_eq!((more.status, more.error_code()), (409, "invalid_transition"), "after-sales orders are not pooled");
+    assert_eq!(
+        (more.status, more.error_code()),
+        (409, "invalid_transition"),
+        "after-sales orders are not pooled"
+    );
     let next = app.create_order(&desk, &property_order()).await;
     assert_eq!(next.status, 201);
 }

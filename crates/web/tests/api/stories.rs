@@ -12,7 +12,10 @@ async fn property_story_runs_from_report_to_archive() {
     assert_eq!(created.status, 201, "{:?}", created.body);
     assert_eq!(created.state(), "pool");
     let id = created.id();
-    let code = created.body["verification_code"].as_str().expect("the desk sees the code").to_string();
+    let code = created.body["verification_code"]
+        .as_str()
+        .expect("the desk sees the code")
+        .to_string();
     assert_eq!(code.len(), 6);
 
     app.advance(Duration::minutes(2));
@@ -20,23 +23,35 @@ async fn property_story_runs_from_report_to_archive() {
     assert_eq!(claimed.status, 200, "{:?}", claimed.body);
     assert_eq!(claimed.state(), "accepted");
     assert_eq!(claimed.body["assignee"]["id"], app.technician_id(0).to_string());
-    assert!(claimed.body["verification_code"].is_null(), "technicians must get the code from the customer");
+    assert!(
+        claimed.body["verification_code"].is_null(),
+        "technicians must get the code from the customer"
+    );
 
     app.advance(Duration::minutes(10));
-    let arrived = app.command(app.technician(0), &id, "arrive", json!({"code": code})).await;
+    let arrived = app
+        .command(app.technician(0), &id, "arrive", json!({"code": code}))
+        .await;
     assert_eq!(arrived.status, 200, "{:?}", arrived.body);
     assert_eq!(arrived.state(), "on_site");
 
     app.advance(Duration::minutes(40));
     let resolved = app
-        .command(app.technician(0), &id, "resolve", json!({"signature": signature(), "summary": "更换角阀密封圈"}))
+        .command(
+            app.technician(0),
+            &id,
+            "resolve",
+            json!({"signature": signature(), "summary": "更换角阀密封圈"}),
+        )
         .await;
     assert_eq!(resolved.status, 200, "{:?}", resolved.body);
     assert_eq!(resolved.state(), "resolved");
     assert_eq!(resolved.body["resolution"]["signature"]["signer"], "李秀英");
 
     app.advance(Duration::hours(2));
-    let called = app.command(desk, &id, "callback", json!({"reached": true, "satisfaction": 5})).await;
+    let called = app
+        .command(desk, &id, "callback", json!({"reached": true, "satisfaction": 5}))
+        .await;
     assert_eq!(called.status, 200, "{:?}", called.body);
     assert_eq!(called.state(), "called_back");
 
@@ -51,7 +66,17 @@ async fn property_story_runs_from_report_to_archive() {
         .iter()
         .map(|r| r["event"]["type"].as_str().unwrap().to_string())
         .collect();
-    assert_eq!(kinds, ["created", "claimed", "arrived", "resolved", "callback_recorded", "archived"]);
+    assert_eq!(
+        kinds,
+        [
+            "created",
+            "claimed",
+            "arrived",
+            "resolved",
+            "callback_recorded",
+            "archived"
+        ]
+    );
     let timeline = &shown.body["timeline"];
     for stamp in ["reported_at", "resolved_at", "called_back_at", "archived_at"] {
         assert!(timeline[stamp].is_string(), "{stamp} missing: {timeline}");
@@ -71,23 +96,66 @@ async fn after_sales_story_runs_through_parts_and_multiple_visits() {
     let id = created.id();
     let code = created.body["verification_code"].as_str().unwrap().to_string();
 
-    let dispatched = app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station})).await;
-    assert_eq!((dispatched.status, dispatched.state()), (200, "assigned"), "{:?}", dispatched.body);
+    let dispatched = app
+        .command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+        .await;
+    assert_eq!(
+        (dispatched.status, dispatched.state()),
+        (200, "assigned"),
+        "{:?}",
+        dispatched.body
+    );
     let accepted = app.command(coordinator, &id, "accept", json!({})).await;
-    assert_eq!((accepted.status, accepted.state()), (200, "accepted"), "{:?}", accepted.body);
-    let assigned = app.command(coordinator, &id, "assign", json!({"technician_id": app.technician_id(0)})).await;
+    assert_eq!(
+        (accepted.status, accepted.state()),
+        (200, "accepted"),
+        "{:?}",
+        accepted.body
+    );
+    let assigned = app
+        .command(
+            coordinator,
+            &id,
+            "assign",
+            json!({"technician_id": app.technician_id(0)}),
+        )
+        .await;
     assert_eq!(assigned.status, 200, "{:?}", assigned.body);
 
     app.advance(Duration::hours(1));
-    let contacted = app.command(tech, &id, "contact", json!({"outcome": "reached", "note": "约好明天上午"})).await;
+    let contacted = app
+        .command(
+            tech,
+            &id,
+            "contact",
+            json!({"outcome": "reached", "note": "约好明天上午"}),
+        )
+        .await;
     assert_eq!(contacted.status, 200, "{:?}", contacted.body);
-    let t31 = app.command(coordinator, &id, "commit", json!({"at": at(&app, Duration::days(1))})).await;
+    let t31 = app
+        .command(
+            coordinator,
+            &id,
+            "commit",
+            json!({"at": at(&app, Duration::days(1))}),
+        )
+        .await;
     assert_eq!((t31.status, t31.state()), (200, "scheduled"), "{:?}", t31.body);
-    assert_eq!(t31.body["timeline"]["first_contact_at"], json!(app.now()), "A04: T31 sets T2");
+    assert_eq!(
+        t31.body["timeline"]["first_contact_at"],
+        json!(app.now()),
+        "A04: T31 sets T2"
+    );
 
-    let parts = json!({"parts": [{"code": "MB-K4E-01", "name": "主板", "quantity": 1}], "note": "站内无备件"});
+    let parts =
+        json!({"parts": [{"code": "MB-K4E-01", "name": "主板", "quantity": 1}], "note": "站内无备件"});
     let waiting = app.command(coordinator, &id, "request-parts", parts).await;
-    assert_eq!((waiting.status, waiting.state()), (200, "waiting_for_parts"), "{:?}", waiting.body);
+    assert_eq!(
+        (waiting.status, waiting.state()),
+        (200, "waiting_for_parts"),
+        "{:?}",
+        waiting.body
+    );
     app.advance(Duration::days(1));
     let t32 = app
         .command(
@@ -97,34 +165,91 @@ async fn after_sales_story_runs_through_parts_and_multiple_visits() {
             json!({"at": at(&app, Duration::days(2)), "kind": "parts", "reason": "由于PO-8812订单MB-K4E-01编码的备件未按时配送"}),
         )
         .await;
-    assert_eq!((t32.status, t32.state()), (200, "waiting_for_parts"), "{:?}", t32.body);
+    assert_eq!(
+        (t32.status, t32.state()),
+        (200, "waiting_for_parts"),
+        "{:?}",
+        t32.body
+    );
     app.advance(Duration::days(1));
     let received = app.command(coordinator, &id, "parts-received", json!({})).await;
-    assert_eq!((received.status, received.state()), (200, "scheduled"), "{:?}", received.body);
+    assert_eq!(
+        (received.status, received.state()),
+        (200, "scheduled"),
+        "{:?}",
+        received.body
+    );
 
     app.advance(Duration::hours(20));
     let arrived = app.command(tech, &id, "arrive", json!({"code": code})).await;
-    assert_eq!((arrived.status, arrived.state()), (200, "on_site"), "{:?}", arrived.body);
+    assert_eq!(
+        (arrived.status, arrived.state()),
+        (200, "on_site"),
+        "{:?}",
+        arrived.body
+    );
     let started = app.command(tech, &id, "start", json!({})).await;
-    assert_eq!((started.status, started.state()), (200, "in_progress"), "{:?}", started.body);
+    assert_eq!(
+        (started.status, started.state()),
+        (200, "in_progress"),
+        "{:?}",
+        started.body
+    );
     let t33 = app
         .command(tech, &id, "commit", json!({"at": at(&app, Duration::days(1)), "kind": "revisit", "reason": "更换主板后仍无法开机，需再次上门"}))
         .await;
-    assert_eq!((t33.status, t33.state()), (200, "multiple_visits"), "{:?}", t33.body);
+    assert_eq!(
+        (t33.status, t33.state()),
+        (200, "multiple_visits"),
+        "{:?}",
+        t33.body
+    );
 
     app.advance(Duration::days(1));
     let again = app.command(tech, &id, "arrive", json!({"code": code})).await;
-    assert_eq!((again.status, again.state()), (200, "on_site"), "{:?}", again.body);
+    assert_eq!(
+        (again.status, again.state()),
+        (200, "on_site"),
+        "{:?}",
+        again.body
+    );
     let resolved = app
-        .command(tech, &id, "resolve", json!({"signature": signature(), "summary": "更换电源适配器，开机正常，旧件返还"}))
+        .command(
+            tech,
+            &id,
+            "resolve",
+            json!({"signature": signature(), "summary": "更换电源适配器，开机正常，旧件返还"}),
+        )
         .await;
-    assert_eq!((resolved.status, resolved.state()), (200, "resolved"), "{:?}", resolved.body);
+    assert_eq!(
+        (resolved.status, resolved.state()),
+        (200, "resolved"),
+        "{:?}",
+        resolved.body
+    );
     let commitments = resolved.body["timeline"]["commitments"].as_array().unwrap();
-    assert_eq!(commitments.iter().map(|c| c["slot"].as_u64().unwrap()).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(
+        commitments
+            .iter()
+            .map(|c| c["slot"].as_u64().unwrap())
+            .collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
     assert_eq!(resolved.body["timeline"]["arrivals"].as_array().unwrap().len(), 2);
 
-    let fourth = app.command(coordinator, &id, "commit", json!({"at": at(&app, Duration::days(1)), "reason": "x"})).await;
-    assert_eq!(fourth.status, 409, "a resolved order takes no commitment: {:?}", fourth.body);
+    let fourth = app
+        .command(
+            coordinator,
+            &id,
+            "commit",
+            json!({"at": at(&app, Duration::days(1)), "reason": "x"}),
+        )
+        .await;
+    assert_eq!(
+        fourth.status, 409,
+        "a resolved order takes no commitment: {:?}",
+        fourth.body
+    );
 }
 
 #[tokio::test]
@@ -132,17 +257,31 @@ async fn r_a01_desk_dispatches_to_the_head_station_which_hands_over_to_its_sub_s
     let app = spawn_app().await;
     let desk = app.org.token("desk");
     let id = app.create_order(desk, &after_sales_order()).await.id();
-    let refused = app.command(desk, &id, "dispatch", json!({"station_id": app.org.sub_site})).await;
+    let refused = app
+        .command(desk, &id, "dispatch", json!({"station_id": app.org.sub_site}))
+        .await;
     assert_eq!((refused.status, refused.error_code()), (422, "sub_site_dispatch"));
     assert_eq!(refused.error_field(), "station_id");
-    let to_head = app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station})).await;
+    let to_head = app
+        .command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+        .await;
     assert_eq!(to_head.status, 200);
     let foreign = app
-        .command(app.org.token("other_coordinator"), &id, "hand-over", json!({"station_id": app.org.sub_site}))
+        .command(
+            app.org.token("other_coordinator"),
+            &id,
+            "hand-over",
+            json!({"station_id": app.org.sub_site}),
+        )
         .await;
     assert_eq!((foreign.status, foreign.error_code()), (403, "other_station"));
     let handed = app
-        .command(app.org.token("coordinator"), &id, "hand-over", json!({"station_id": app.org.sub_site}))
+        .command(
+            app.org.token("coordinator"),
+            &id,
+            "hand-over",
+            json!({"station_id": app.org.sub_site}),
+        )
         .await;
     assert_eq!(handed.status, 200, "{:?}", handed.body);
     assert_eq!(handed.body["station"]["id"], app.org.sub_site.to_string());
@@ -153,18 +292,38 @@ async fn r_a17_cancellation_is_a_request_an_approver_decides() {
     let app = spawn_app().await;
     let desk = app.org.token("desk");
     let id = app.create_order(desk, &after_sales_order()).await.id();
-    app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station})).await;
+    app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+        .await;
     let coordinator = app.org.token("coordinator");
     let note = json!({"reason": "wrong_number", "note": "提示此电话号码不存在"});
-    let requested = app.command(coordinator, &id, "request-cancel", note.clone()).await;
+    let requested = app
+        .command(coordinator, &id, "request-cancel", note.clone())
+        .await;
     assert_eq!(requested.status, 200, "{:?}", requested.body);
     assert_eq!(requested.state(), "assigned", "a request alone cancels nothing");
     let frozen = app.command(coordinator, &id, "accept", json!({})).await;
-    assert_eq!((frozen.status, frozen.error_code()), (409, "cancellation_pending"));
-    let by_tech = app.command(app.technician(0), &id, "approve-cancel", json!({})).await;
+    assert_eq!(
+        (frozen.status, frozen.error_code()),
+        (409, "cancellation_pending")
+    );
+    let by_tech = app
+        .command(app.technician(0), &id, "approve-cancel", json!({}))
+        .await;
     assert_eq!(by_tech.status, 403);
-    let approved = app.command(app.org.token("region"), &id, "approve-cancel", json!({"note": "已通知本部"})).await;
-    assert_eq!((approved.status, approved.state()), (200, "cancelled"), "{:?}", approved.body);
+    let approved = app
+        .command(
+            app.org.token("region"),
+            &id,
+            "approve-cancel",
+            json!({"note": "已通知本部"}),
+        )
+        .await;
+    assert_eq!(
+        (approved.status, approved.state()),
+        (200, "cancelled"),
+        "{:?}",
+        approved.body
+    );
 }
 
 #[tokio::test]
@@ -173,15 +332,31 @@ async fn r_a07_an_order_solved_by_phone_refuses_cancellation() {
     let desk = app.org.token("desk");
     let coordinator = app.org.token("coordinator");
     let id = app.create_order(desk, &after_sales_order()).await.id();
-    app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station})).await;
+    app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+        .await;
     app.command(coordinator, &id, "accept", json!({})).await;
     let solved = app
-        .command(coordinator, &id, "resolve-by-phone", json!({"solution": "software", "note": "指导重装驱动"}))
+        .command(
+            coordinator,
+            &id,
+            "resolve-by-phone",
+            json!({"solution": "software", "note": "指导重装驱动"}),
+        )
         .await;
-    assert_eq!((solved.status, solved.state()), (200, "resolved"), "{:?}", solved.body);
+    assert_eq!(
+        (solved.status, solved.state()),
+        (200, "resolved"),
+        "{:?}",
+        solved.body
+    );
     assert_eq!(solved.body["resolution"]["by"], "phone");
     let cancel = app
-        .command(coordinator, &id, "request-cancel", json!({"reason": "duplicate", "note": "重复报修"}))
+        .command(
+            coordinator,
+            &id,
+            "request-cancel",
+            json!({"reason": "duplicate", "note": "重复报修"}),
+        )
         .await;
     assert_eq!((cancel.status, cancel.error_code()), (409, "solved_by_phone"));
 }
@@ -192,11 +367,20 @@ async fn r_b04_a_named_technician_gets_the_order_directly() {
     let mut body = property_order();
     body["technician_id"] = json!(app.technician_id(3));
     let created = app.create_order(app.org.token("desk"), &body).await;
-    assert_eq!((created.status, created.state()), (201, "assigned"), "{:?}", created.body);
+    assert_eq!(
+        (created.status, created.state()),
+        (201, "assigned"),
+        "{:?}",
+        created.body
+    );
     assert_eq!(created.body["assignee"]["id"], app.technician_id(3).to_string());
-    let other = app.command(app.technician(4), &created.id(), "accept", json!({})).await;
+    let other = app
+        .command(app.technician(4), &created.id(), "accept", json!({}))
+        .await;
     assert_eq!((other.status, other.error_code()), (403, "not_assignee"));
-    let accepted = app.command(app.technician(3), &created.id(), "accept", json!({})).await;
+    let accepted = app
+        .command(app.technician(3), &created.id(), "accept", json!({}))
+        .await;
     assert_eq!((accepted.status, accepted.state()), (200, "accepted"));
 }
 

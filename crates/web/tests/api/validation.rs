@@ -10,7 +10,12 @@ async fn r_x08_malformed_bodies_are_400_and_write_nothing() {
     let desk = app.org.token("desk");
     for body in ["{\"template\": ", "not json", "[1, 2]", "\"text\"", "null"] {
         let res = app.post_raw(desk, "/api/v1/orders", body, None).await;
-        assert_eq!((res.status, res.error_code()), (400, "malformed"), "body {body}: {:?}", res.body);
+        assert_eq!(
+            (res.status, res.error_code()),
+            (400, "malformed"),
+            "body {body}: {:?}",
+            res.body
+        );
         assert!(res.body["error"]["message"].is_string());
     }
     assert_eq!(app.count_orders().await, 0);
@@ -24,16 +29,37 @@ async fn r_x08_invalid_fields_are_422_naming_the_field_and_write_nothing() {
     let app = spawn_app().await;
     let desk = app.org.token("desk");
     let cases: Vec<(&str, Spoil)> = vec![
-        ("customer", Box::new(|b| drop(b.as_object_mut().unwrap().remove("customer")))),
-        ("customer.phone", Box::new(|b| b["customer"]["phone"] = json!("12345"))),
-        ("customer.name", Box::new(|b| b["customer"]["name"] = json!("   "))),
-        ("customer.phone", Box::new(|b| b["customer"]["phone"] = json!(13912345678u64))),
+        (
+            "customer",
+            Box::new(|b| drop(b.as_object_mut().unwrap().remove("customer"))),
+        ),
+        (
+            "customer.phone",
+            Box::new(|b| b["customer"]["phone"] = json!("12345")),
+        ),
+        (
+            "customer.name",
+            Box::new(|b| b["customer"]["name"] = json!("   ")),
+        ),
+        (
+            "customer.phone",
+            Box::new(|b| b["customer"]["phone"] = json!(13912345678u64)),
+        ),
         ("template", Box::new(|b| b["template"] = json!("garage"))),
         ("priority", Box::new(|b| b["priority"] = json!("whenever"))),
         ("description", Box::new(|b| b["description"] = json!(""))),
-        ("location.address", Box::new(|b| drop(b["location"].as_object_mut().unwrap().remove("address")))),
-        ("station_id", Box::new(|b| b["station_id"] = json!("00000000-0000-0000-0000-000000000000"))),
-        ("technician_id", Box::new(|b| b["technician_id"] = json!("not-a-uuid"))),
+        (
+            "location.address",
+            Box::new(|b| drop(b["location"].as_object_mut().unwrap().remove("address"))),
+        ),
+        (
+            "station_id",
+            Box::new(|b| b["station_id"] = json!("00000000-0000-0000-0000-000000000000")),
+        ),
+        (
+            "technician_id",
+            Box::new(|b| b["technician_id"] = json!("not-a-uuid")),
+        ),
         ("colour", Box::new(|b| b["colour"] = json!("red"))),
     ];
     for (field, spoil) in cases {
@@ -61,9 +87,24 @@ async fn r_x08_refused_commands_change_nothing() {
         ("resolve", json!({"summary": "修好了"}), 409, ""),
         ("arrive", json!({"code": "12ab56"}), 422, "code"),
         ("request-parts", json!({"parts": []}), 422, "parts"),
-        ("request-parts", json!({"parts": [{"code": "P1", "name": "阀门", "quantity": 0}]}), 422, "parts[0].quantity"),
-        ("callback", json!({"reached": true, "satisfaction": 9}), 422, "satisfaction"),
-        ("request-cancel", json!({"reason": "bored", "note": "x"}), 422, "reason"),
+        (
+            "request-parts",
+            json!({"parts": [{"code": "P1", "name": "阀门", "quantity": 0}]}),
+            422,
+            "parts[0].quantity",
+        ),
+        (
+            "callback",
+            json!({"reached": true, "satisfaction": 9}),
+            422,
+            "satisfaction",
+        ),
+        (
+            "request-cancel",
+            json!({"reason": "bored", "note": "x"}),
+            422,
+            "reason",
+        ),
         ("claim", json!({}), 409, ""),
     ];
     for (command, body, status, field) in cases {
@@ -81,14 +122,27 @@ async fn r_a14_resolving_without_a_signature_is_refused_naming_the_field() {
     let app = spawn_app().await;
     let desk = app.org.token("desk");
     let created = app.create_order(desk, &property_order()).await;
-    let (id, code) = (created.id(), created.body["verification_code"].as_str().unwrap().to_string());
+    let (id, code) = (
+        created.id(),
+        created.body["verification_code"].as_str().unwrap().to_string(),
+    );
     let tech = app.technician(0);
     app.command(tech, &id, "claim", json!({})).await;
     app.command(tech, &id, "arrive", json!({"code": code})).await;
-    let res = app.command(tech, &id, "resolve", json!({"summary": "已修复"})).await;
-    assert_eq!((res.status, res.error_code(), res.error_field()), (422, "signature_required", "signature"));
+    let res = app
+        .command(tech, &id, "resolve", json!({"summary": "已修复"}))
+        .await;
+    assert_eq!(
+        (res.status, res.error_code(), res.error_field()),
+        (422, "signature_required", "signature")
+    );
     let bad = app
-        .command(tech, &id, "resolve", json!({"summary": "已修复", "signature": {"signer": "李", "image": "scribble"}}))
+        .command(
+            tech,
+            &id,
+            "resolve",
+            json!({"summary": "已修复", "signature": {"signer": "李", "image": "scribble"}}),
+        )
         .await;
     assert_eq!((bad.status, bad.error_field()), (422, "signature.image"));
     assert_eq!(app.get_order(desk, &id).await.state(), "on_site");
@@ -105,5 +159,10 @@ async fn unknown_orders_and_commands_are_404_or_400() {
     let id = app.create_order(desk, &property_order()).await.id();
     let unknown = app.command(desk, &id, "teleport", json!({})).await;
     assert_eq!(unknown.status, 400);
-    assert!(unknown.body["error"]["message"].as_str().unwrap().contains("claim"));
+    assert!(
+        unknown.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("claim")
+    );
 }

@@ -15,18 +15,35 @@ async fn r_b01_arrival_needs_the_code_and_wrong_codes_are_limited() {
     app.command(tech, &id, "claim", json!({})).await;
 
     let missing = app.command(tech, &id, "arrive", json!({})).await;
-    assert_eq!((missing.status, missing.error_code(), missing.error_field()), (422, "code_required", "code"));
+    assert_eq!(
+        (missing.status, missing.error_code(), missing.error_field()),
+        (422, "code_required", "code")
+    );
     for left in (0..5).rev() {
         let res = app.command(tech, &id, "arrive", json!({"code": wrong})).await;
-        assert_eq!((res.status, res.error_code()), (422, "wrong_code"), "{:?}", res.body);
+        assert_eq!(
+            (res.status, res.error_code()),
+            (422, "wrong_code"),
+            "{:?}",
+            res.body
+        );
         let shown = app.get_order(desk, &id).await;
         assert_eq!(shown.body["code_attempts_left"], left, "the attempt was counted");
         assert_eq!(shown.state(), "accepted");
     }
     let locked = app.command(tech, &id, "arrive", json!({"code": code})).await;
-    assert_eq!((locked.status, locked.error_code()), (409, "code_locked"), "even the right code is refused");
+    assert_eq!(
+        (locked.status, locked.error_code()),
+        (409, "code_locked"),
+        "even the right code is refused"
+    );
     let history = app.get_order(desk, &id).await.body["history"].clone();
-    let rejected = history.as_array().unwrap().iter().filter(|r| r["event"]["type"] == "code_rejected").count();
+    let rejected = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["event"]["type"] == "code_rejected")
+        .count();
     assert_eq!(rejected, 5);
 }
 
@@ -39,9 +56,19 @@ async fn r_b03_without_a_code_the_desk_verifies_the_arrival_by_phone() {
     let no_note = app.command(desk, &id, "arrive", json!({})).await;
     assert_eq!((no_note.status, no_note.error_field()), (422, "desk_note"));
     let verified = app
-        .command(desk, &id, "arrive", json!({"desk_note": "业主短信未收到，来电核实身份证后四位"}))
+        .command(
+            desk,
+            &id,
+            "arrive",
+            json!({"desk_note": "业主短信未收到，来电核实身份证后四位"}),
+        )
         .await;
-    assert_eq!((verified.status, verified.state()), (200, "on_site"), "{:?}", verified.body);
+    assert_eq!(
+        (verified.status, verified.state()),
+        (200, "on_site"),
+        "{:?}",
+        verified.body
+    );
     let history = app.get_order(desk, &id).await.body["history"].clone();
     assert_eq!(history[2]["event"]["check"]["by"], "desk");
 }
