@@ -233,9 +233,11 @@ impl WorkOrder {
         let (state, station, assignee) = match (&details.technician, &details.station) {
             (Some(t), _) => (State::Assigned, details.station.clone(), Some(t.clone())),
             (None, Some(s)) => (State::Assigned, Some(s.clone()), None),
+            // Only repairs are claimed from the pool; matters and complaints go to the
+            // responsible supervisor, who assigns their own staff (B09, B15).
             (None, None) => match details.template.rules().initial_route {
-                InitialRoute::Pool => (State::Pool, None, None),
-                InitialRoute::AwaitingDispatch => (State::AwaitingDispatch, None, None),
+                InitialRoute::Pool if details.kind == Kind::Repair => (State::Pool, None, None),
+                InitialRoute::Pool | InitialRoute::AwaitingDispatch => (State::AwaitingDispatch, None, None),
             },
         };
         WorkOrder {

@@ -352,3 +352,23 @@ fn r_b07_an_order_is_archived_only_after_the_callback() {
     assert_eq!(case.state(), State::Archived);
     assert_eq!(case.order.timeline.archived_at, Some(at));
 }
+
+// ---------------------------------------------------------------------------------------
+// B09: matters go to the responsible supervisor, who assigns their own staff
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_b09_a_matter_goes_to_the_supervisor_not_to_the_claim_pool() {
+    let mut new = property_order();
+    new.kind = baoxiu_domain::Kind::Matter;
+    new.description = "楼道灯长时间未修，业主反映".into();
+    let mut case = Case::open(new, &desk());
+    assert_eq!(case.state(), State::AwaitingDispatch);
+    assert!(matches!(
+        case.refused(&technician(), Command::Claim),
+        Refusal::InvalidState { .. }
+    ));
+    case.ok(&supervisor(), assign(technician()));
+    assert_eq!(case.state(), State::Assigned);
+    assert_eq!(case.order.assignee, Some(technician()));
+}
