@@ -230,16 +230,20 @@ impl WorkOrder {
         code: &VerificationCode,
     ) -> WorkOrder {
         let details = new.clone();
-        let (state, station, assignee) = match (&details.technician, &details.station) {
-            (Some(t), _) => (State::Assigned, details.station.clone(), Some(t.clone())),
-            (None, Some(s)) => (State::Assigned, Some(s.clone()), None),
-            // Only repairs are claimed from the pool; matters and complaints go to the
-            // responsible supervisor, who assigns their own staff (B09, B15).
-            (None, None) => match details.template.rules().initial_route {
-                InitialRoute::Pool if details.kind == Kind::Repair => (State::Pool, None, None),
-                InitialRoute::Pool | InitialRoute::AwaitingDispatch => (State::AwaitingDispatch, None, None),
-            },
+        // Only repairs are claimed from a pool; matters and complaints go to the responsible
+        // supervisor, who assigns their own staff (B09, B15).
+        let pooled =
+            details.template.rules().initial_route == InitialRoute::Pool && details.kind == Kind::Repair;
+        let state = match (&details.technician, &details.station) {
+            (Some(_), _) => State::Assigned,
+            // A pooled order created for a project waits in that project's pool (B02);
+            // otherwise naming a station dispatches to it (A01).
+            (None, Some(_)) if pooled => State::Pool,
+            (None, Some(_)) => State::Assigned,
+            (None, None) if pooled => State::Pool,
+            (None, None) => State::AwaitingDispatch,
         };
+        let (station, assignee) = (details.station.clone(), details.technician.clone());
         WorkOrder {
             id,
             tenant,

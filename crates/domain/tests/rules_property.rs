@@ -372,3 +372,18 @@ fn r_b09_a_matter_goes_to_the_supervisor_not_to_the_claim_pool() {
     assert_eq!(case.state(), State::Assigned);
     assert_eq!(case.order.assignee, Some(technician()));
 }
+
+#[test]
+fn r_b02_a_projects_pool_is_claimed_only_by_that_projects_technicians() {
+    let mut new = property_order();
+    new.station = Some(head_station());
+    let mut case = Case::open(new, &desk());
+    assert_eq!(case.state(), State::Pool);
+    assert_eq!(
+        case.refused(&foreign_technician(), Command::Claim),
+        Refusal::OtherStation
+    );
+    case.ok(&technician(), Command::Claim);
+    assert_eq!(case.state(), State::Accepted);
+    assert_eq!(case.order.station, Some(head_station()));
+}

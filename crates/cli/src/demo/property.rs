@@ -203,11 +203,15 @@ impl<'c> Draft<'c> {
             .choose(rng)
             .expect("every project has technicians");
         let mut description = description;
-        let (station, technician) = if story == Story::Named {
-            description.push_str(&format!("（业主指定{}师傅维修）", tech.name));
-            (Some(place.station.to_ref()), Some(tech.to_ref()))
-        } else {
-            (None, None)
+        // Repairs wait in their project's pool (B02); plant-room faults go to the
+        // engineering supervisor instead.
+        let (station, technician) = match story {
+            Story::Named => {
+                description.push_str(&format!("（业主指定{}师傅维修）", tech.name));
+                (Some(place.station.to_ref()), Some(tech.to_ref()))
+            }
+            Story::Plant => (None, None),
+            _ => (Some(place.station.to_ref()), None),
         };
         let template = if story == Story::Plant {
             Template::Equipment
