@@ -94,6 +94,9 @@ impl WorkOrder {
                 if technician.role != Role::Technician {
                     return Err(Refusal::NotATechnician(technician.name.clone()).into());
                 }
+                if self.station.is_none() && self.details.template.rules().dispatch_to_station_first {
+                    return Err(Refusal::NotDispatched.into());
+                }
                 self.check_station(technician)?;
                 Event::Assigned {
                     technician: technician.clone(),
@@ -315,28 +318,40 @@ impl WorkOrder {
     }
 
     /// Data scope: technicians act only on their own orders (claiming excepted); station
-    /// staff only on orders of their station or its sub-sites.
+    /// staff only on orders of their station or its sub-sites; handing over between
+    /// sub-sites is the head station's (A01).
     fn check_scope(&self, actor: &Actor, command: CommandName) -> Result<(), Refusal> {
         match actor.role() {
             Role::Technician if command != CommandName::Claim => match &self.assignee {
                 Some(a) if a.id == actor.id() => Ok(()),
                 _ => Err(Refusal::NotAssignee),
             },
-            Role::Coordinator | Role::TeamLead => self.check_station(&actor.person),
+            Role::Coordinator | Role::TeamLead => {
+                // An order no station has taken yet is the desk's or a supervisor's.
+                let Some(station) = &self.station else {
+                    return Err(Refusal::OtherStation);
+                };
+                let head = station.head.unwrap_or(station.id);
+                if command == CommandName::HandOver && actor.person.station != Some(head) {
+                    return Err(Refusal::OtherStation);
+                }
+                self.check_station(&actor.person)
+            }
             _ => Ok(()),
         }
     }
 
-    /// A person tied to a station may only touch orders of that station (or, for a head
-    /// station, of its sub-sites).
+    /// An order of a station is touched only by that station's people (or, for a head
+    /// station, its sub-sites'); a person of no station may not touch it.
     fn check_station(&self, person: &PersonRef) -> Result<(), Refusal> {
         match (&self.station, person.station) {
             (Some(order_station), Some(theirs))
-                if order_station.id != theirs && order_station.head != Some(theirs) =>
+                if order_station.id == theirs || order_station.head == Some(theirs) =>
             {
-                Err(Refusal::OtherStation)
+                Ok(())
             }
-            _ => Ok(()),
+            (Some(_), _) => Err(Refusal::OtherStation),
+            (None, _) => Ok(()),
         }
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::Timestamp;
 use crate::command::{PartLine, Signature};
-use crate::event::{ArrivalCheck, Event, EventRecord};
+use crate::event::{Event, EventRecord};
 use crate::ids::{OrderId, PersonId, TenantId};
 use crate::org::{PersonRef, StationRef};
 use crate::refusal::Refusal;
@@ -188,18 +188,49 @@ impl WorkOrder {
         if !actor.role.may_create() {
             return Err(Refusal::NotPermittedToCreate { role: actor.role });
         }
-        if new.station.as_ref().is_some_and(|s| s.head.is_some()) {
+        // Naming a station that is not just the pool's project is dispatching: the desk's
+        // and the supervisors' (A01), or a station's own for the orders it creates (A16).
+        // Naming a technician is also the customer's right (B04), never a technician's.
+        let pooled = new.template.rules().initial_route == InitialRoute::Pool && new.kind == Kind::Repair;
+        let dispatching = new.station.is_some() && !pooled;
+        if dispatching && new.station.as_ref().is_some_and(|s| s.head.is_some()) {
             return Err(Refusal::SubSiteDispatch);
         }
-        if let Some(t) = new.technician.as_ref().filter(|t| t.role != Role::Technician) {
-            return Err(Refusal::NotATechnician(t.name.clone()));
+        if dispatching || new.technician.is_some() {
+            match actor.role {
+                Role::DeskAgent | Role::Supervisor | Role::Admin => {}
+                Role::Customer if !dispatching => {}
+                Role::Coordinator | Role::TeamLead => {
+                    let own = |s: &StationRef| {
+                        actor.station == Some(s.id) || s.head.is_some_and(|h| actor.station == Some(h))
+                    };
+                    if !new.station.as_ref().is_some_and(own) {
+                        return Err(Refusal::OtherStation);
+                    }
+                }
+                role => {
+                    return Err(Refusal::NotPermitted {
+                        role,
+                        command: crate::CommandName::Dispatch,
+                    });
+                }
+            }
+        }
+        if let Some(t) = &new.technician {
+            if t.role != Role::Technician {
+                return Err(Refusal::NotATechnician(t.name.clone()));
+            }
+            let at_station =
+                |s: &StationRef| t.station == Some(s.id) || (t.station.is_some() && t.station == s.head);
+            if new.station.as_ref().is_some_and(|s| !at_station(s)) {
+                return Err(Refusal::OtherStation);
+            }
         }
         Ok(WorkOrder::create(id, tenant, new, code, actor, now))
     }
 
-    /// The order as its first event creates it, unchecked (see [`WorkOrder::open`]). The id, the code and `now` are given by the
-    /// caller: the domain has neither a clock nor randomness.
-    pub fn create(
+    /// The order as its first event creates it, unchecked: [`WorkOrder::open`] checks.
+    fn create(
         id: OrderId,
         tenant: TenantId,
         new: NewOrder,
@@ -390,8 +421,7 @@ impl WorkOrder {
             Event::CodeRejected { failed_attempts } => {
                 self.verification.failed_attempts = *failed_attempts;
             }
-            Event::Arrived { check } => {
-                let _how_verified: &ArrivalCheck = check;
+            Event::Arrived { .. } => {
                 self.timeline.arrivals.push(at);
                 self.state = State::OnSite;
             }

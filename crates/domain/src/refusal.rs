@@ -23,6 +23,9 @@ pub enum Refusal {
     /// A01: the desk dispatches to head stations only.
     #[error("dispatch to the head station; it hands the order to its sub-site")]
     SubSiteDispatch,
+    /// A01: an after-sales order goes to a station before anyone assigns a technician.
+    #[error("dispatch the order to a station first")]
+    NotDispatched,
     /// A01: a head station hands over only to its own sub-sites.
     #[error("that station is not a sub-site of the order's station")]
     NotASubSite,
@@ -74,6 +77,7 @@ impl Refusal {
             Refusal::OtherStation => "other_station",
             Refusal::SubSiteDispatch => "sub_site_dispatch",
             Refusal::NotASubSite => "not_a_sub_site",
+            Refusal::NotDispatched => "not_dispatched",
             Refusal::NotATechnician(_) => "not_a_technician",
             Refusal::CommitmentLimit => "commitment_limit",
             Refusal::Missing { .. } => "missing",

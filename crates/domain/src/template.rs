@@ -47,19 +47,22 @@ impl Template {
                 initial_route: InitialRoute::AwaitingDispatch,
                 t2_on_first_commitment: true,
                 arrival_code_required: true,
+                dispatch_to_station_first: true,
                 // A17: the region approves cancellations.
-                cancel_approvers: &[Role::RegionOfficer, Role::Approver],
+                cancel_approvers: &[Role::RegionOfficer],
             },
             Template::Property => TemplateRules {
                 initial_route: InitialRoute::Pool,
                 t2_on_first_commitment: false,
                 arrival_code_required: true,
+                dispatch_to_station_first: false,
                 cancel_approvers: &[Role::Supervisor, Role::Approver],
             },
             Template::Equipment | Template::Hotel | Template::Utility => TemplateRules {
                 initial_route: InitialRoute::AwaitingDispatch,
                 t2_on_first_commitment: false,
                 arrival_code_required: true,
+                dispatch_to_station_first: false,
                 cancel_approvers: &[Role::Supervisor, Role::Approver],
             },
         }
@@ -85,6 +88,9 @@ pub struct TemplateRules {
     pub t2_on_first_commitment: bool,
     /// B01: arrival needs the customer's verification code (or the desk's check, B03).
     pub arrival_code_required: bool,
+    /// A01/A02: the desk dispatches to a station and the station assigns; nobody assigns a
+    /// technician to an order no station has taken.
+    pub dispatch_to_station_first: bool,
     /// A17: who may approve or reject a cancellation request for this template.
     pub cancel_approvers: &'static [Role],
 }

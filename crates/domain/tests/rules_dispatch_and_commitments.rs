@@ -150,8 +150,13 @@ fn r_a01_a_foreign_coordinator_cannot_hand_over_another_stations_order() {
 #[test]
 fn r_a01_an_undispatched_order_cannot_be_handed_over() {
     let mut case = Case::after_sales();
+    // No station has the order yet, so no station's coordinator may touch it.
     assert_eq!(
         case.refused(&coordinator(), hand_over(sub_site())),
+        Refusal::OtherStation
+    );
+    assert_eq!(
+        case.refused(&supervisor(), hand_over(sub_site())),
         Refusal::InvalidState {
             state: State::AwaitingDispatch,
             command: CommandName::HandOver
@@ -395,4 +400,57 @@ fn r_a04_a_service_time_cannot_be_committed_in_the_past() {
         Refusal::CommitmentInPast
     );
     assert!(case.order.timeline.commitments.is_empty());
+}
+
+#[test]
+fn r_a01_nobody_assigns_a_technician_before_a_station_has_the_order() {
+    let mut case = Case::after_sales();
+    assert_eq!(
+        case.refused(&desk(), assign(technician())),
+        Refusal::NotDispatched
+    );
+    assert_eq!(
+        case.refused(&supervisor(), assign(technician())),
+        Refusal::NotDispatched
+    );
+    case.ok(&desk(), dispatch(head_station()));
+    case.ok(&coordinator(), assign(technician()));
+}
+
+#[test]
+fn r_a01_only_the_head_station_moves_an_order_between_its_sub_sites() {
+    let mut case = Case::after_sales();
+    case.ok(&desk(), dispatch(head_station()));
+    case.ok(&coordinator(), hand_over(sub_site()));
+    assert_eq!(
+        case.refused(&sub_site_coordinator(), hand_over(second_sub_site())),
+        Refusal::OtherStation
+    );
+}
+
+#[test]
+fn r_a01_dispatching_on_create_is_for_the_desk_and_the_station_itself() {
+    let mut new = after_sales_order();
+    new.station = Some(head_station());
+    let open = |new: NewOrder, by: &baoxiu_domain::PersonRef| {
+        WorkOrder::open(order_id(7), tenant(), new, code(), by, now()).map(|(order, _)| order.state)
+    };
+    assert_eq!(open(new.clone(), &desk()), Ok(State::Assigned));
+    assert_eq!(
+        open(new.clone(), &coordinator()),
+        Ok(State::Assigned),
+        "A16: a station's own order"
+    );
+    assert_eq!(
+        open(new.clone(), &foreign_coordinator()),
+        Err(Refusal::OtherStation)
+    );
+    assert!(matches!(
+        open(new.clone(), &customer()),
+        Err(Refusal::NotPermitted { .. })
+    ));
+    assert!(matches!(
+        open(new, &technician()),
+        Err(Refusal::NotPermitted { .. })
+    ));
 }

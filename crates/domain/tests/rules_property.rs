@@ -387,3 +387,28 @@ fn r_b02_a_projects_pool_is_claimed_only_by_that_projects_technicians() {
     assert_eq!(case.state(), State::Accepted);
     assert_eq!(case.order.station, Some(head_station()));
 }
+
+#[test]
+fn r_b02_a_technician_of_no_station_cannot_claim_a_projects_pool_order() {
+    let mut new = property_order();
+    new.station = Some(head_station());
+    let mut case = Case::open(new, &desk());
+    let roaming = baoxiu_domain::PersonRef {
+        station: None,
+        ..second_technician()
+    };
+    assert_eq!(case.refused(&roaming, Command::Claim), Refusal::OtherStation);
+}
+
+#[test]
+fn r_b04_the_customer_may_name_a_technician_but_a_technician_may_not_name_themselves() {
+    let mut new = property_order();
+    new.technician = Some(technician());
+    let by_customer = WorkOrder::open(order_id(8), tenant(), new.clone(), code(), &customer(), now());
+    assert_eq!(
+        by_customer.map(|(order, _)| order.assignee),
+        Ok(Some(technician()))
+    );
+    let by_technician = WorkOrder::open(order_id(9), tenant(), new, code(), &technician(), now());
+    assert!(matches!(by_technician, Err(Refusal::NotPermitted { .. })));
+}

@@ -60,7 +60,7 @@ impl Fixture {
             at.timestamp_subsec_nanos(),
         );
         let id = baoxiu_domain::OrderId(Uuid::new_v7(ts));
-        WorkOrder::create(
+        WorkOrder::open(
             id,
             self.tenant.id,
             new,
@@ -68,6 +68,7 @@ impl Fixture {
             &self.desk.to_ref(),
             at,
         )
+        .expect("a desk agent may open an order")
     }
 
     pub fn write(&self, order: &WorkOrder, expected_version: u64, events: Vec<EventRecord>) -> Write {

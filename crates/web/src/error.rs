@@ -82,7 +82,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::CodeLocked
         | Refusal::SolvedByPhone
         | Refusal::CancellationPending
-        | Refusal::NoCancellationPending => StatusCode::CONFLICT,
+        | Refusal::NoCancellationPending
+        | Refusal::NotDispatched => StatusCode::CONFLICT,
     }
 }
 

@@ -230,7 +230,7 @@ impl Draft<'_> {
         )
     }
 
-    /// A17: the coordinator asks, the region officer (or the approver) approves.
+    /// A17: the coordinator asks, the region officer approves.
     fn cancel(&self, sim: &mut Sim, cast: &Cast, reason: CancelReason, note: &str) -> Option<()> {
         let site = &cast.sites[self.site];
         let coordinator = site.coordinator.as_ref().expect("stations have a coordinator");
@@ -238,7 +238,7 @@ impl Draft<'_> {
         let note = note.to_string();
         sim.step(coordinator, gap, Command::RequestCancel { reason, note })?;
         let region = &cast.regions[site.region];
-        let approver = if sim.chance(0.75) { region } else { &cast.approver };
+        let approver = region;
         let at = sim.t + sim.hours(1, 20);
         let at = sim.working(at);
         let note = Some("经大区核实，同意撤单".to_string());
