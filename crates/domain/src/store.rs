@@ -76,6 +76,8 @@ pub struct OrderQuery {
     pub template: Option<Template>,
     pub station: Option<StationId>,
     pub assignee: Option<PersonId>,
+    /// Only orders this person reported (a customer's own).
+    pub reported_by: Option<PersonId>,
     /// Matches description, customer name and phone, address, asset serial.
     pub text: Option<String>,
     /// Continue after this order (the `next` of the previous page).

@@ -26,8 +26,10 @@ use tokio::sync::{mpsc, oneshot};
 use writer::{Job, OrgWrite};
 
 /// Migrations are embedded in the binary and run when the store opens.
-const MIGRATIONS: &[(i64, &str, &str)] =
-    &[(1, "foundation", include_str!("../migrations/0001_foundation.sql"))];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, "foundation", include_str!("../migrations/0001_foundation.sql")),
+    (2, "reporter", include_str!("../migrations/0002_reporter.sql")),
+];
 
 /// Writes waiting in the queue before callers wait for room.
 const QUEUE: usize = 4096;

@@ -84,6 +84,9 @@ pub async fn list(pool: &SqlitePool, tenant: TenantId, q: &OrderQuery) -> Result
     if let Some(assignee) = q.assignee {
         filter(" AND assignee_id = ?", assignee.to_string());
     }
+    if let Some(reporter) = q.reported_by {
+        filter(" AND reporter_id = ?", reporter.to_string());
+    }
     if let Some(text) = &q.text {
         filter(" AND instr(search_text, ?) > 0", text.to_lowercase());
     }

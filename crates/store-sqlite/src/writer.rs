@@ -150,8 +150,8 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
     let changed = if w.expected_version == 0 {
         sqlx::query(
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
-                                 reported_at, updated_at, search_text, doc)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                                 reported_at, updated_at, search_text, doc, reporter_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
              ON CONFLICT DO NOTHING",
         )
         .bind(&tenant)
@@ -165,6 +165,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(&updated_at)
         .bind(order.search_text().to_lowercase())
         .bind(&doc)
+        .bind(order.created_by.as_ref().map(|p| p.id.to_string()))
         .execute(&mut *conn)
         .await
     } else {

@@ -17,11 +17,26 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
-        let raw = Bytes::from_request(req, state)
-            .await
-            .map_err(|e| ApiError::Malformed(format!("cannot read the body: {e}")))?;
+        let RawBody(raw) = RawBody::from_request(req, state).await?;
         let value = parse(&raw)?;
         Ok(JsonBody { value, raw })
+    }
+}
+
+/// The body's bytes, with a JSON error (413 over the limit) when they cannot be read.
+pub struct RawBody(pub Bytes);
+
+impl<S: Send + Sync> FromRequest<S> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, ApiError> {
+        Bytes::from_request(req, state).await.map(RawBody).map_err(|e| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::TooLarge
+            } else {
+                ApiError::Malformed(format!("cannot read the body: {e}"))
+            }
+        })
     }
 }
 

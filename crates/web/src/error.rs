@@ -6,6 +6,8 @@
 //! - no or unknown token: [`ApiError::Unauthenticated`] (401);
 //! - the domain refused the command: [`ApiError::Refused`] (403 who, 422 input, 409 state);
 //! - lost a race on the order's version: [`ApiError::VersionConflict`] (409);
+//! - no such route, method or command: [`ApiError::NotFound`], [`ApiError::MethodNotAllowed`],
+//!   [`ApiError::UnknownCommand`]; a body over the limit: [`ApiError::TooLarge`];
 //! - anything unexpected: [`ApiError::Internal`] (500; logged in full, shown as a bare
 //!   "internal error").
 
@@ -27,6 +29,12 @@ pub enum ApiError {
     Refused(#[from] Refusal),
     #[error("no such {0}")]
     NotFound(&'static str),
+    #[error("no command `{0}`; the commands are: {1}")]
+    UnknownCommand(String, String),
+    #[error("this path does not take that method")]
+    MethodNotAllowed,
+    #[error("the body is larger than the server accepts")]
+    TooLarge,
     #[error("the order was changed by someone else; reload and try again")]
     VersionConflict,
     #[error("this Idempotency-Key was already used for a different request")]
@@ -94,7 +102,9 @@ impl ApiError {
             ApiError::Invalid(_) | ApiError::IdempotencyKeyReused => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
             ApiError::Refused(r) => refusal_status(r),
-            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::NotFound(_) | ApiError::UnknownCommand(..) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::VersionConflict => StatusCode::CONFLICT,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -106,7 +116,9 @@ impl ApiError {
             ApiError::Invalid(e) => ("invalid", Some(e.field.clone())),
             ApiError::Unauthenticated => ("unauthenticated", None),
             ApiError::Refused(r) => (r.code(), r.field().map(str::to_string)),
-            ApiError::NotFound(_) => ("not_found", None),
+            ApiError::NotFound(_) | ApiError::UnknownCommand(..) => ("not_found", None),
+            ApiError::MethodNotAllowed => ("method_not_allowed", None),
+            ApiError::TooLarge => ("too_large", None),
             ApiError::VersionConflict => ("version_conflict", None),
             ApiError::IdempotencyKeyReused => ("idempotency_key_reused", Some("Idempotency-Key".into())),
             ApiError::Internal(_) => ("internal", None),

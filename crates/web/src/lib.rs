@@ -59,6 +59,8 @@ impl<S: Store> App<S> {
         Router::new()
             .merge(api::router())
             .merge(pages::router())
+            .fallback(|| async { ApiError::NotFound("route") })
+            .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
             .layer(tower_http::trace::TraceLayer::new_for_http())
             .with_state(self)
     }

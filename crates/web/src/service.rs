@@ -131,7 +131,8 @@ impl<S: Store> App<S> {
 
     /// Runs one command: 200 with the order as it now is. A lost race is retried on the
     /// fresh order (so the loser of a claim hears "already claimed"), unless the caller
-    /// pinned a version with `If-Match`.
+    /// pinned a version with `If-Match`. Each attempt first looks for an earlier answer to
+    /// the same idempotency key, so a retry that raced its original gets that answer.
     pub async fn run_command(
         &self,
         caller: &Person,
@@ -140,11 +141,11 @@ impl<S: Store> App<S> {
         if_match: Option<u64>,
         idem: Option<&Idempotency>,
     ) -> ApiResult<Reply> {
-        if let Some(reply) = self.replay(caller, idem).await? {
-            return Ok(reply);
-        }
         let actor = caller.actor();
         for _ in 0..RETRIES {
+            if let Some(reply) = self.replay(caller, idem).await? {
+                return Ok(reply);
+            }
             let order = self
                 .store
                 .order(caller.tenant, id)
@@ -157,28 +158,32 @@ impl<S: Store> App<S> {
             let mut next = order.clone();
             let (events, outcome) = match next.execute(&actor, now, command) {
                 Ok(events) => (events, Ok(())),
-                // A wrong verification code is counted even though the arrival is refused.
+                // A wrong verification code is counted even though the arrival is refused;
+                // the refusal is what a retry with the same key must hear, not a recount.
                 Err(refused) => match refused.counted {
                     Some(event) => (vec![next.record(&actor, now, event)], Err(refused.refusal)),
                     None => return Err(refused.refusal.into()),
                 },
             };
-            let body = render(&next, caller)?;
+            let (status, body) = match &outcome {
+                Ok(()) => (200, render(&next, caller)?),
+                Err(refusal) => {
+                    let error = ApiError::from(refusal.clone());
+                    let body = serde_json::to_string(&error.body())
+                        .map_err(|e| ApiError::Internal(e.to_string()))?;
+                    (error.status().as_u16(), body)
+                }
+            };
             let write = Write {
                 tenant: caller.tenant,
                 expected_version: order.version,
                 events,
-                idempotency: match outcome {
-                    Ok(()) => Self::remember(caller, idem, 200, &body),
-                    Err(_) => None,
-                },
+                idempotency: Self::remember(caller, idem, status, &body),
                 order: next,
             };
             match self.store.write(write).await {
                 Ok(WriteOutcome::Committed) => {
-                    return outcome
-                        .map(|()| Reply { status: 200, body })
-                        .map_err(ApiError::from);
+                    return outcome.map(|()| Reply { status, body }).map_err(ApiError::from);
                 }
                 Ok(WriteOutcome::Replayed(first)) => return Ok(first.into()),
                 Err(baoxiu_domain::StoreError::VersionConflict) if if_match.is_none() => continue,

@@ -4,10 +4,10 @@
 use super::orders::{idempotency, lookup_person, order_id, respond};
 use crate::App;
 use crate::auth::Caller;
+use crate::body::RawBody;
 use crate::dto;
 use crate::error::{ApiError, ApiResult};
 use axum::Router;
-use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
@@ -34,10 +34,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
 
 async fn unknown(Path((_, command)): Path<(String, String)>) -> ApiError {
     let known: Vec<_> = CommandName::ALL.iter().map(|c| c.as_str()).collect();
-    ApiError::Malformed(format!(
-        "no command `{command}`; the commands are: {}",
-        known.join(", ")
-    ))
+    ApiError::UnknownCommand(command, known.join(", "))
 }
 
 /// Every command endpoint: parse the body for this command, then run it.
@@ -47,7 +44,7 @@ async fn handle<S: Store>(
     id: String,
     name: CommandName,
     headers: HeaderMap,
-    raw: Bytes,
+    RawBody(raw): RawBody,
 ) -> ApiResult<Response> {
     let id = order_id(&id)?;
     let raw = &raw;

@@ -159,9 +159,12 @@ fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<O
             other => return Err(bad(other, "unknown filter")),
         }
     }
-    // A technician's list is their own work (X06 data scope grows from here).
-    if caller.role == Role::Technician && q.state != Some(OrderState::Pool) {
-        q.assignee = Some(caller.id);
+    // Data scope (X06 grows from here): a technician's list is their own work and the
+    // pool; a customer's is what they reported.
+    match caller.role {
+        Role::Technician if q.state != Some(OrderState::Pool) => q.assignee = Some(caller.id),
+        Role::Customer => q.reported_by = Some(caller.id),
+        _ => {}
     }
     Ok(q)
 }
@@ -186,6 +189,7 @@ pub async fn show<S: Store>(
         .store
         .order(caller.tenant, id)
         .await?
+        .filter(|o| caller.role != Role::Customer || o.created_by.as_ref().is_some_and(|p| p.id == caller.id))
         .ok_or(ApiError::NotFound("order"))?;
     let history = app.store.history(caller.tenant, id).await?;
     let mut view = OrderView::new(&order, caller.role);

@@ -89,3 +89,55 @@ async fn an_order_of_another_organisation_does_not_exist_for_you() {
         0
     );
 }
+
+#[tokio::test]
+async fn customers_see_only_the_orders_they_reported() {
+    let app = spawn_app().await;
+    let customer = app.org.token("customer");
+    let theirs = app
+        .create_order(app.org.token("desk"), &property_order())
+        .await
+        .id();
+    let own = app.create_order(customer, &property_order()).await;
+    assert_eq!(own.status, 201);
+    assert!(
+        own.body["verification_code"].is_string(),
+        "a customer sees their own code"
+    );
+
+    assert_eq!(
+        app.get_order(customer, &theirs).await.status,
+        404,
+        "someone else's order does not exist for them"
+    );
+    let listed = app.list(customer, "").await;
+    let ids: Vec<_> = listed.body["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].clone())
+        .collect();
+    assert_eq!(ids, vec![json!(own.id())]);
+    assert_eq!(
+        app.list(customer, "state=pool").await.body["orders"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    let shown = app.get_order(customer, &own.id()).await;
+    assert_eq!(shown.body["verification_code"], own.body["verification_code"]);
+}
+
+#[tokio::test]
+async fn the_bearer_scheme_is_case_insensitive() {
+    let app = spawn_app().await;
+    let lower = app
+        .send(
+            app.client
+                .get(format!("{}/api/v1/orders", app.base))
+                .header("authorization", format!("bearer {}", app.org.token("desk"))),
+        )
+        .await;
+    assert_eq!(lower.status, 200);
+}

@@ -90,3 +90,32 @@ async fn keys_belong_to_the_person_who_used_them() {
     assert_ne!(a.id(), b.id());
     assert_eq!(app.count_orders().await, 2);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r_x07_concurrent_retries_of_one_command_all_get_the_first_answer() {
+    let app = Arc::new(spawn_app().await);
+    let id = app
+        .create_order(app.org.token("desk"), &property_order())
+        .await
+        .id();
+    let mut retries = tokio::task::JoinSet::new();
+    for _ in 0..10 {
+        let (app, id) = (app.clone(), id.clone());
+        retries.spawn(async move {
+            let path = format!("/api/v1/orders/{id}/claim");
+            app.post_raw(app.technician(0), &path, "{}", Some("claim-once"))
+                .await
+        });
+    }
+    let mut answers = Vec::new();
+    while let Some(joined) = retries.join_next().await {
+        answers.push(joined.unwrap());
+    }
+    assert!(
+        answers.iter().all(|r| r.status == 200),
+        "{:?}",
+        answers.iter().map(|r| &r.body).collect::<Vec<_>>()
+    );
+    assert!(answers.iter().all(|r| r.body == answers[0].body));
+    assert_eq!(app.get_order(app.org.token("desk"), &id).await.body["version"], 2);
+}

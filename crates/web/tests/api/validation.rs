@@ -158,11 +158,40 @@ async fn unknown_orders_and_commands_are_404_or_400() {
     assert_eq!(garbage.status, 404);
     let id = app.create_order(desk, &property_order()).await.id();
     let unknown = app.command(desk, &id, "teleport", json!({})).await;
-    assert_eq!(unknown.status, 400);
+    assert_eq!((unknown.status, unknown.error_code()), (404, "not_found"));
     assert!(
         unknown.body["error"]["message"]
             .as_str()
             .unwrap()
             .contains("claim")
     );
+    let nowhere = app
+        .send(
+            app.client
+                .get(format!("{}/api/v2/things", app.base))
+                .bearer_auth(desk),
+        )
+        .await;
+    assert_eq!((nowhere.status, nowhere.error_code()), (404, "not_found"));
+    let wrong_method = app
+        .send(
+            app.client
+                .delete(format!("{}/api/v1/orders", app.base))
+                .bearer_auth(desk),
+        )
+        .await;
+    assert_eq!(
+        (wrong_method.status, wrong_method.error_code()),
+        (405, "method_not_allowed")
+    );
+}
+
+#[tokio::test]
+async fn r_x08_an_oversized_body_is_413_and_writes_nothing() {
+    let app = spawn_app().await;
+    let mut body = property_order();
+    body["description"] = json!("漏".repeat(1_000_000));
+    let res = app.create_order(app.org.token("desk"), &body).await;
+    assert_eq!((res.status, res.error_code()), (413, "too_large"));
+    assert_eq!(app.count_orders().await, 0);
 }

@@ -72,3 +72,28 @@ async fn r_b03_without_a_code_the_desk_verifies_the_arrival_by_phone() {
     let history = app.get_order(desk, &id).await.body["history"].clone();
     assert_eq!(history[2]["event"]["check"]["by"], "desk");
 }
+
+#[tokio::test]
+async fn r_b01_a_wrong_code_retried_with_its_key_is_counted_once() {
+    let app = spawn_app().await;
+    let desk = app.org.token("desk");
+    let created = app.create_order(desk, &property_order()).await;
+    let id = created.id();
+    let code = created.body["verification_code"].as_str().unwrap();
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let tech = app.technician(0);
+    app.command(tech, &id, "claim", json!({})).await;
+    let path = format!("/api/v1/orders/{id}/arrive");
+    let body = json!({"code": wrong}).to_string();
+    let first = app.post_raw(tech, &path, &body, Some("arrive-1")).await;
+    assert_eq!((first.status, first.error_code()), (422, "wrong_code"));
+    for _ in 0..3 {
+        let again = app.post_raw(tech, &path, &body, Some("arrive-1")).await;
+        assert_eq!((again.status, &again.body), (422, &first.body));
+    }
+    assert_eq!(
+        app.get_order(desk, &id).await.body["code_attempts_left"],
+        4,
+        "one attempt, not four"
+    );
+}
