@@ -24,6 +24,34 @@ pub struct Write {
     pub idempotency: Option<IdempotencyRecord>,
 }
 
+impl Write {
+    /// Checks that the write is well formed before any backend touches it: at least one
+    /// event; the events belong to this order and continue its history from
+    /// `expected_version` without a gap; the order's version is the last event's; tenants
+    /// agree. A backend refuses a malformed write as [`StoreError::Malformed`], writing nothing.
+    pub fn check(&self) -> Result<(), StoreError> {
+        let bad = |why: &str| Err(StoreError::Malformed(why.to_string()));
+        if self.order.tenant != self.tenant {
+            return bad("the order belongs to another tenant");
+        }
+        if self.events.is_empty() {
+            return bad("a write carries at least one event");
+        }
+        for (i, record) in self.events.iter().enumerate() {
+            if record.order != self.order.id {
+                return bad("an event belongs to another order");
+            }
+            if record.seq != self.expected_version + 1 + i as u64 {
+                return bad("the events do not continue the order's history");
+            }
+        }
+        if self.order.version != self.expected_version + self.events.len() as u64 {
+            return bad("the order's version is not its last event's");
+        }
+        Ok(())
+    }
+}
+
 /// The first response to an idempotent request, kept so a retry gets the same answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct IdempotencyRecord {
@@ -58,6 +86,9 @@ pub enum StoreError {
     /// The idempotency key was used before for a different request.
     #[error("the idempotency key was already used for a different request")]
     IdempotencyKeyReused,
+    /// The write breaks the contract of [`Write::check`]; nothing was written.
+    #[error("malformed write: {0}")]
+    Malformed(String),
     /// A row with this natural key exists (a tenant slug, a station id…).
     #[error("already exists: {0}")]
     Duplicate(String),

@@ -4,9 +4,10 @@
 //!   disk, so it survives a crash of the process or the machine.
 //! - Reads go through a small pool of connections (WAL lets them run beside the writer).
 //! - All writes go through one writer task that owns one connection and commits whatever
-//!   has queued up in one transaction (group commit), each command inside its own
-//!   savepoint. One writer means no `database is locked` under concurrency; batching means
-//!   one disk sync serves many clients.
+//!   has queued up in one transaction (group commit). One writer means no `database is
+//!   locked` under concurrency; batching means one disk sync serves many clients. A write
+//!   refused by its checks (version, idempotency key) leaves nothing behind and the batch
+//!   goes on; any other failure rolls the whole batch back and fails every write in it.
 
 mod read;
 mod writer;
@@ -133,6 +134,8 @@ pub(crate) fn backend(e: sqlx::Error) -> StoreError {
 
 impl Store for SqliteStore {
     async fn write(&self, write: Write) -> Result<WriteOutcome, StoreError> {
+        // Refused here, a malformed write never reaches a batch, so it cannot fail others.
+        write.check()?;
         self.submit(|reply| Job::Write(Box::new(write), reply)).await
     }
 

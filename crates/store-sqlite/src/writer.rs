@@ -1,6 +1,6 @@
 //! The single writer: takes queued jobs, runs as many as have queued up (up to a limit) in
-//! one `BEGIN IMMEDIATE` transaction, each inside a savepoint so that one refused write
-//! does not undo the others, then commits once and answers everybody.
+//! one `BEGIN IMMEDIATE` transaction, commits once and answers everybody. A job refused by
+//! its checks leaves nothing behind, so the others go on; see [`commit_batch`].
 
 use crate::backend;
 use baoxiu_domain::{
@@ -78,8 +78,13 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer>
             })
             .collect()
     };
-    if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
-        return failed(backend(e));
+    if sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.is_err() {
+        // A transaction left open by a failed ROLLBACK holds nothing anyone was told was
+        // written (its jobs were all failed): end it and try once more.
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+            return failed(backend(e));
+        }
     }
     let mut answers = Vec::with_capacity(batch.len());
     for job in batch {
@@ -138,7 +143,10 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
 
     let order = &w.order;
     let id = order.id.to_string();
+    // Everything is encoded before the first statement, so an encoding failure leaves
+    // nothing behind.
     let doc = json(order)?;
+    let bodies = w.events.iter().map(json).collect::<Result<Vec<_>, _>>()?;
     let reported_at = order
         .timeline
         .reported_at
@@ -192,7 +200,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         return Err(JobError::Refused(StoreError::VersionConflict));
     }
 
-    for record in &w.events {
+    for (record, body) in w.events.iter().zip(&bodies) {
         sqlx::query(
             "INSERT INTO events (tenant_id, order_id, seq, at, actor_id, kind, body)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
@@ -203,7 +211,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(record.at.to_rfc3339())
         .bind(record.actor.id.to_string())
         .bind(record.event.kind())
-        .bind(json(record)?)
+        .bind(body)
         .execute(&mut *conn)
         .await?;
     }

@@ -29,6 +29,7 @@ scenario!(
     every_read_is_scoped_by_tenant,
     lists_filter_and_page,
     tokens_find_their_person,
+    malformed_writes_are_refused_alone,
 );
 
 #[tokio::test]

@@ -53,14 +53,24 @@ pub async fn stale_writes_conflict_and_write_nothing<S: Store>(store: S) {
         "a second create of one id"
     );
 
-    let before = order.clone();
+    // Someone else writes version 2 first; a command decided on version 1 then conflicts.
+    let mut rival = order.clone();
     let claimed = order
         .execute(&f.technician.actor(), f.later(1), &Command::Claim)
         .unwrap();
-    let stale = store.write(f.write(&order, 7, claimed)).await;
+    store.write(f.write(&order, 1, claimed)).await.unwrap();
+    let contact = Command::Contact {
+        outcome: baoxiu_domain::ContactOutcome::Unreachable,
+        note: None,
+    };
+    let late = rival.execute(&f.desk.actor(), f.later(2), &contact).unwrap();
+    let stale = store.write(f.write(&rival, 1, late)).await;
     assert_eq!(stale, Err(StoreError::VersionConflict));
-    assert_eq!(store.order(f.tenant.id, order.id).await.unwrap(), Some(before));
-    assert_eq!(store.history(f.tenant.id, order.id).await.unwrap().len(), 1);
+    assert_eq!(
+        store.order(f.tenant.id, order.id).await.unwrap(),
+        Some(order.clone())
+    );
+    assert_eq!(store.history(f.tenant.id, order.id).await.unwrap().len(), 2);
 }
 
 /// Of many writers who read the same version, exactly one commits.
@@ -237,4 +247,38 @@ pub async fn tokens_find_their_person<S: Store>(store: S) {
         store.put_token("digest-1", f.tenant.id, f.desk.id).await.is_err(),
         "digests are unique"
     );
+}
+
+/// A malformed write is refused whole, writes nothing, and does not disturb the good
+/// writes around it.
+pub async fn malformed_writes_are_refused_alone<S: Store>(store: S) {
+    let f = Fixture::new(&store).await;
+    let mut writes = tokio::task::JoinSet::new();
+    let mut good = Vec::new();
+    for i in 0..20 {
+        let (order, created) = f.create(new_order(&format!("空调漏水 {i}")));
+        good.push(order.id);
+        let store = store.clone();
+        let write = f.write(&order, 0, vec![created]);
+        writes.spawn(async move { store.write(write).await });
+    }
+    let (order, mut created) = f.create(new_order("坏的写入"));
+    created.seq = 7;
+    let gap = store.write(f.write(&order, 0, vec![created.clone()])).await;
+    assert!(matches!(gap, Err(StoreError::Malformed(_))), "{gap:?}");
+    let empty = store.write(f.write(&order, 0, vec![])).await;
+    assert!(matches!(empty, Err(StoreError::Malformed(_))), "{empty:?}");
+    let mut foreign = f.write(&order, 0, vec![created]);
+    foreign.tenant = TenantId(uuid::Uuid::now_v7());
+    assert!(matches!(
+        store.write(foreign).await,
+        Err(StoreError::Malformed(_))
+    ));
+    while let Some(result) = writes.join_next().await {
+        assert_eq!(result.unwrap(), Ok(WriteOutcome::Committed));
+    }
+    assert_eq!(store.order(f.tenant.id, order.id).await.unwrap(), None);
+    for id in good {
+        assert!(store.order(f.tenant.id, id).await.unwrap().is_some());
+    }
 }
