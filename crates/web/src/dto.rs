@@ -4,8 +4,8 @@
 
 use baoxiu_domain::{
     Area, Asset, CallbackRecord, Cancellation, Channel, Commitment, ContactAttempt, Customer, Kind, Location,
-    NewOrder, PartsRequest, PersonId, PersonRef, Priority, Resolution, Role, ServiceMode, State, StationId,
-    StationRef, Template, Timeline, WorkOrder,
+    NewOrder, PartsRequest, PersonRef, Priority, Resolution, Role, ServiceMode, State, StationRef, Template,
+    Timeline, WorkOrder,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -238,12 +238,4 @@ pub struct OrderList {
     pub orders: Vec<OrderSummary>,
     /// Pass as `after` to get the next page; absent on the last page.
     pub next: Option<String>,
-}
-
-/// Typed ids from request fields.
-pub fn station_id(id: Uuid) -> StationId {
-    StationId(id)
-}
-pub fn person_id(id: Uuid) -> PersonId {
-    PersonId(id)
 }

@@ -1,6 +1,6 @@
 //! The application's use cases on top of the domain and the storage port: create an order,
-//! run a command, with idempotency and optimistic-concurrency retries. HTTP-free, so the
-//! demo generator and the tests can use it as the handlers do.
+//! run a command, with idempotency and optimistic-concurrency retries. Free of HTTP types:
+//! a reply is a status and a JSON body, ready to send or to store under an idempotency key.
 
 use crate::App;
 use crate::dto::OrderView;
@@ -102,6 +102,7 @@ impl<S: Store> App<S> {
     }
 
     /// Creates an order: 201 with the order.
+    #[tracing::instrument(skip_all, fields(person = %caller.id))]
     pub async fn create_order(
         &self,
         caller: &Person,
@@ -133,6 +134,7 @@ impl<S: Store> App<S> {
     /// fresh order (so the loser of a claim hears "already claimed"), unless the caller
     /// pinned a version with `If-Match`. Each attempt first looks for an earlier answer to
     /// the same idempotency key, so a retry that raced its original gets that answer.
+    #[tracing::instrument(skip_all, fields(order = %id, command = command.name().as_str()))]
     pub async fn run_command(
         &self,
         caller: &Person,

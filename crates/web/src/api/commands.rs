@@ -5,7 +5,6 @@ use super::orders::{idempotency, lookup_person, order_id, respond};
 use crate::App;
 use crate::auth::Caller;
 use crate::body::RawBody;
-use crate::dto;
 use crate::error::{ApiError, ApiResult};
 use axum::Router;
 use axum::extract::{Path, State};
@@ -77,7 +76,7 @@ async fn parse_command<S: Store>(
             let b: StationBody = parse(raw)?;
             let station = app
                 .store
-                .station(caller.tenant, dto::station_id(b.station_id))
+                .station(caller.tenant, baoxiu_domain::StationId(b.station_id))
                 .await?
                 .ok_or_else(|| FieldError::new("station_id", "no such station"))?
                 .to_ref();

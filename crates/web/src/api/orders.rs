@@ -66,7 +66,7 @@ pub async fn create<S: Store>(
         None => None,
         Some(id) => Some(
             app.store
-                .station(caller.tenant, dto::station_id(id))
+                .station(caller.tenant, baoxiu_domain::StationId(id))
                 .await?
                 .ok_or_else(|| FieldError::new("station_id", "no such station"))?
                 .to_ref(),
@@ -87,7 +87,7 @@ pub(crate) async fn lookup_person<S: Store>(
     field: &'static str,
 ) -> ApiResult<Person> {
     app.store
-        .person(caller.tenant, dto::person_id(id))
+        .person(caller.tenant, baoxiu_domain::PersonId(id))
         .await?
         .ok_or_else(|| FieldError::new(field, "no such person").into())
 }
