@@ -1,6 +1,6 @@
 //! Durability against a real crash: the `baoxiu` binary is killed with SIGKILL while
-//! clients are writing; a new process on the same file must have every order whose
-//! create was acknowledged (201), with its events.
+//! clients are writing; a new process on the same file must have every order and every
+//! event whose write was acknowledged.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -41,54 +41,72 @@ fn serve(db: &std::path::Path) -> (Child, String) {
     (child, url)
 }
 
+/// The body of a response that arrived whole with the expected status.
+async fn acknowledged(sent: reqwest::Result<reqwest::Response>, status: u16) -> Option<serde_json::Value> {
+    let response = sent.ok()?;
+    if response.status().as_u16() != status {
+        return None;
+    }
+    response.json().await.ok()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn acknowledged_orders_survive_kill_9() {
+async fn acknowledged_orders_and_events_survive_kill_9() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.sqlite3");
     let token = Arc::new(token(&db));
     let (mut server, url) = serve(&db);
     let client = reqwest::Client::new();
     let body = r#"{"template":"property","customer":{"name":"李秀英","phone":"13912345678"},"location":{"address":"阳光花园3栋502"},"description":"卫生间漏水"}"#;
+    let contact = r#"{"outcome":"unreachable","note":"无人接听"}"#;
 
-    let (acks_tx, mut acks) = tokio::sync::mpsc::unbounded_channel::<String>();
+    // (order id, version) of every answered write.
+    let (acks_tx, mut acks) = tokio::sync::mpsc::unbounded_channel::<(String, u64)>();
     let mut writers = tokio::task::JoinSet::new();
     for _ in 0..16 {
         let (client, url, token, acks_tx) = (client.clone(), url.clone(), token.clone(), acks_tx.clone());
         writers.spawn(async move {
-            // Write until the server dies under us.
+            // Create an order, then record a contact attempt on it (a command event),
+            // until the server dies under us.
             loop {
-                let sent = client
+                let created = client
                     .post(format!("{url}/api/v1/orders"))
                     .bearer_auth(&*token)
-                    .body(body)
-                    .send()
-                    .await;
-                let Ok(response) = sent else { return };
-                if response.status().as_u16() != 201 {
-                    return;
-                }
-                let Ok(order) = response.json::<serde_json::Value>().await else {
+                    .body(body);
+                let Some(order) = acknowledged(created.send().await, 201).await else {
                     return;
                 };
-                let _ = acks_tx.send(order["id"].as_str().unwrap().to_string());
+                let id = order["id"].as_str().unwrap().to_string();
+                let _ = acks_tx.send((id.clone(), 1));
+                let command = client
+                    .post(format!("{url}/api/v1/orders/{id}/contact"))
+                    .bearer_auth(&*token);
+                let Some(order) = acknowledged(command.body(contact).send().await, 200).await else {
+                    return;
+                };
+                let _ = acks_tx.send((id, order["version"].as_u64().unwrap()));
             }
         });
     }
     drop(acks_tx);
-    // Let a few hundred creates be acknowledged, then pull the plug mid-stream.
-    let mut acknowledged = Vec::new();
-    while acknowledged.len() < 300 {
-        acknowledged.push(acks.recv().await.expect("writers are writing"));
+    // Let a few hundred writes be acknowledged, then pull the plug mid-stream.
+    let mut acknowledged_writes = Vec::new();
+    while acknowledged_writes.len() < 400 {
+        acknowledged_writes.push(acks.recv().await.expect("writers are writing"));
     }
     server.kill().expect("SIGKILL");
     server.wait().unwrap();
     while writers.join_next().await.is_some() {}
-    while let Ok(id) = acks.try_recv() {
-        acknowledged.push(id);
+    while let Ok(ack) = acks.try_recv() {
+        acknowledged_writes.push(ack);
     }
+    assert!(
+        acknowledged_writes.iter().any(|(_, v)| *v == 2),
+        "commands were acknowledged too"
+    );
 
     let (mut server, url) = serve(&db);
-    for id in &acknowledged {
+    for (id, version) in &acknowledged_writes {
         let res = client
             .get(format!("{url}/api/v1/orders/{id}"))
             .bearer_auth(&*token)
@@ -97,7 +115,16 @@ async fn acknowledged_orders_survive_kill_9() {
             .unwrap();
         assert_eq!(res.status().as_u16(), 200, "acknowledged order {id} was lost");
         let order: serde_json::Value = res.json().await.unwrap();
-        assert_eq!(order["history"].as_array().unwrap().len(), 1);
+        let kept = order["history"].as_array().unwrap().len() as u64;
+        assert!(
+            kept >= *version,
+            "order {id}: {kept} events kept, version {version} acknowledged"
+        );
+        assert_eq!(
+            order["version"].as_u64().unwrap(),
+            kept,
+            "the read row matches the history"
+        );
     }
     server.kill().unwrap();
     server.wait().unwrap();

@@ -251,6 +251,27 @@ impl TestApp {
         .await
     }
 
+    /// A setup step that must succeed.
+    #[track_caller]
+    pub fn ok<'a>(
+        &'a self,
+        token: &'a str,
+        id: &'a str,
+        command: &'a str,
+        body: Value,
+    ) -> impl std::future::Future<Output = Res> + 'a {
+        let caller = std::panic::Location::caller();
+        async move {
+            let res = self.command(token, id, command, body).await;
+            assert_eq!(
+                res.status, 200,
+                "setup step {command} at {caller} failed: {:?}",
+                res.body
+            );
+            res
+        }
+    }
+
     pub async fn get_order(&self, token: &str, id: &str) -> Res {
         self.send(
             self.client

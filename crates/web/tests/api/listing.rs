@@ -13,7 +13,7 @@ async fn lists_filter_by_state_template_assignee_and_text() {
     let pooled = app.create_order(desk, &leak).await.id();
     app.advance(Duration::seconds(1));
     let claimed = app.create_order(desk, &property_order()).await.id();
-    app.command(app.technician(2), &claimed, "claim", json!({})).await;
+    app.ok(app.technician(2), &claimed, "claim", json!({})).await;
     app.advance(Duration::seconds(1));
     let sales = app.create_order(desk, &after_sales_order()).await.id();
 

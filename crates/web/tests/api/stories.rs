@@ -292,7 +292,7 @@ async fn r_a17_cancellation_is_a_request_an_approver_decides() {
     let app = spawn_app().await;
     let desk = app.org.token("desk");
     let id = app.create_order(desk, &after_sales_order()).await.id();
-    app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+    app.ok(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
         .await;
     let coordinator = app.org.token("coordinator");
     let note = json!({"reason": "wrong_number", "note": "提示此电话号码不存在"});
@@ -332,9 +332,9 @@ async fn r_a07_an_order_solved_by_phone_refuses_cancellation() {
     let desk = app.org.token("desk");
     let coordinator = app.org.token("coordinator");
     let id = app.create_order(desk, &after_sales_order()).await.id();
-    app.command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+    app.ok(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
         .await;
-    app.command(coordinator, &id, "accept", json!({})).await;
+    app.ok(coordinator, &id, "accept", json!({})).await;
     let solved = app
         .command(
             coordinator,
@@ -390,7 +390,7 @@ async fn r_x05_every_step_is_in_the_history_with_actor_and_time() {
     let desk = app.org.token("desk");
     let id = app.create_order(desk, &property_order()).await.id();
     app.advance(Duration::minutes(3));
-    app.command(app.technician(1), &id, "claim", json!({})).await;
+    app.ok(app.technician(1), &id, "claim", json!({})).await;
     let shown = app.get_order(desk, &id).await;
     let history = shown.body["history"].as_array().unwrap();
     assert_eq!(history.len(), 2);

@@ -79,7 +79,7 @@ async fn r_x08_refused_commands_change_nothing() {
     let desk = app.org.token("desk");
     let id = app.create_order(desk, &property_order()).await.id();
     let tech = app.technician(0);
-    app.command(tech, &id, "claim", json!({})).await;
+    app.ok(tech, &id, "claim", json!({})).await;
     let before = app.get_order(desk, &id).await.body;
     let cases = [
         ("commit", json!({"at": "tomorrow"}), 422, "at"),
@@ -127,8 +127,8 @@ async fn r_a14_resolving_without_a_signature_is_refused_naming_the_field() {
         created.body["verification_code"].as_str().unwrap().to_string(),
     );
     let tech = app.technician(0);
-    app.command(tech, &id, "claim", json!({})).await;
-    app.command(tech, &id, "arrive", json!({"code": code})).await;
+    app.ok(tech, &id, "claim", json!({})).await;
+    app.ok(tech, &id, "arrive", json!({"code": code})).await;
     let res = app
         .command(tech, &id, "resolve", json!({"summary": "已修复"}))
         .await;
