@@ -164,7 +164,13 @@ impl<S: Store> App<S> {
                 // the refusal is what a retry with the same key must hear, not a recount.
                 Err(refused) => match refused.counted {
                     Some(event) => (vec![next.record(&actor, now, event)], Err(refused.refusal)),
-                    None => return Err(refused.refusal.into()),
+                    // Refused on an order that changed since the key was looked up: the
+                    // change may be this very request's original, committed together with
+                    // its answer. That answer wins over the refusal.
+                    None => match self.replay(caller, idem).await? {
+                        Some(reply) => return Ok(reply),
+                        None => return Err(refused.refusal.into()),
+                    },
                 },
             };
             let (status, body) = match &outcome {
