@@ -351,6 +351,7 @@ impl utoipa::Modify for CommandPaths {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
         use utoipa::openapi::path::{HttpMethod, OperationBuilder, ParameterBuilder, ParameterIn, PathItem};
         use utoipa::openapi::request_body::RequestBodyBuilder;
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
         use utoipa::openapi::{ContentBuilder, Ref, Required, ResponseBuilder};
         let json = |schema: &str| {
             ContentBuilder::new()
@@ -362,12 +363,14 @@ impl utoipa::Modify for CommandPaths {
                 .description(what)
                 .content("application/json", json("ErrorBody"))
         };
+        let text = || ObjectBuilder::new().schema_type(Type::String);
         let header = |name: &str, what: &str| {
             ParameterBuilder::new()
                 .name(name)
                 .parameter_in(ParameterIn::Header)
                 .required(Required::False)
                 .description(Some(what))
+                .schema(Some(text()))
                 .build()
         };
         for name in CommandName::ALL {
@@ -382,6 +385,7 @@ impl utoipa::Modify for CommandPaths {
                         .parameter_in(ParameterIn::Path)
                         .required(Required::True)
                         .description(Some("Order id"))
+                        .schema(Some(text()))
                         .build(),
                 )
                 .parameter(header("Idempotency-Key", "Makes a retry safe"))
