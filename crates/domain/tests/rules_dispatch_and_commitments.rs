@@ -454,3 +454,34 @@ fn r_a01_dispatching_on_create_is_for_the_desk_and_the_station_itself() {
         Err(Refusal::NotPermitted { .. })
     ));
 }
+
+#[test]
+fn r_a11_late_parts_recommit_with_type_parts_and_a_reason_naming_the_parts_order() {
+    let mut case = Case::after_sales_scheduled();
+    case.ok(&coordinator(), request_parts());
+    assert_eq!(case.state(), State::WaitingForParts);
+    let t32 = case.now() + days(3);
+    assert_eq!(
+        case.refused(
+            &coordinator(),
+            Command::Commit {
+                at: t32,
+                kind: CommitmentKind::Parts,
+                reason: None
+            }
+        ),
+        Refusal::Missing { field: "reason" },
+        "a parts delay must say which parts order is late"
+    );
+    let reason = "由于PO-20261102-07订单P-KFR35-0101编码的备件未按时配送";
+    case.ok(&coordinator(), recommit(t32, CommitmentKind::Parts, reason));
+    let t32_written = case.order.timeline.commitments.last().unwrap();
+    assert_eq!(t32_written.slot, 2);
+    assert_eq!(t32_written.kind, CommitmentKind::Parts);
+    assert_eq!(t32_written.reason.as_deref(), Some(reason));
+    assert_eq!(
+        case.state(),
+        State::WaitingForParts,
+        "still waiting for the parts"
+    );
+}
