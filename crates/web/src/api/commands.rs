@@ -1,7 +1,7 @@
 //! `POST /api/v1/orders/{id}/{command}`: one endpoint per state-machine command. Each
 //! parses its own body into a domain [`Command`]; the service does the rest.
 
-use super::orders::{idempotency, lookup_person, order_id, respond};
+use super::orders::{idempotency, lookup_person, lookup_station, order_id, respond};
 use crate::App;
 use crate::auth::Caller;
 use crate::body::RawBody;
@@ -74,12 +74,7 @@ async fn parse_command<S: Store>(
     Ok(match name {
         CommandName::Dispatch | CommandName::HandOver => {
             let b: StationBody = parse(raw)?;
-            let station = app
-                .store
-                .station(caller.tenant, baoxiu_domain::StationId(b.station_id))
-                .await?
-                .ok_or_else(|| FieldError::new("station_id", "no such station"))?
-                .to_ref();
+            let station = lookup_station(app, caller, b.station_id).await?;
             if name == CommandName::Dispatch {
                 Command::Dispatch { station }
             } else {

@@ -64,13 +64,7 @@ pub async fn create<S: Store>(
     let input = body.value;
     let station = match input.station_id {
         None => None,
-        Some(id) => Some(
-            app.store
-                .station(caller.tenant, baoxiu_domain::StationId(id))
-                .await?
-                .ok_or_else(|| FieldError::new("station_id", "no such station"))?
-                .to_ref(),
-        ),
+        Some(id) => Some(lookup_station(&app, &caller, id).await?),
     };
     let technician = match input.technician_id {
         None => None,
@@ -78,6 +72,21 @@ pub async fn create<S: Store>(
     };
     let new = input.into_new_order(station, technician)?;
     app.create_order(&caller, new, idem.as_ref()).await.map(respond)
+}
+
+/// The station a request names (`station_id`), in the caller's organisation.
+pub(crate) async fn lookup_station<S: Store>(
+    app: &App<S>,
+    caller: &Person,
+    id: uuid::Uuid,
+) -> ApiResult<baoxiu_domain::StationRef> {
+    let station = app
+        .store
+        .station(caller.tenant, baoxiu_domain::StationId(id))
+        .await?;
+    Ok(station
+        .ok_or_else(|| FieldError::new("station_id", "no such station"))?
+        .to_ref())
 }
 
 pub(crate) async fn lookup_person<S: Store>(
