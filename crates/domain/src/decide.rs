@@ -1,5 +1,10 @@
 //! The state machine: every command is checked here against the order's state, the actor's
 //! role and data scope, and turned into events. Nothing is changed by deciding.
+//!
+//! The checks come in two parts. [`WorkOrder::check`] needs only the command's name: who,
+//! which orders, which states. The pages ask it which buttons to show
+//! ([`WorkOrder::commands_for`]), so they never repeat a rule. [`WorkOrder::decide`] runs
+//! it and then the checks that need the command's input (a code, a signature, a time).
 
 use crate::Timestamp;
 use crate::command::{Command, CommandName};
@@ -9,6 +14,7 @@ use crate::org::{Actor, PersonRef};
 use crate::refusal::Refusal;
 use crate::role::Role;
 use crate::state::State;
+use crate::values::{Area, ServiceMode};
 
 /// A refused command. It changes nothing, with one exception that must be recorded anyway:
 /// a wrong verification code is counted (`counted`), or the attempt limit could not hold.
@@ -27,41 +33,144 @@ impl From<Refusal> for Refused {
     }
 }
 
+/// Which row of the permission table applies: the commands' own, or what a create may do
+/// at once ([`Role::may_at_create`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Permission {
+    Command,
+    AtCreate,
+}
+
+/// The states in which a command may run, when that is a plain list.
+fn allowed_states(name: CommandName) -> &'static [State] {
+    use CommandName as C;
+    use State::*;
+    match name {
+        C::Dispatch => &[AwaitingDispatch, Pool],
+        C::HandOver => &[Assigned, Accepted],
+        C::Assign => &[
+            AwaitingDispatch,
+            Pool,
+            Assigned,
+            Accepted,
+            Scheduled,
+            WaitingForParts,
+            MultipleVisits,
+        ],
+        C::Claim => &[Pool],
+        C::Accept => &[Assigned],
+        C::Commit => &[
+            Accepted,
+            Scheduled,
+            WaitingForParts,
+            MultipleVisits,
+            OnSite,
+            InProgress,
+        ],
+        C::RequestParts => &[Accepted, Scheduled, OnSite, InProgress, MultipleVisits],
+        C::PartsReceived => &[WaitingForParts],
+        C::Arrive => &[Accepted, Scheduled, MultipleVisits],
+        C::Start => &[OnSite],
+        C::Resolve => &[OnSite, InProgress],
+        C::ResolveByPhone => &[Accepted, Scheduled],
+        C::Callback => &[Resolved],
+        C::Archive => &[CalledBack],
+        // Any open order; the cancellation decisions depend on a pending request instead.
+        C::Contact | C::RequestCancel => &[
+            AwaitingDispatch,
+            Pool,
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+        ],
+        C::ApproveCancel | C::RejectCancel => &State::ALL,
+    }
+}
+
 impl WorkOrder {
-    /// Decides `command` issued by `actor` at `now`: the events it causes, or why not.
-    pub fn decide(&self, actor: &Actor, now: Timestamp, command: &Command) -> Result<Vec<Event>, Refused> {
-        let name = command.name();
+    /// May `actor` run the command `name` on this order now, whatever its input? Checks
+    /// the permission table, data scope and state; [`WorkOrder::decide`] checks the rest.
+    pub fn check(&self, actor: &Actor, name: CommandName) -> Result<(), Refusal> {
+        self.check_with(actor, name, Permission::Command)
+    }
+
+    /// The commands `actor` may run on this order now: what the pages offer as buttons.
+    pub fn commands_for(&self, actor: &Actor) -> Vec<CommandName> {
+        CommandName::ALL
+            .into_iter()
+            .filter(|name| self.check(actor, *name).is_ok())
+            .collect()
+    }
+
+    pub(crate) fn check_with(&self, actor: &Actor, name: CommandName, permission: Permission) -> Result<(), Refusal> {
         let role = actor.role();
-        if !role.may(name) {
-            return Err(Refusal::NotPermitted { role, command: name }.into());
+        let template = self.details.template;
+        let permitted = match permission {
+            Permission::Command => role.may(name),
+            Permission::AtCreate => role.may_at_create(template, name),
+        };
+        if !permitted {
+            return Err(Refusal::NotPermitted { role, command: name });
         }
         if name == CommandName::RequestCancel && self.solved_by_phone() {
-            return Err(Refusal::SolvedByPhone.into());
+            return Err(Refusal::SolvedByPhone);
         }
         let about_cancellation = matches!(
             name,
             CommandName::Contact | CommandName::ApproveCancel | CommandName::RejectCancel
         );
         if self.cancellation_pending() && !about_cancellation {
-            return Err(Refusal::CancellationPending.into());
+            return Err(Refusal::CancellationPending);
         }
         self.check_scope(actor, name)?;
         let decides_cancellation = matches!(name, CommandName::ApproveCancel | CommandName::RejectCancel);
-        if decides_cancellation && !self.details.template.rules().cancel_approvers.contains(&role) {
-            return Err(Refusal::NotPermitted { role, command: name }.into());
+        if decides_cancellation && !template.rules().cancel_approvers.contains(&role) {
+            return Err(Refusal::NotPermitted { role, command: name });
+        }
+        if name == CommandName::Resolve {
+            // A14 (amended): who signs off depends on where the job was.
+            let reinspected = template.rules().public_area_reinspection
+                && self.details.location.area == Some(Area::PublicArea);
+            match (reinspected, role) {
+                (true, Role::DeskAgent) | (false, Role::Technician | Role::Coordinator) => {}
+                (true, _) => return Err(Refusal::ReinspectionSignOff),
+                (false, _) => return Err(Refusal::NotPermitted { role, command: name }),
+            }
         }
         let state = self.state;
-        let in_state = |allowed: &[State]| -> Result<(), Refusal> {
-            if allowed.contains(&state) {
-                Ok(())
-            } else {
-                Err(Refusal::InvalidState { state, command: name })
-            }
-        };
-        use State::*;
+        if !allowed_states(name).contains(&state) {
+            return Err(match name {
+                CommandName::Claim if self.assignee.is_some() => Refusal::AlreadyClaimed,
+                _ => Refusal::InvalidState { state, command: name },
+            });
+        }
+        match name {
+            CommandName::ApproveCancel | CommandName::RejectCancel => self.pending_request().map(|_| ()),
+            CommandName::Claim => self.check_station(&actor.person),
+            CommandName::Arrive if self.assignee.is_none() => Err(Refusal::NotAssignee),
+            _ => Ok(()),
+        }
+    }
+
+    /// Decides `command` issued by `actor` at `now`: the events it causes, or why not.
+    pub fn decide(&self, actor: &Actor, now: Timestamp, command: &Command) -> Result<Vec<Event>, Refused> {
+        self.decide_with(actor, now, command, Permission::Command)
+    }
+
+    pub(crate) fn decide_with(
+        &self,
+        actor: &Actor,
+        now: Timestamp,
+        command: &Command,
+        permission: Permission,
+    ) -> Result<Vec<Event>, Refused> {
+        self.check_with(actor, command.name(), permission)?;
         let event = match command {
             Command::Dispatch { station } => {
-                in_state(&[AwaitingDispatch, Pool])?;
                 if station.head.is_some() {
                     return Err(Refusal::SubSiteDispatch.into());
                 }
@@ -70,7 +179,6 @@ impl WorkOrder {
                 }
             }
             Command::HandOver { sub_site } => {
-                in_state(&[Assigned, Accepted])?;
                 // The head station hands over to its own sub-sites, also from one sub-site to
                 // another.
                 let head = self.station.as_ref().map(|s| s.head.unwrap_or(s.id));
@@ -82,15 +190,6 @@ impl WorkOrder {
                 }
             }
             Command::Assign { technician } => {
-                in_state(&[
-                    AwaitingDispatch,
-                    Pool,
-                    Assigned,
-                    Accepted,
-                    Scheduled,
-                    WaitingForParts,
-                    MultipleVisits,
-                ])?;
                 if technician.role != Role::Technician {
                     return Err(Refusal::NotATechnician(technician.name.clone()).into());
                 }
@@ -102,42 +201,15 @@ impl WorkOrder {
                     technician: technician.clone(),
                 }
             }
-            Command::Claim => {
-                if state != Pool {
-                    return Err(if self.assignee.is_some() {
-                        Refusal::AlreadyClaimed
-                    } else {
-                        Refusal::InvalidState { state, command: name }
-                    }
-                    .into());
-                }
-                self.check_station(&actor.person)?;
-                Event::Claimed {
-                    technician: actor.person.clone(),
-                }
-            }
-            Command::Accept => {
-                in_state(&[Assigned])?;
-                Event::Accepted
-            }
-            Command::Contact { outcome, note } => {
-                if !state.is_open() {
-                    return Err(Refusal::InvalidState { state, command: name }.into());
-                }
-                Event::ContactAttempted {
-                    outcome: *outcome,
-                    note: note.clone(),
-                }
-            }
+            Command::Claim => Event::Claimed {
+                technician: actor.person.clone(),
+            },
+            Command::Accept => Event::Accepted,
+            Command::Contact { outcome, note } => Event::ContactAttempted {
+                outcome: *outcome,
+                note: note.clone(),
+            },
             Command::Commit { at, kind, reason } => {
-                in_state(&[
-                    Accepted,
-                    Scheduled,
-                    WaitingForParts,
-                    MultipleVisits,
-                    OnSite,
-                    InProgress,
-                ])?;
                 let written = self.timeline.commitments.len();
                 if written >= MAX_COMMITMENTS {
                     return Err(Refusal::CommitmentLimit.into());
@@ -145,37 +217,27 @@ impl WorkOrder {
                 if *at < now {
                     return Err(Refusal::CommitmentInPast.into());
                 }
-                if written > 0 && reason.is_none() {
+                // A04 (amended): every T3 write carries its type and a reason.
+                let Some(reason) = reason else {
                     return Err(Refusal::Missing { field: "reason" }.into());
-                }
+                };
                 Event::Committed {
                     slot: written as u8 + 1,
                     at: *at,
                     kind: *kind,
-                    reason: reason.clone(),
+                    reason: Some(reason.clone()),
                 }
             }
-            Command::RequestParts { parts, note } => {
-                in_state(&[Accepted, Scheduled, OnSite, InProgress, MultipleVisits])?;
-                Event::PartsRequested {
-                    parts: parts.clone(),
-                    note: note.clone(),
-                }
-            }
-            Command::PartsReceived { note } => {
-                in_state(&[WaitingForParts])?;
-                Event::PartsReceived { note: note.clone() }
-            }
+            Command::RequestParts { parts, note } => Event::PartsRequested {
+                parts: parts.clone(),
+                note: note.clone(),
+            },
+            Command::PartsReceived { note } => Event::PartsReceived { note: note.clone() },
             Command::Arrive { code, desk_note } => {
-                in_state(&[Accepted, Scheduled, MultipleVisits])?;
                 self.decide_arrival(actor, code.as_ref(), desk_note.as_deref())?
             }
-            Command::Start => {
-                in_state(&[OnSite])?;
-                Event::WorkStarted
-            }
+            Command::Start => Event::WorkStarted,
             Command::Resolve { signature, summary } => {
-                in_state(&[OnSite, InProgress])?;
                 let Some(signature) = signature
                     .as_ref()
                     .filter(|s| !s.signer.trim().is_empty() && !s.image.trim().is_empty())
@@ -189,21 +251,17 @@ impl WorkOrder {
                     },
                 }
             }
-            Command::ResolveByPhone { solution, note } => {
-                in_state(&[Accepted, Scheduled])?;
-                Event::Resolved {
-                    resolution: Resolution::Phone {
-                        solution: *solution,
-                        note: note.clone(),
-                    },
-                }
-            }
+            Command::ResolveByPhone { solution, note } => Event::Resolved {
+                resolution: Resolution::Phone {
+                    solution: *solution,
+                    note: note.clone(),
+                },
+            },
             Command::Callback {
                 reached,
                 satisfaction,
                 note,
             } => {
-                in_state(&[Resolved])?;
                 if !reached && note.is_none() {
                     return Err(Refusal::Missing { field: "note" }.into());
                 }
@@ -213,30 +271,18 @@ impl WorkOrder {
                     note: note.clone(),
                 }
             }
-            Command::Archive => {
-                in_state(&[CalledBack])?;
-                Event::Archived
-            }
-            Command::RequestCancel { reason, note } => {
-                if !state.is_open() {
-                    return Err(Refusal::InvalidState { state, command: name }.into());
-                }
-                Event::CancellationRequested {
-                    reason: *reason,
-                    note: note.clone(),
-                }
-            }
+            Command::Archive => Event::Archived,
+            Command::RequestCancel { reason, note } => Event::CancellationRequested {
+                reason: *reason,
+                note: note.clone(),
+            },
             Command::ApproveCancel { note } => {
-                let request = self.pending_request()?;
-                if request.requested_by == actor.id() {
+                if self.pending_request()?.requested_by == actor.id() {
                     return Err(Refusal::SelfApproval.into());
                 }
                 Event::CancellationApproved { note: note.clone() }
             }
-            Command::RejectCancel { note } => {
-                self.pending_request()?;
-                Event::CancellationRejected { note: note.clone() }
-            }
+            Command::RejectCancel { note } => Event::CancellationRejected { note: note.clone() },
         };
         Ok(vec![event])
     }
@@ -278,9 +324,6 @@ impl WorkOrder {
         code: Option<&crate::values::VerificationCode>,
         desk_note: Option<&str>,
     ) -> Result<Event, Refused> {
-        if self.assignee.is_none() {
-            return Err(Refusal::NotAssignee.into());
-        }
         if actor.role() == Role::DeskAgent {
             // B03: the technician has no code and calls the desk, which verifies.
             return match desk_note {
@@ -292,7 +335,9 @@ impl WorkOrder {
                 None => Err(Refusal::DeskNoteRequired.into()),
             };
         }
-        if !self.details.template.rules().arrival_code_required {
+        // A carry-in order's machine is at the station: nobody calls at the customer's.
+        if self.details.service_mode == ServiceMode::CarryIn || !self.details.template.rules().arrival_code_required
+        {
             return Ok(Event::Arrived {
                 check: ArrivalCheck::Unchecked,
             });
@@ -343,7 +388,7 @@ impl WorkOrder {
 
     /// An order of a station is touched only by that station's people (or, for a head
     /// station, its sub-sites'); a person of no station may not touch it.
-    fn check_station(&self, person: &PersonRef) -> Result<(), Refusal> {
+    pub(crate) fn check_station(&self, person: &PersonRef) -> Result<(), Refusal> {
         match (&self.station, person.station) {
             (Some(order_station), Some(theirs))
                 if order_station.id == theirs || order_station.head == Some(theirs) =>

@@ -4,7 +4,9 @@ use crate::Timestamp;
 use crate::command::{PartLine, Signature};
 use crate::event::{Event, EventRecord};
 use crate::ids::{OrderId, PersonId, TenantId};
-use crate::org::{PersonRef, StationRef};
+use crate::command::Command;
+use crate::decide::Permission;
+use crate::org::{Actor, PersonRef, StationRef, Tenant};
 use crate::refusal::Refusal;
 use crate::role::Role;
 use crate::state::State;
@@ -175,58 +177,77 @@ pub struct WorkOrder {
 pub struct ReplayError(pub String);
 
 impl WorkOrder {
-    /// Opens a new order as `actor` asks: checks who may create orders, A01 (dispatch only
-    /// to a head station) and B04 (a named technician must be a technician), then creates it.
+    /// Opens a new order as `actor` asks, in `tenant`. The order is created where it
+    /// belongs before anyone routes it: the claim pool or the desk's queue, or the station
+    /// that records it itself (A16) or whose pool it waits in (B02). A station to dispatch
+    /// to and a technician named at create are then the `dispatch` and `assign` commands,
+    /// decided with every check they make ([`Role::may_at_create`] says who may ask), so
+    /// creating an order never does what the commands refuse. Returns the order and its
+    /// events: `created`, then `dispatched` and `assigned` if asked for.
     pub fn open(
         id: OrderId,
-        tenant: TenantId,
+        tenant: &Tenant,
         new: NewOrder,
         code: VerificationCode,
         actor: &PersonRef,
         now: Timestamp,
-    ) -> Result<(WorkOrder, EventRecord), Refusal> {
+    ) -> Result<(WorkOrder, Vec<EventRecord>), Refusal> {
         if !actor.role.may_create() {
             return Err(Refusal::NotPermittedToCreate { role: actor.role });
         }
-        // Naming a station that is not just the pool's project is dispatching: the desk's
-        // and the supervisors' (A01), or a station's own for the orders it creates (A16).
-        // Naming a technician is also the customer's right (B04), never a technician's.
-        let pooled = new.template.rules().initial_route == InitialRoute::Pool && new.kind == Kind::Repair;
-        let dispatching = new.station.is_some() && !pooled;
-        if dispatching && new.station.as_ref().is_some_and(|s| s.head.is_some()) {
-            return Err(Refusal::SubSiteDispatch);
+        if !tenant.offers(new.template) {
+            return Err(Refusal::TemplateNotOffered {
+                offered: tenant.templates.clone(),
+            });
         }
-        if dispatching || new.technician.is_some() {
-            match actor.role {
-                Role::DeskAgent | Role::Supervisor | Role::Admin => {}
-                Role::Customer if !dispatching => {}
-                Role::Coordinator | Role::TeamLead => {
-                    let own = |s: &StationRef| {
-                        actor.station == Some(s.id) || s.head.is_some_and(|h| actor.station == Some(h))
-                    };
-                    if !new.station.as_ref().is_some_and(own) {
-                        return Err(Refusal::OtherStation);
-                    }
+        let rules = new.template.rules();
+        let pooled = rules.initial_route == InitialRoute::Pool && new.kind == Kind::Repair;
+        let station_staff = matches!(actor.role, Role::Coordinator | Role::TeamLead) && actor.station.is_some();
+        let own = |s: &StationRef| actor.station == Some(s.id) || s.head.is_some_and(|h| actor.station == Some(h));
+        let mut base = new.clone();
+        base.technician = None;
+        // Where the order is born, and the station it is then dispatched to, if any.
+        let dispatch_to = match new.station.clone() {
+            // B02: a repair reported for a project waits in that project's pool; station
+            // staff report only for their own.
+            Some(project) if pooled => {
+                if station_staff && !own(&project) {
+                    return Err(Refusal::OtherStation);
                 }
-                role => {
-                    return Err(Refusal::NotPermitted {
-                        role,
-                        command: crate::CommandName::Dispatch,
-                    });
+                None
+            }
+            // A16: the station records the order itself; it is that station's carry-in order.
+            Some(station) if station_staff && rules.station_orders_are_carry_in => {
+                if !own(&station) {
+                    return Err(Refusal::OtherStation);
                 }
+                if new.service_mode != ServiceMode::CarryIn {
+                    return Err(Refusal::StationOrderIsCarryIn);
+                }
+                None
             }
+            Some(station) => {
+                base.station = None;
+                Some(station)
+            }
+            None => None,
+        };
+        let (mut order, created) = WorkOrder::create(id, tenant.id, base, code, actor, now);
+        let mut records = vec![created];
+        let by = Actor {
+            person: actor.clone(),
+        };
+        let routing = [
+            dispatch_to.map(|station| Command::Dispatch { station }),
+            new.technician.map(|technician| Command::Assign { technician }),
+        ];
+        for command in routing.into_iter().flatten() {
+            let events = order
+                .decide_with(&by, now, &command, Permission::AtCreate)
+                .map_err(|refused| refused.refusal)?;
+            records.extend(events.into_iter().map(|e| order.record(&by, now, e)));
         }
-        if let Some(t) = &new.technician {
-            if t.role != Role::Technician {
-                return Err(Refusal::NotATechnician(t.name.clone()));
-            }
-            let at_station =
-                |s: &StationRef| t.station == Some(s.id) || (t.station.is_some() && t.station == s.head);
-            if new.station.as_ref().is_some_and(|s| !at_station(s)) {
-                return Err(Refusal::OtherStation);
-            }
-        }
-        Ok(WorkOrder::create(id, tenant, new, code, actor, now))
+        Ok((order, records))
     }
 
     /// The order as its first event creates it, unchecked: [`WorkOrder::open`] checks.
@@ -389,9 +410,12 @@ impl WorkOrder {
                     reason: reason.clone(),
                     recorded_at: at,
                 });
+                // A carry-in order's T3 is the agreed pick-up time (A04 amended): agreeing it
+                // while the machine is on the bench is not another visit.
+                let carry_in = self.details.service_mode == ServiceMode::CarryIn;
                 self.state = match self.state {
                     State::Accepted | State::Scheduled => State::Scheduled,
-                    State::OnSite | State::InProgress => State::MultipleVisits,
+                    State::OnSite | State::InProgress if !carry_in => State::MultipleVisits,
                     other => other,
                 };
             }

@@ -3,6 +3,7 @@
 
 use crate::ids::{PersonId, StationId, TeamId, TenantId};
 use crate::role::Role;
+use crate::template::Template;
 use serde::{Deserialize, Serialize};
 
 /// An organisation: a property company, a manufacturer's after-sales network…
@@ -14,6 +15,14 @@ pub struct Tenant {
     pub name: String,
     /// IANA zone for display, e.g. `Asia/Shanghai`.
     pub time_zone: String,
+    /// The service templates this organisation offers; a create with any other is refused.
+    pub templates: Vec<Template>,
+}
+
+impl Tenant {
+    pub fn offers(&self, template: Template) -> bool {
+        self.templates.contains(&template)
+    }
 }
 
 /// A station, project or service centre. A sub-site (分点) has the head station as parent.

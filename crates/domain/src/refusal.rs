@@ -4,6 +4,7 @@
 use crate::command::CommandName;
 use crate::role::Role;
 use crate::state::State;
+use crate::template::Template;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
@@ -63,6 +64,15 @@ pub enum Refusal {
     NoCancellationPending,
     #[error("the requester may not approve their own cancellation request")]
     SelfApproval,
+    /// The organisation does not offer this template.
+    #[error("this organisation does not offer that template; it offers: {}", Template::names(.offered))]
+    TemplateNotOffered { offered: Vec<Template> },
+    /// A16: a station's own order is a carry-in order.
+    #[error("an order a station records itself is a carry-in (送修) order")]
+    StationOrderIsCarryIn,
+    /// A14 (amended): public-area jobs are signed off by customer service after re-inspection.
+    #[error("a public-area job is signed off by customer service after re-inspection")]
+    ReinspectionSignOff,
 }
 
 impl Refusal {
@@ -91,6 +101,9 @@ impl Refusal {
             Refusal::CancellationPending => "cancellation_pending",
             Refusal::NoCancellationPending => "no_cancellation_pending",
             Refusal::SelfApproval => "self_approval",
+            Refusal::TemplateNotOffered { .. } => "template_not_offered",
+            Refusal::StationOrderIsCarryIn => "station_order_is_carry_in",
+            Refusal::ReinspectionSignOff => "reinspection_sign_off",
         }
     }
 
@@ -104,6 +117,8 @@ impl Refusal {
             Refusal::Missing { field } => Some(field),
             Refusal::SubSiteDispatch | Refusal::NotASubSite => Some("station_id"),
             Refusal::NotATechnician(_) => Some("technician_id"),
+            Refusal::TemplateNotOffered { .. } => Some("template"),
+            Refusal::StationOrderIsCarryIn => Some("service_mode"),
             _ => None,
         }
     }

@@ -2,6 +2,7 @@
 //! person may touch) is checked in `decide.rs`, next to the state checks.
 
 use crate::command::CommandName;
+use crate::template::Template;
 use serde::{Deserialize, Serialize};
 
 /// A person's role in their organisation (SPEC "Organisation").
@@ -98,7 +99,10 @@ impl Role {
             // A desk agent records an arrival only by verifying it by phone (B03).
             C::Arrive => matches!(self, Technician | DeskAgent),
             C::Start => matches!(self, Technician),
-            C::Resolve | C::ResolveByPhone => matches!(self, Technician | Coordinator),
+            // The desk signs off public-area property jobs after re-inspection (A14 amended);
+            // the state machine refuses it everything else.
+            C::Resolve => matches!(self, Technician | Coordinator | DeskAgent),
+            C::ResolveByPhone => matches!(self, Technician | Coordinator),
             C::Callback => matches!(self, DeskAgent | Supervisor),
             C::Archive => matches!(self, DeskAgent | Supervisor | Admin),
             C::RequestCancel => {
@@ -110,6 +114,29 @@ impl Role {
             C::ApproveCancel | C::RejectCancel => {
                 matches!(self, RegionOfficer | Approver | Supervisor | Admin)
             }
+        }
+    }
+
+    /// The permission table's row for what a create may do at once: dispatch to a station
+    /// and name a technician. A create that names a station runs `dispatch`, one that names
+    /// a technician runs `assign`, with every check those commands make; this says only
+    /// who may ask for them while recording the order.
+    ///
+    /// | at create | who |
+    /// |---|---|
+    /// | dispatch to a station (A01) | desk agent, supervisor, region officer, admin |
+    /// | name a technician | those who may `assign` (desk agent, coordinator, team lead, supervisor, admin); and the customer on a template where the customer may ask for one (B04: property) |
+    ///
+    /// A technician never names themselves, and nobody names a technician for an
+    /// after-sales order without the head station that covers them (A01): `assign` refuses it.
+    pub fn may_at_create(self, template: Template, command: CommandName) -> bool {
+        match command {
+            CommandName::Dispatch => self.may(CommandName::Dispatch),
+            CommandName::Assign => {
+                self.may(CommandName::Assign)
+                    || (self == Role::Customer && template.rules().customer_names_technician)
+            }
+            _ => false,
         }
     }
 }

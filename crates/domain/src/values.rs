@@ -51,12 +51,12 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
 }
 
 macro_rules! wire_enum {
-    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal),+ $(,)? }) => {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
-            $($(#[$vdoc])* #[serde(rename = $wire)] $variant),+
+            $($(#[$vdoc])* #[serde(rename = $wire $(, alias = $alias)*)] $variant),+
         }
 
         impl $name {
@@ -115,15 +115,18 @@ wire_enum!(
 );
 
 wire_enum!(
-    /// Why a service time (T3) was set or moved (承诺服务类型).
+    /// Why a service time (T3) was set or moved (承诺服务类型, A04 as amended): every T3
+    /// write carries one of these and a free-text reason.
     CommitmentKind {
-        /// The time the customer asked for.
-        CustomerRequest = "customer_request",
-        /// Parts decide the time (A09, A11).
+        /// 承诺时刻内: within the commitment (also how an A07 phone solution is recorded).
+        WithinCommitment = "within_commitment",
+        /// 备件原因: parts decide the time (A09, A11).
         Parts = "parts",
-        /// Not fixed in one visit (A13).
-        Revisit = "revisit",
-        Other = "other",
+        /// 客户要求: the time the customer asked for.
+        CustomerRequest = "customer_request",
+        /// 其他. Histories written before the four types were fixed may say `revisit` (a
+        /// second visit); it reads as `other`, its reason kept.
+        Other = "other" | "revisit",
     }
 );
 

@@ -5,8 +5,8 @@
 mod support;
 
 use baoxiu_domain::{
-    Command, CommandName, CommitmentKind, ContactOutcome, Event, MAX_COMMITMENTS, NewOrder, Refusal, State,
-    WorkOrder,
+    Command, CommandName, CommitmentKind, ContactOutcome, Event, MAX_COMMITMENTS, NewOrder, Refusal,
+    ServiceMode, State, WorkOrder,
 };
 use support::*;
 
@@ -55,7 +55,7 @@ fn r_a01_an_order_cannot_be_created_already_dispatched_to_a_sub_site() {
         station: Some(sub_site()),
         ..after_sales_order()
     };
-    let refusal = WorkOrder::open(order_id(1), tenant(), new, code(), &desk(), now()).unwrap_err();
+    let refusal = WorkOrder::open(order_id(1), &organisation(), new, code(), &desk(), now()).unwrap_err();
     assert_eq!(refusal, Refusal::SubSiteDispatch);
 }
 
@@ -314,20 +314,20 @@ fn r_a04_the_limit_holds_across_visits() {
     let at = case.now() + days(1);
     case.ok(
         &technician(),
-        recommit(at, CommitmentKind::Revisit, "压缩机需返厂检测"),
+        recommit(at, CommitmentKind::Other, "压缩机需返厂检测"),
     );
     case.clock.advance(days(1));
     case.ok(&technician(), arrive(code()));
     let at = case.now() + days(1);
     case.ok(
         &technician(),
-        recommit(at, CommitmentKind::Revisit, "仍需更换主板"),
+        recommit(at, CommitmentKind::Other, "仍需更换主板"),
     );
     case.clock.advance(days(1));
     case.ok(&technician(), arrive(code()));
     let at = case.now() + days(1);
     assert_eq!(
-        case.refused(&technician(), recommit(at, CommitmentKind::Revisit, "第四次")),
+        case.refused(&technician(), recommit(at, CommitmentKind::Other, "第四次")),
         Refusal::CommitmentLimit
     );
     assert_eq!(case.state(), State::OnSite);
@@ -433,16 +433,20 @@ fn r_a01_dispatching_on_create_is_for_the_desk_and_the_station_itself() {
     let mut new = after_sales_order();
     new.station = Some(head_station());
     let open = |new: NewOrder, by: &baoxiu_domain::PersonRef| {
-        WorkOrder::open(order_id(7), tenant(), new, code(), by, now()).map(|(order, _)| order.state)
+        WorkOrder::open(order_id(7), &organisation(), new, code(), by, now()).map(|(order, _)| order.state)
     };
     assert_eq!(open(new.clone(), &desk()), Ok(State::Assigned));
+    let carry_in = NewOrder {
+        service_mode: ServiceMode::CarryIn,
+        ..new.clone()
+    };
     assert_eq!(
-        open(new.clone(), &coordinator()),
+        open(carry_in.clone(), &coordinator()),
         Ok(State::Assigned),
         "A16: a station's own order"
     );
     assert_eq!(
-        open(new.clone(), &foreign_coordinator()),
+        open(carry_in, &foreign_coordinator()),
         Err(Refusal::OtherStation)
     );
     assert!(matches!(

@@ -67,7 +67,9 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::RequestParts | C::PartsReceived => &[Coordinator, Technician],
         C::Arrive => &[Technician, DeskAgent],
         C::Start => &[Technician],
-        C::Resolve | C::ResolveByPhone => &[Technician, Coordinator],
+        // The desk signs off public-area property jobs after re-inspection (A14 amended).
+        C::Resolve => &[Technician, Coordinator, DeskAgent],
+        C::ResolveByPhone => &[Technician, Coordinator],
         C::Callback => &[DeskAgent, Supervisor],
         C::Archive => &[DeskAgent, Supervisor, Admin],
         C::RequestCancel => &[DeskAgent, Coordinator, TeamLead, Supervisor, RegionOfficer],
@@ -176,7 +178,7 @@ fn r_x06_a_technician_cannot_resolve_callback_or_dispatch() {
 #[test]
 fn r_x06_approvers_and_region_officers_do_not_create_orders() {
     for who in one_of_each_role() {
-        let opened = WorkOrder::open(order_id(1), tenant(), property_order(), code(), &who, now());
+        let opened = WorkOrder::open(order_id(1), &organisation(), property_order(), code(), &who, now());
         match who.role {
             Role::Approver | Role::RegionOfficer => assert_eq!(
                 opened.unwrap_err(),

@@ -291,7 +291,7 @@ fn r_b04_the_named_person_must_be_a_technician() {
         ..property_order()
     };
     assert_eq!(
-        WorkOrder::open(order_id(1), tenant(), new, code(), &desk(), now()).unwrap_err(),
+        WorkOrder::open(order_id(1), &organisation(), new, code(), &desk(), now()).unwrap_err(),
         Refusal::NotATechnician(team_lead().name)
     );
 }
@@ -309,7 +309,7 @@ fn r_b07_every_resolved_order_can_be_called_back() {
     desk_verified.ok(&technician(), resolve_signed());
     let mut revisited = Case::after_sales_on_site();
     let at = revisited.now() + days(1);
-    revisited.ok(&technician(), recommit(at, CommitmentKind::Revisit, "二次上门"));
+    revisited.ok(&technician(), recommit(at, CommitmentKind::Other, "二次上门"));
     revisited.ok(&technician(), arrive(code()));
     revisited.ok(&coordinator(), resolve_signed());
 
@@ -404,11 +404,11 @@ fn r_b02_a_technician_of_no_station_cannot_claim_a_projects_pool_order() {
 fn r_b04_the_customer_may_name_a_technician_but_a_technician_may_not_name_themselves() {
     let mut new = property_order();
     new.technician = Some(technician());
-    let by_customer = WorkOrder::open(order_id(8), tenant(), new.clone(), code(), &customer(), now());
+    let by_customer = WorkOrder::open(order_id(8), &organisation(), new.clone(), code(), &customer(), now());
     assert_eq!(
         by_customer.map(|(order, _)| order.assignee),
         Ok(Some(technician()))
     );
-    let by_technician = WorkOrder::open(order_id(9), tenant(), new, code(), &technician(), now());
+    let by_technician = WorkOrder::open(order_id(9), &organisation(), new, code(), &technician(), now());
     assert!(matches!(by_technician, Err(Refusal::NotPermitted { .. })));
 }

@@ -153,7 +153,7 @@ fn r_a13_a_new_commitment_from_on_site_means_multiple_visits() {
     let t32 = case.now() + days(1);
     case.ok(
         &technician(),
-        recommit(t32, CommitmentKind::Revisit, "压缩机故障，需二次上门"),
+        recommit(t32, CommitmentKind::Other, "压缩机故障，需二次上门"),
     );
     assert_eq!(case.state(), State::MultipleVisits);
 }
@@ -166,7 +166,7 @@ fn r_a13_not_fixed_in_one_visit_then_fixed_on_the_second() {
     let t32 = case.now() + days(1);
     case.ok(
         &technician(),
-        recommit(t32, CommitmentKind::Revisit, "需更换四通阀，明日再上门"),
+        recommit(t32, CommitmentKind::Other, "需更换四通阀，明日再上门"),
     );
     assert_eq!(case.state(), State::MultipleVisits);
 
@@ -185,7 +185,7 @@ fn r_a13_not_fixed_in_one_visit_then_fixed_on_the_second() {
 fn r_a13_parts_requested_during_a_multiple_visit_order_then_received() {
     let mut case = Case::after_sales_on_site();
     let t32 = case.now() + days(1);
-    case.ok(&technician(), recommit(t32, CommitmentKind::Revisit, "再次上门"));
+    case.ok(&technician(), recommit(t32, CommitmentKind::Other, "再次上门"));
     assert_eq!(case.state(), State::MultipleVisits);
     case.ok(&technician(), request_parts());
     assert_eq!(case.state(), State::WaitingForParts);

@@ -197,14 +197,14 @@ pub(crate) fn simulate(template: Template, steps: &[Step], check: Check) -> Resu
     let mut clock = Clock::new();
     let (mut order, created) = WorkOrder::open(
         order_id(7),
-        tenant(),
+        &organisation(),
         new_order(template),
         code(),
         &opener,
         clock.now(),
     )
     .map_err(|r| TestCaseError::fail(format!("cannot open: {r:?}")))?;
-    let mut records = vec![created];
+    let mut records = created;
     let mut trail = Trail {
         states: vec![order.state],
         ..Trail::default()

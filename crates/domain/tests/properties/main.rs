@@ -359,7 +359,7 @@ fn a_hand_written_path_visits_every_deep_state() {
         &[
             (8usize, 5usize, 0u8), // the technician claims
             (14, 5, 0),            // no parts: requested (A09)
-            (12, 5, 1),            // T31 from the delivery (no reason needed)
+            (12, 5, 6),            // T31 from the delivery, with its type and reason (A04)
             (15, 5, 0),            // parts received
             (16, 5, 0),            // arrives with the code
             (20, 5, 0),            // starts

@@ -26,12 +26,12 @@ pub fn contact(outcome: ContactOutcome) -> Command {
     Command::Contact { outcome, note: None }
 }
 
-/// T31: the first commitment needs no reason.
+/// T31 at the time the customer asked for; every T3 write carries a type and a reason (A04).
 pub fn commit(at: Timestamp) -> Command {
     Command::Commit {
         at,
         kind: CommitmentKind::CustomerRequest,
-        reason: None,
+        reason: Some("按客户要求约定上门时间".to_string()),
     }
 }
 

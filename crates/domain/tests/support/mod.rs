@@ -12,7 +12,7 @@ use baoxiu_domain::{
     Actor, Area, Asset, CancelReason, Channel, Command, CommitmentKind, ContactOutcome, Customer, Event,
     EventRecord, Kind, Location, NewOrder, OrderId, PartLine, PersonId, PersonRef, PhoneSolution, Priority,
     Refusal, Refused, Role, Satisfaction, ServiceMode, Signature, State, StationId, StationRef, Template,
-    TenantId, Timestamp, VerificationCode, WorkOrder,
+    Tenant, TenantId, Timestamp, VerificationCode, WorkOrder,
 };
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
@@ -79,6 +79,17 @@ pub fn uuid(n: u128) -> Uuid {
 
 pub fn tenant() -> TenantId {
     TenantId(uuid(1))
+}
+
+/// The organisation every fixture order belongs to; it offers every built template.
+pub fn organisation() -> Tenant {
+    Tenant {
+        id: tenant(),
+        slug: "acme".to_string(),
+        name: "海淀维修服务网络".to_string(),
+        time_zone: "Asia/Shanghai".to_string(),
+        templates: Template::ALL.to_vec(),
+    }
 }
 
 pub fn order_id(n: u128) -> OrderId {
@@ -181,10 +192,10 @@ impl Case {
     /// Opens `new` as `by` at [`now`], panicking if the domain refuses.
     pub fn open(new: NewOrder, by: &PersonRef) -> Case {
         let clock = Clock::new();
-        let (order, record) = WorkOrder::open(order_id(1), tenant(), new, code(), by, clock.now()).unwrap();
+        let (order, records) = WorkOrder::open(order_id(1), &organisation(), new, code(), by, clock.now()).unwrap();
         Case {
             order,
-            records: vec![record],
+            records,
             clock,
         }
     }
