@@ -86,7 +86,7 @@ async fn measure(
     seconds: Duration,
 ) -> CliResultWith<(Figures, Figures)> {
     let store = SqliteStore::open(db).await?;
-    let tenant = ensure_tenant(&store, "bench", "压测物业").await?;
+    let tenant = ensure_tenant(&store, "bench", "压测物业", &[baoxiu_domain::Template::Property]).await?;
     let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
     let mut technicians = Vec::new();
     for i in 0..clients {

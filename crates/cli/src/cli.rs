@@ -59,6 +59,9 @@ pub struct TokenArgs {
     /// The organisation (created if missing).
     #[arg(long, default_value = "default")]
     pub tenant: String,
+    /// The templates a new organisation offers, comma-separated (after_sales, property).
+    #[arg(long, default_value = "after_sales,property")]
+    pub templates: String,
     /// Tie the person to a station (coordinators, technicians, team leads).
     #[arg(long)]
     pub station: Option<uuid::Uuid>,

@@ -19,7 +19,7 @@ mod words_property_faults;
 use crate::cli::DemoArgs;
 use crate::org::{ensure_tenant, issue_token};
 use crate::serve::{CliResult, serve_until_stopped};
-use baoxiu_domain::{Role, State, Store, Tenant, Timestamp, Write};
+use baoxiu_domain::{Role, State, Store, Template, Tenant, Timestamp, Write};
 use baoxiu_store_sqlite::SqliteStore;
 use indicatif::{ProgressBar, ProgressStyle};
 use org::Cast;
@@ -120,7 +120,11 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
     let mut refusals = Vec::new();
     for (i, (slug, name, generate)) in plans.into_iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(options.seed.wrapping_add(i as u64 * 0x9E37_79B9));
-        let tenant = ensure_tenant(&store, slug, name).await?;
+        let template = match slug {
+            "property" => Template::Property,
+            _ => Template::AfterSales,
+        };
+        let tenant = ensure_tenant(&store, slug, name, &[template]).await?;
         let cast = match slug {
             "property" => org::property(&mut rng, tenant, options.now),
             _ => org::after_sales(&mut rng, tenant, options.now),

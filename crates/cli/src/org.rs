@@ -2,14 +2,16 @@
 
 use crate::cli::TokenArgs;
 use crate::serve::CliResult;
-use baoxiu_domain::{Person, PersonId, Role, StationId, Store, Tenant, TenantId};
+use baoxiu_domain::{Person, PersonId, Role, StationId, Store, Template, Tenant, TenantId};
 use baoxiu_store_sqlite::SqliteStore;
 
-/// The tenant with this slug, created (zone Asia/Shanghai) if it does not exist.
+/// The tenant with this slug, created (zone Asia/Shanghai, offering `templates`) if it does
+/// not exist.
 pub async fn ensure_tenant(
     store: &SqliteStore,
     slug: &str,
     name: &str,
+    templates: &[Template],
 ) -> Result<Tenant, baoxiu_domain::StoreError> {
     if let Some(t) = store.tenant_by_slug(slug).await? {
         return Ok(t);
@@ -19,6 +21,7 @@ pub async fn ensure_tenant(
         slug: slug.to_string(),
         name: name.to_string(),
         time_zone: "Asia/Shanghai".into(),
+        templates: templates.to_vec(),
     };
     store.create_tenant(&tenant).await?;
     Ok(tenant)
@@ -42,8 +45,9 @@ pub async fn token(args: TokenArgs) -> CliResult {
             roles.join(", ")
         )
     })?;
+    let templates = Template::parse_list(&args.templates).map_err(|e| format!("--templates: {e}"))?;
     let store = SqliteStore::open(&args.db.db).await?;
-    let tenant = ensure_tenant(&store, &args.tenant, &args.tenant).await?;
+    let tenant = ensure_tenant(&store, &args.tenant, &args.tenant, &templates).await?;
     let station = match args.station {
         None => None,
         Some(id) => Some(

@@ -31,7 +31,9 @@ pub async fn run(args: ServeArgs) -> CliResult {
 /// Serves until Ctrl-C or SIGTERM, then drains requests and closes the store.
 pub async fn serve_until_stopped(listener: TcpListener, store: SqliteStore) -> CliResult {
     let app = App::new(store.clone(), Clock::system());
+    let background = tokio::spawn(app.clone().run_background());
     baoxiu_web::serve(listener, app, shutdown_signal()).await?;
+    background.abort();
     store.close().await;
     Ok(())
 }

@@ -106,7 +106,12 @@ impl WorkOrder {
             .collect()
     }
 
-    pub(crate) fn check_with(&self, actor: &Actor, name: CommandName, permission: Permission) -> Result<(), Refusal> {
+    pub(crate) fn check_with(
+        &self,
+        actor: &Actor,
+        name: CommandName,
+        permission: Permission,
+    ) -> Result<(), Refusal> {
         let role = actor.role();
         let template = self.details.template;
         let permitted = match permission {
@@ -336,7 +341,8 @@ impl WorkOrder {
             };
         }
         // A carry-in order's machine is at the station: nobody calls at the customer's.
-        if self.details.service_mode == ServiceMode::CarryIn || !self.details.template.rules().arrival_code_required
+        if self.details.service_mode == ServiceMode::CarryIn
+            || !self.details.template.rules().arrival_code_required
         {
             return Ok(Event::Arrived {
                 check: ArrivalCheck::Unchecked,

@@ -35,7 +35,8 @@ pub use refusal::Refusal;
 pub use role::Role;
 pub use state::State;
 pub use store::{
-    IdempotencyRecord, OrderPage, OrderQuery, Store, StoreError, StoredResponse, Write, WriteOutcome,
+    IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Store, StoreError, StoredResponse,
+    Write, WriteOutcome, idempotency_horizon,
 };
 pub use template::{InitialRoute, Template, TemplateRules};
 pub use values::{

@@ -1,11 +1,11 @@
 //! The work order (工单) and how events build it.
 
 use crate::Timestamp;
+use crate::command::Command;
 use crate::command::{PartLine, Signature};
+use crate::decide::Permission;
 use crate::event::{Event, EventRecord};
 use crate::ids::{OrderId, PersonId, TenantId};
-use crate::command::Command;
-use crate::decide::Permission;
 use crate::org::{Actor, PersonRef, StationRef, Tenant};
 use crate::refusal::Refusal;
 use crate::role::Role;
@@ -171,6 +171,23 @@ pub struct WorkOrder {
     pub updated_at: Option<DateTime<Utc>>,
 }
 
+/// Station staff (a coordinator or team lead of a station) record orders as their station's.
+fn records_for_own_station(by: &PersonRef) -> bool {
+    matches!(by.role, Role::Coordinator | Role::TeamLead) && by.station.is_some()
+}
+
+impl NewOrder {
+    /// The service mode of an order whose report names none: a station's own order is a
+    /// carry-in order where the template says so (A16); any other is on-site.
+    pub fn default_service_mode(template: Template, by: &PersonRef) -> ServiceMode {
+        if records_for_own_station(by) && template.rules().station_orders_are_carry_in {
+            ServiceMode::CarryIn
+        } else {
+            ServiceMode::OnSite
+        }
+    }
+}
+
 /// Events that cannot rebuild an order (not starting with `created`, gaps in `seq`).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot replay order history: {0}")]
@@ -202,8 +219,9 @@ impl WorkOrder {
         }
         let rules = new.template.rules();
         let pooled = rules.initial_route == InitialRoute::Pool && new.kind == Kind::Repair;
-        let station_staff = matches!(actor.role, Role::Coordinator | Role::TeamLead) && actor.station.is_some();
-        let own = |s: &StationRef| actor.station == Some(s.id) || s.head.is_some_and(|h| actor.station == Some(h));
+        let station_staff = records_for_own_station(actor);
+        let own =
+            |s: &StationRef| actor.station == Some(s.id) || s.head.is_some_and(|h| actor.station == Some(h));
         let mut base = new.clone();
         base.technician = None;
         // Where the order is born, and the station it is then dispatched to, if any.

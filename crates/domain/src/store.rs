@@ -2,6 +2,7 @@
 //! must pass the same scenario suite. Every call is scoped by tenant: no method reads or
 //! writes across organisations.
 
+use crate::Timestamp;
 use crate::event::EventRecord;
 use crate::ids::{OrderId, PersonId, StationId, TenantId};
 use crate::order::WorkOrder;
@@ -9,6 +10,16 @@ use crate::org::{Person, Station, Team, Tenant};
 use crate::state::State;
 use crate::template::Template;
 use std::future::Future;
+
+/// How long the first response to an idempotent request answers its retries: 24 hours.
+/// After that the key may be used afresh, and [`Store::expire_idempotency`] removes the
+/// record.
+pub const IDEMPOTENCY_LIFETIME_HOURS: i64 = 24;
+
+/// The moment before which an idempotency record made by `now` has expired.
+pub fn idempotency_horizon(now: Timestamp) -> Timestamp {
+    now - chrono::Duration::hours(IDEMPOTENCY_LIFETIME_HOURS)
+}
 
 /// One command's effect, written atomically.
 #[derive(Debug, Clone)]
@@ -61,6 +72,8 @@ pub struct IdempotencyRecord {
     /// refused.
     pub fingerprint: String,
     pub response: StoredResponse,
+    /// When the request was first answered; the record lives [`IDEMPOTENCY_LIFETIME_HOURS`].
+    pub created_at: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -98,6 +111,10 @@ pub enum StoreError {
     /// The backend failed; the message is for logs, not for users.
     #[error("storage failure: {0}")]
     Backend(String),
+    /// The write failed inside the store and was rolled back: nothing of it was kept, and
+    /// the store goes on serving. Retrying is safe.
+    #[error("the write failed inside the store and was rolled back: {0}")]
+    WriteFailed(String),
 }
 
 /// Filters and a page position for listing orders, newest first.
@@ -129,9 +146,13 @@ pub struct OrderPage {
 ///   committed together or not at all, and `Ok` is returned only once they are durable;
 /// - return [`StoreError::VersionConflict`] when the order's stored version is not
 ///   `expected_version` (for a create: when the id exists), writing nothing;
-/// - check an idempotency key before the version: a key already stored with the same
-///   fingerprint returns [`WriteOutcome::Replayed`], with another fingerprint
-///   [`StoreError::IdempotencyKeyReused`], and in both cases writes nothing.
+/// - check an idempotency key before the version: a key stored less than
+///   [`IDEMPOTENCY_LIFETIME_HOURS`] before the new record's `created_at` with the same
+///   fingerprint returns [`WriteOutcome::Replayed`] (the stored response byte for byte),
+///   with another fingerprint [`StoreError::IdempotencyKeyReused`], and in both cases
+///   writes nothing; an older record is replaced;
+/// - survive a failure inside one write (even a panic) by failing that write's batch with
+///   [`StoreError::WriteFailed`] and serving the next writes.
 pub trait Store: Clone + Send + Sync + 'static {
     fn write(&self, write: Write) -> impl Future<Output = Result<WriteOutcome, StoreError>> + Send;
 
@@ -154,12 +175,22 @@ pub trait Store: Clone + Send + Sync + 'static {
         query: &OrderQuery,
     ) -> impl Future<Output = Result<OrderPage, StoreError>> + Send;
 
+    /// The fingerprint and first response stored under this key, if it has not expired at
+    /// `now`.
     fn idempotent_response(
         &self,
         tenant: TenantId,
         person: PersonId,
         key: &str,
+        now: Timestamp,
     ) -> impl Future<Output = Result<Option<(String, StoredResponse)>, StoreError>> + Send;
+
+    /// Removes idempotency records made before `before`; returns how many.
+    fn expire_idempotency(&self, before: Timestamp) -> impl Future<Output = Result<u64, StoreError>> + Send;
+
+    /// Commits a small write through the same path as every other write: `Ok` means the
+    /// store can take writes now (the server's readiness check).
+    fn check_ready(&self, now: Timestamp) -> impl Future<Output = Result<(), StoreError>> + Send;
 
     /// Creates the tenant; [`StoreError::Duplicate`] if the id or slug exists.
     fn create_tenant(&self, tenant: &Tenant) -> impl Future<Output = Result<(), StoreError>> + Send;

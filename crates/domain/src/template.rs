@@ -39,8 +39,12 @@ impl Template {
     pub fn parse_list(s: &str) -> Result<Vec<Template>, String> {
         let mut list = Vec::new();
         for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let template = Template::parse(name)
-                .ok_or_else(|| format!("unknown template `{name}`; the templates are {}", Template::names(&Template::ALL)))?;
+            let template = Template::parse(name).ok_or_else(|| {
+                format!(
+                    "unknown template `{name}`; the templates are {}",
+                    Template::names(&Template::ALL)
+                )
+            })?;
             if !list.contains(&template) {
                 list.push(template);
             }

@@ -15,7 +15,10 @@ fn open(new: NewOrder, by: &baoxiu_domain::PersonRef) -> Result<WorkOrder, Refus
     WorkOrder::open(order_id(9), &organisation(), new, code(), by, now()).map(|(order, _)| order)
 }
 
-fn after_sales_with(station: Option<baoxiu_domain::StationRef>, technician: Option<baoxiu_domain::PersonRef>) -> NewOrder {
+fn after_sales_with(
+    station: Option<baoxiu_domain::StationRef>,
+    technician: Option<baoxiu_domain::PersonRef>,
+) -> NewOrder {
     NewOrder {
         station,
         technician,
@@ -77,7 +80,11 @@ fn r_a01_a_technician_named_at_create_must_be_of_the_head_station_it_is_dispatch
     assert_eq!(order.station, Some(head_station()));
     assert_eq!(order.assignee, Some(technician()));
     let kinds: Vec<_> = records.iter().map(|r| r.event.kind()).collect();
-    assert_eq!(kinds, ["created", "dispatched", "assigned"], "the history says what the create did");
+    assert_eq!(
+        kinds,
+        ["created", "dispatched", "assigned"],
+        "the history says what the create did"
+    );
     assert_eq!(WorkOrder::replay(tenant(), &records).unwrap(), order);
     // The head station's coordinator can work the order it was given.
     let mut case = Case {
@@ -134,7 +141,10 @@ fn r_b04_naming_a_technician_is_the_customers_right_on_property_only() {
         technician: Some(technician()),
         ..property_order()
     };
-    assert_eq!(open(property, &customer()).map(|o| o.assignee), Ok(Some(technician())));
+    assert_eq!(
+        open(property, &customer()).map(|o| o.assignee),
+        Ok(Some(technician()))
+    );
     assert!(matches!(
         open(after_sales_with(None, Some(technician())), &customer()),
         Err(Refusal::NotPermitted {
@@ -143,7 +153,10 @@ fn r_b04_naming_a_technician_is_the_customers_right_on_property_only() {
         })
     ));
     assert!(matches!(
-        open(after_sales_with(Some(head_station()), Some(technician())), &customer()),
+        open(
+            after_sales_with(Some(head_station()), Some(technician())),
+            &customer()
+        ),
         Err(Refusal::NotPermitted {
             role: Role::Customer,
             command: CommandName::Dispatch
@@ -161,8 +174,15 @@ fn r_x08_a_template_the_organisation_does_not_offer_is_refused_naming_its_own() 
         templates: vec![Template::Property],
         ..organisation()
     };
-    let refusal =
-        WorkOrder::open(order_id(9), &property_only, after_sales_order(), code(), &desk(), now()).unwrap_err();
+    let refusal = WorkOrder::open(
+        order_id(9),
+        &property_only,
+        after_sales_order(),
+        code(),
+        &desk(),
+        now(),
+    )
+    .unwrap_err();
     assert_eq!(
         refusal,
         Refusal::TemplateNotOffered {
@@ -171,7 +191,17 @@ fn r_x08_a_template_the_organisation_does_not_offer_is_refused_naming_its_own() 
     );
     assert_eq!(refusal.field(), Some("template"));
     assert!(refusal.to_string().ends_with("it offers: property"), "{refusal}");
-    assert!(WorkOrder::open(order_id(9), &property_only, property_order(), code(), &desk(), now()).is_ok());
+    assert!(
+        WorkOrder::open(
+            order_id(9),
+            &property_only,
+            property_order(),
+            code(),
+            &desk(),
+            now()
+        )
+        .is_ok()
+    );
 }
 
 #[test]
@@ -179,7 +209,11 @@ fn r_x08_only_built_templates_exist() {
     assert_eq!(Template::ALL, [Template::AfterSales, Template::Property]);
     for unbuilt in ["equipment", "hotel", "utility"] {
         assert_eq!(Template::parse(unbuilt), None);
-        assert!(Template::parse_list(unbuilt).unwrap_err().contains("after_sales, property"));
+        assert!(
+            Template::parse_list(unbuilt)
+                .unwrap_err()
+                .contains("after_sales, property")
+        );
     }
     assert_eq!(
         Template::parse_list("property, after_sales,property"),
@@ -219,7 +253,10 @@ fn r_a04_every_t3_write_carries_a_type_and_a_reason() {
 #[test]
 fn r_a04_the_commitment_types_are_the_four_the_seeds_name() {
     use CommitmentKind::*;
-    assert_eq!(CommitmentKind::ALL, [WithinCommitment, Parts, CustomerRequest, Other]);
+    assert_eq!(
+        CommitmentKind::ALL,
+        [WithinCommitment, Parts, CustomerRequest, Other]
+    );
     // A history written before the types were fixed still reads.
     let old: CommitmentKind = serde_json::from_str("\"revisit\"").unwrap();
     assert_eq!(old, Other);
@@ -252,10 +289,22 @@ fn r_a04_on_a_carry_in_order_t2_is_when_the_customer_is_told_to_collect_and_t3_t
     let pick_up = told + days(1);
     case.ok(
         &coordinator(),
-        recommit(pick_up, CommitmentKind::CustomerRequest, "已修好，通知客户明日取机"),
+        recommit(
+            pick_up,
+            CommitmentKind::CustomerRequest,
+            "已修好，通知客户明日取机",
+        ),
     );
-    assert_eq!(case.order.timeline.first_contact_at, Some(told), "T2: told to collect");
-    assert_eq!(case.order.current_commitment().map(|c| c.at), Some(pick_up), "T3: pick-up");
+    assert_eq!(
+        case.order.timeline.first_contact_at,
+        Some(told),
+        "T2: told to collect"
+    );
+    assert_eq!(
+        case.order.current_commitment().map(|c| c.at),
+        Some(pick_up),
+        "T3: pick-up"
+    );
     assert_eq!(
         case.state(),
         State::InProgress,
@@ -276,7 +325,10 @@ fn r_a16_a_station_created_order_is_a_carry_in_order_of_that_station() {
         station: Some(head_station()),
         ..after_sales_order()
     };
-    assert_eq!(open(on_site.clone(), &coordinator()), Err(Refusal::StationOrderIsCarryIn));
+    assert_eq!(
+        open(on_site.clone(), &coordinator()),
+        Err(Refusal::StationOrderIsCarryIn)
+    );
     assert_eq!(Refusal::StationOrderIsCarryIn.field(), Some("service_mode"));
     let carry_in = NewOrder {
         service_mode: ServiceMode::CarryIn,
@@ -285,9 +337,16 @@ fn r_a16_a_station_created_order_is_a_carry_in_order_of_that_station() {
     };
     let order = open(carry_in.clone(), &coordinator()).unwrap();
     assert_eq!(order.station, Some(head_station()));
-    assert_eq!(order.assignee, Some(technician()), "the coordinator gives it to an engineer");
+    assert_eq!(
+        order.assignee,
+        Some(technician()),
+        "the coordinator gives it to an engineer"
+    );
     assert_eq!(order.state, State::Assigned);
-    assert_eq!(open(carry_in.clone(), &foreign_coordinator()), Err(Refusal::OtherStation));
+    assert_eq!(
+        open(carry_in.clone(), &foreign_coordinator()),
+        Err(Refusal::OtherStation)
+    );
     let elsewhere = NewOrder {
         station: Some(foreign_head_station()),
         technician: None,
@@ -320,8 +379,17 @@ fn r_a14_a_public_area_job_is_signed_off_by_customer_service_after_reinspection(
         case.refused(&technician(), resolve_signed()),
         Refusal::ReinspectionSignOff
     );
-    assert!(!case.order.commands_for(&actor(&technician())).contains(&CommandName::Resolve));
-    assert!(case.order.commands_for(&actor(&desk())).contains(&CommandName::Resolve));
+    assert!(
+        !case
+            .order
+            .commands_for(&actor(&technician()))
+            .contains(&CommandName::Resolve)
+    );
+    assert!(
+        case.order
+            .commands_for(&actor(&desk()))
+            .contains(&CommandName::Resolve)
+    );
     assert_eq!(
         case.refused(&desk(), resolve_unsigned()),
         Refusal::SignatureRequired,

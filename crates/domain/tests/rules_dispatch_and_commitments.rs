@@ -319,10 +319,7 @@ fn r_a04_the_limit_holds_across_visits() {
     case.clock.advance(days(1));
     case.ok(&technician(), arrive(code()));
     let at = case.now() + days(1);
-    case.ok(
-        &technician(),
-        recommit(at, CommitmentKind::Other, "仍需更换主板"),
-    );
+    case.ok(&technician(), recommit(at, CommitmentKind::Other, "仍需更换主板"));
     case.clock.advance(days(1));
     case.ok(&technician(), arrive(code()));
     let at = case.now() + days(1);
@@ -445,10 +442,7 @@ fn r_a01_dispatching_on_create_is_for_the_desk_and_the_station_itself() {
         Ok(State::Assigned),
         "A16: a station's own order"
     );
-    assert_eq!(
-        open(carry_in, &foreign_coordinator()),
-        Err(Refusal::OtherStation)
-    );
+    assert_eq!(open(carry_in, &foreign_coordinator()), Err(Refusal::OtherStation));
     assert!(matches!(
         open(new.clone(), &customer()),
         Err(Refusal::NotPermitted { .. })

@@ -178,7 +178,14 @@ fn r_x06_a_technician_cannot_resolve_callback_or_dispatch() {
 #[test]
 fn r_x06_approvers_and_region_officers_do_not_create_orders() {
     for who in one_of_each_role() {
-        let opened = WorkOrder::open(order_id(1), &organisation(), property_order(), code(), &who, now());
+        let opened = WorkOrder::open(
+            order_id(1),
+            &organisation(),
+            property_order(),
+            code(),
+            &who,
+            now(),
+        );
         match who.role {
             Role::Approver | Role::RegionOfficer => assert_eq!(
                 opened.unwrap_err(),

@@ -404,7 +404,14 @@ fn r_b02_a_technician_of_no_station_cannot_claim_a_projects_pool_order() {
 fn r_b04_the_customer_may_name_a_technician_but_a_technician_may_not_name_themselves() {
     let mut new = property_order();
     new.technician = Some(technician());
-    let by_customer = WorkOrder::open(order_id(8), &organisation(), new.clone(), code(), &customer(), now());
+    let by_customer = WorkOrder::open(
+        order_id(8),
+        &organisation(),
+        new.clone(),
+        code(),
+        &customer(),
+        now(),
+    );
     assert_eq!(
         by_customer.map(|(order, _)| order.assignee),
         Ok(Some(technician()))

@@ -3,7 +3,7 @@
 use crate::backend;
 use baoxiu_domain::{
     EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Role, Station, StationId, StoreError,
-    StoredResponse, Tenant, TenantId, WorkOrder,
+    StoredResponse, Template, Tenant, TenantId, Timestamp, WorkOrder, idempotency_horizon,
 };
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
@@ -123,13 +123,16 @@ pub async fn idempotent_response(
     tenant: TenantId,
     person: PersonId,
     key: &str,
+    now: Timestamp,
 ) -> Result<Option<(String, StoredResponse)>, StoreError> {
     let row = sqlx::query(
-        "SELECT fingerprint, status, body FROM idempotency WHERE tenant_id = ?1 AND person_id = ?2 AND key = ?3",
+        "SELECT fingerprint, status, body FROM idempotency
+         WHERE tenant_id = ?1 AND person_id = ?2 AND key = ?3 AND created_ms >= ?4",
     )
     .bind(tenant.to_string())
     .bind(person.to_string())
     .bind(key)
+    .bind(idempotency_horizon(now).timestamp_millis())
     .fetch_optional(pool)
     .await
     .map_err(backend)?;
@@ -146,16 +149,18 @@ pub async fn idempotent_response(
 }
 
 fn tenant_row(r: &SqliteRow) -> Result<Tenant, StoreError> {
+    let templates: String = r.get(4);
     Ok(Tenant {
         id: parse_id("tenant id", r.get(0))?,
         slug: r.get(1),
         name: r.get(2),
         time_zone: r.get(3),
+        templates: Template::parse_list(&templates).map_err(|e| corrupt("templates", e))?,
     })
 }
 
 pub async fn tenant_by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<Tenant>, StoreError> {
-    let row = sqlx::query("SELECT id, slug, name, time_zone FROM tenants WHERE slug = ?1")
+    let row = sqlx::query("SELECT id, slug, name, time_zone, templates FROM tenants WHERE slug = ?1")
         .bind(slug)
         .fetch_optional(pool)
         .await
@@ -164,7 +169,7 @@ pub async fn tenant_by_slug(pool: &SqlitePool, slug: &str) -> Result<Option<Tena
 }
 
 pub async fn tenant(pool: &SqlitePool, id: TenantId) -> Result<Option<Tenant>, StoreError> {
-    let row = sqlx::query("SELECT id, slug, name, time_zone FROM tenants WHERE id = ?1")
+    let row = sqlx::query("SELECT id, slug, name, time_zone, templates FROM tenants WHERE id = ?1")
         .bind(id.to_string())
         .fetch_optional(pool)
         .await

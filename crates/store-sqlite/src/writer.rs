@@ -1,13 +1,20 @@
 //! The single writer: takes queued jobs, runs as many as have queued up (up to a limit) in
 //! one `BEGIN IMMEDIATE` transaction, commits once and answers everybody. A job refused by
 //! its checks leaves nothing behind, so the others go on; see [`commit_batch`].
+//!
+//! The writer supervises itself: each batch runs in a task of its own, so a panic while
+//! writing one batch fails only that batch's callers (their transaction dies with its
+//! connection, which rolls it back). The writer then opens a fresh connection and goes on
+//! with the next batch.
 
 use crate::backend;
 use baoxiu_domain::{
-    Person, PersonId, Station, StoreError, StoredResponse, Team, Tenant, TenantId, Write, WriteOutcome,
+    Person, PersonId, Station, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp, Write,
+    WriteOutcome, idempotency_horizon,
 };
-use sqlx::sqlite::SqliteConnection;
-use sqlx::{Connection, Row};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
+use sqlx::{ConnectOptions, Connection, Row};
+use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 /// Most jobs in one transaction: bounds the latency a large batch adds to its first job.
@@ -16,7 +23,14 @@ const MAX_BATCH: usize = 256;
 pub(crate) enum Job {
     Write(Box<Write>, oneshot::Sender<Result<WriteOutcome, StoreError>>),
     Org(OrgWrite, oneshot::Sender<Result<(), StoreError>>),
+    /// The readiness check: rewrites one row, answered after the commit.
+    Ping(Timestamp, oneshot::Sender<Result<(), StoreError>>),
+    /// Removes up to [`EXPIRE_CHUNK`] idempotency records made before the time.
+    Expire(Timestamp, oneshot::Sender<Result<u64, StoreError>>),
 }
+
+/// Idempotency records removed per batch, so a large sweep never stalls other writes long.
+pub(crate) const EXPIRE_CHUNK: u64 = 2000;
 
 pub(crate) enum OrgWrite {
     Tenant(Tenant),
@@ -32,23 +46,89 @@ pub(crate) enum OrgWrite {
 
 enum Answer {
     Write(Result<WriteOutcome, StoreError>),
-    Org(Result<(), StoreError>),
+    Unit(Result<(), StoreError>),
+    Count(Result<u64, StoreError>),
 }
 
-pub(crate) async fn run(mut conn: SqliteConnection, mut queue: mpsc::Receiver<Job>) {
+impl Job {
+    fn answer(self, answer: Answer) {
+        // A caller that gave up waiting is not an error.
+        match (self, answer) {
+            (Job::Write(_, reply), Answer::Write(a)) => drop(reply.send(a)),
+            (Job::Org(_, reply) | Job::Ping(_, reply), Answer::Unit(a)) => drop(reply.send(a)),
+            (Job::Expire(_, reply), Answer::Count(a)) => drop(reply.send(a)),
+            _ => unreachable!("answers are produced in job order and kind"),
+        }
+    }
+
+    fn failed(&self, e: StoreError) -> Answer {
+        match self {
+            Job::Write(..) => Answer::Write(Err(e)),
+            Job::Org(..) | Job::Ping(..) => Answer::Unit(Err(e)),
+            Job::Expire(..) => Answer::Count(Err(e)),
+        }
+    }
+}
+
+/// A switch a test flips to make the next batch panic inside the writer.
+#[cfg(test)]
+pub(crate) type Faults = std::sync::Arc<std::sync::atomic::AtomicBool>;
+
+pub(crate) async fn run(
+    options: SqliteConnectOptions,
+    conn: SqliteConnection,
+    mut queue: mpsc::Receiver<Job>,
+    #[cfg(test)] faults: Faults,
+) {
+    let mut conn = Some(conn);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        let answers = commit_batch(&mut conn, &batch).await;
-        for (job, answer) in batch.drain(..).zip(answers) {
-            // A caller that gave up waiting is not an error.
-            match (job, answer) {
-                (Job::Write(_, reply), Answer::Write(a)) => drop(reply.send(a)),
-                (Job::Org(_, reply), Answer::Org(a)) => drop(reply.send(a)),
-                _ => unreachable!("answers are produced in job order and kind"),
+        let jobs = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
+        let mut connection = match conn.take() {
+            Some(c) => c,
+            None => match options.connect().await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "the writer cannot reopen the database");
+                    let why = StoreError::WriteFailed(format!("cannot reopen the database: {e}"));
+                    for job in jobs {
+                        let answer = job.failed(why.clone());
+                        job.answer(answer);
+                    }
+                    // Give a sick disk a moment before the next batch tries again.
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    continue;
+                }
+            },
+        };
+        #[cfg(test)]
+        let inject = faults.swap(false, std::sync::atomic::Ordering::SeqCst);
+        let task = tokio::spawn(async move {
+            #[cfg(test)]
+            if inject {
+                let _ = sqlx::query("BEGIN IMMEDIATE").execute(&mut connection).await;
+                panic!("injected fault: the writer panics in the middle of a batch");
+            }
+            let answers = commit_batch(&mut connection, &jobs).await;
+            (connection, jobs, answers)
+        });
+        match task.await {
+            Ok((connection, jobs, answers)) => {
+                conn = Some(connection);
+                for (job, answer) in jobs.into_iter().zip(answers) {
+                    job.answer(answer);
+                }
+            }
+            // The batch's reply channels went with the task: its callers hear that the
+            // write failed. Its connection, and with it the open transaction, is gone.
+            Err(e) => {
+                tracing::error!(error = %e, "a write batch failed inside the writer; it was rolled back")
             }
         }
     }
-    let _ = conn.close().await;
+    if let Some(c) = conn {
+        let _ = c.close().await;
+    }
 }
 
 /// Why a job failed: refused before it wrote anything (the batch goes on), or broken
@@ -69,15 +149,7 @@ impl From<sqlx::Error> for JobError {
 /// statement by itself, so a refused job leaves nothing behind without a savepoint; any
 /// other failure rolls the whole batch back and fails every job in it.
 async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer> {
-    let failed = |e: StoreError| {
-        batch
-            .iter()
-            .map(|job| match job {
-                Job::Write(..) => Answer::Write(Err(e.clone())),
-                Job::Org(..) => Answer::Org(Err(e.clone())),
-            })
-            .collect()
-    };
+    let failed = |e: StoreError| batch.iter().map(|job| job.failed(e.clone())).collect();
     if sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.is_err() {
         // A transaction left open by a failed ROLLBACK holds nothing anyone was told was
         // written (its jobs were all failed): end it and try once more.
@@ -90,14 +162,13 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer>
     for job in batch {
         let answer = match job {
             Job::Write(write, _) => apply_write(conn, write).await.map(|ok| Answer::Write(Ok(ok))),
-            Job::Org(write, _) => apply_org(conn, write).await.map(|ok| Answer::Org(Ok(ok))),
+            Job::Org(write, _) => apply_org(conn, write).await.map(|ok| Answer::Unit(Ok(ok))),
+            Job::Ping(at, _) => ping(conn, *at).await.map(|ok| Answer::Unit(Ok(ok))),
+            Job::Expire(before, _) => expire(conn, *before).await.map(|n| Answer::Count(Ok(n))),
         };
         match answer {
             Ok(a) => answers.push(a),
-            Err(JobError::Refused(e)) => answers.push(match job {
-                Job::Write(..) => Answer::Write(Err(e)),
-                Job::Org(..) => Answer::Org(Err(e)),
-            }),
+            Err(JobError::Refused(e)) => answers.push(job.failed(e)),
             Err(JobError::Broken(e)) => {
                 let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
                 return failed(e);
@@ -121,11 +192,12 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
     if let Some(idem) = &w.idempotency {
         let seen = sqlx::query(
             "SELECT fingerprint, status, body FROM idempotency
-             WHERE tenant_id = ?1 AND person_id = ?2 AND key = ?3",
+             WHERE tenant_id = ?1 AND person_id = ?2 AND key = ?3 AND created_ms >= ?4",
         )
         .bind(&tenant)
         .bind(idem.person.to_string())
         .bind(&idem.key)
+        .bind(idempotency_horizon(idem.created_at).timestamp_millis())
         .fetch_optional(&mut *conn)
         .await?;
         if let Some(row) = seen {
@@ -217,9 +289,13 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
     }
 
     if let Some(idem) = &w.idempotency {
+        // An expired record that the background sweep has not removed yet is replaced.
         sqlx::query(
-            "INSERT INTO idempotency (tenant_id, person_id, key, fingerprint, status, body)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            "INSERT INTO idempotency (tenant_id, person_id, key, fingerprint, status, body, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             ON CONFLICT (tenant_id, person_id, key) DO UPDATE SET
+                 fingerprint = excluded.fingerprint, status = excluded.status,
+                 body = excluded.body, created_ms = excluded.created_ms",
         )
         .bind(&tenant)
         .bind(idem.person.to_string())
@@ -227,10 +303,31 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(&idem.fingerprint)
         .bind(idem.response.status as i64)
         .bind(&idem.response.body)
+        .bind(idem.created_at.timestamp_millis())
         .execute(&mut *conn)
         .await?;
     }
     Ok(WriteOutcome::Committed)
+}
+
+async fn ping(conn: &mut SqliteConnection, at: Timestamp) -> Result<(), JobError> {
+    sqlx::query("INSERT OR REPLACE INTO readiness (id, checked_ms) VALUES (1, ?1)")
+        .bind(at.timestamp_millis())
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+async fn expire(conn: &mut SqliteConnection, before: Timestamp) -> Result<u64, JobError> {
+    let done = sqlx::query(
+        "DELETE FROM idempotency WHERE (tenant_id, person_id, key) IN
+             (SELECT tenant_id, person_id, key FROM idempotency WHERE created_ms < ?1 LIMIT ?2)",
+    )
+    .bind(before.timestamp_millis())
+    .bind(EXPIRE_CHUNK as i64)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected())
 }
 
 /// Each organisation write is one statement.
@@ -238,13 +335,16 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), 
     let result =
         match write {
             OrgWrite::Tenant(t) => {
-                sqlx::query("INSERT INTO tenants (id, slug, name, time_zone) VALUES (?1, ?2, ?3, ?4)")
-                    .bind(t.id.to_string())
-                    .bind(&t.slug)
-                    .bind(&t.name)
-                    .bind(&t.time_zone)
-                    .execute(&mut *conn)
-                    .await
+                sqlx::query(
+                    "INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES (?1, ?2, ?3, ?4, ?5)",
+                )
+                .bind(t.id.to_string())
+                .bind(&t.slug)
+                .bind(&t.name)
+                .bind(&t.time_zone)
+                .bind(baoxiu_domain::Template::names(&t.templates).replace(' ', ""))
+                .execute(&mut *conn)
+                .await
             }
             OrgWrite::Station(s) => sqlx::query(
                 "INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)",

@@ -30,6 +30,9 @@ scenario!(
     lists_filter_and_page,
     tokens_find_their_person,
     malformed_writes_are_refused_alone,
+    idempotency_records_expire_after_their_lifetime,
+    the_readiness_check_commits_a_write,
+    tenants_keep_their_templates,
 );
 
 #[tokio::test]

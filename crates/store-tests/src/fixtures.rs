@@ -21,6 +21,7 @@ impl Fixture {
             slug: format!("t-{}", Uuid::now_v7().simple()),
             name: "锦绣物业服务有限公司".into(),
             time_zone: "Asia/Shanghai".into(),
+            templates: vec![Template::Property],
         };
         store.create_tenant(&tenant).await.unwrap();
         let person = |name: &str, role| Person {
@@ -60,15 +61,17 @@ impl Fixture {
             at.timestamp_subsec_nanos(),
         );
         let id = baoxiu_domain::OrderId(Uuid::new_v7(ts));
-        WorkOrder::open(
+        let (order, mut records) = WorkOrder::open(
             id,
-            self.tenant.id,
+            &self.tenant,
             new,
             VerificationCode::from_number(123456),
             &self.desk.to_ref(),
             at,
         )
-        .expect("a desk agent may open an order")
+        .expect("a desk agent may open an order");
+        assert_eq!(records.len(), 1, "fixture orders are created unrouted");
+        (order, records.remove(0))
     }
 
     pub fn write(&self, order: &WorkOrder, expected_version: u64, events: Vec<EventRecord>) -> Write {

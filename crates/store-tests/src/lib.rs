@@ -111,6 +111,7 @@ pub async fn idempotency_keys_have_one_effect<S: Store>(store: S) {
             status: 201,
             body: body.into(),
         },
+        created_at: f.start,
     };
     let (order, created) = f.create(new_order("门锁损坏"));
     let mut write = f.write(&order, 0, vec![created]);
@@ -139,10 +140,111 @@ pub async fn idempotency_keys_have_one_effect<S: Store>(store: S) {
         "retries wrote nothing"
     );
     let seen = store
-        .idempotent_response(f.tenant.id, f.desk.id, "key-1")
+        .idempotent_response(f.tenant.id, f.desk.id, "key-1", f.start)
         .await
         .unwrap();
     assert_eq!(seen, Some(("fp-a".to_string(), first)));
+}
+
+/// An idempotency record answers retries for its lifetime, then the key is free again and
+/// the sweep removes the record.
+pub async fn idempotency_records_expire_after_their_lifetime<S: Store>(store: S) {
+    let f = Fixture::new(&store).await;
+    let lifetime = chrono::Duration::hours(baoxiu_domain::IDEMPOTENCY_LIFETIME_HOURS);
+    let remember = |body: &str, at| IdempotencyRecord {
+        person: f.desk.id,
+        key: "key-old".into(),
+        fingerprint: "fp".into(),
+        response: StoredResponse {
+            status: 201,
+            body: body.into(),
+        },
+        created_at: at,
+    };
+    let (order, created) = f.create(new_order("水龙头滴水"));
+    let mut write = f.write(&order, 0, vec![created]);
+    write.idempotency = Some(remember("{\"first\": true}", f.start));
+    store.write(write).await.unwrap();
+
+    // A retry just inside the lifetime gets the first answer, byte for byte.
+    let inside = f.start + lifetime - chrono::Duration::seconds(1);
+    let (retry_order, created) = f.create_at(new_order("水龙头滴水"), inside);
+    let mut retry = f.write(&retry_order, 0, vec![created]);
+    retry.idempotency = Some(remember("{}", inside));
+    assert_eq!(
+        store.write(retry).await,
+        Ok(WriteOutcome::Replayed(StoredResponse {
+            status: 201,
+            body: "{\"first\": true}".into()
+        }))
+    );
+    assert!(
+        store
+            .idempotent_response(f.tenant.id, f.desk.id, "key-old", inside)
+            .await
+            .unwrap()
+            .is_some()
+    );
+
+    // After it, the key is new: the lookup finds nothing and a write takes the key.
+    let after = f.start + lifetime + chrono::Duration::seconds(1);
+    assert_eq!(
+        store
+            .idempotent_response(f.tenant.id, f.desk.id, "key-old", after)
+            .await
+            .unwrap(),
+        None
+    );
+    let (late_order, created) = f.create_at(new_order("水龙头滴水"), after);
+    let mut late = f.write(&late_order, 0, vec![created]);
+    late.idempotency = Some(remember("{\"second\": true}", after));
+    assert_eq!(store.write(late).await, Ok(WriteOutcome::Committed));
+    assert!(store.order(f.tenant.id, late_order.id).await.unwrap().is_some());
+
+    // The sweep removes what is older than the horizon and keeps the rest.
+    let (other, created) = f.create(new_order("灯不亮"));
+    let mut old = f.write(&other, 0, vec![created]);
+    old.idempotency = Some(IdempotencyRecord {
+        key: "key-other".into(),
+        ..remember("{}", f.start)
+    });
+    store.write(old).await.unwrap();
+    let removed = store
+        .expire_idempotency(baoxiu_domain::idempotency_horizon(after))
+        .await
+        .unwrap();
+    assert_eq!(removed, 1, "only the record made at the start had expired");
+    assert!(
+        store
+            .idempotent_response(f.tenant.id, f.desk.id, "key-old", after)
+            .await
+            .unwrap()
+            .is_some(),
+        "the renewed record stays"
+    );
+}
+
+/// The readiness check commits through the write path.
+pub async fn the_readiness_check_commits_a_write<S: Store>(store: S) {
+    let f = Fixture::new(&store).await;
+    assert_eq!(store.check_ready(f.start).await, Ok(()));
+    assert_eq!(store.check_ready(f.later(1)).await, Ok(()));
+}
+
+/// An organisation keeps the list of templates it offers.
+pub async fn tenants_keep_their_templates<S: Store>(store: S) {
+    let f = Fixture::new(&store).await;
+    let read = store.tenant(f.tenant.id).await.unwrap().unwrap();
+    assert_eq!(read.templates, vec![baoxiu_domain::Template::Property]);
+    assert_eq!(read, f.tenant);
+    let both = Tenant {
+        id: TenantId(uuid::Uuid::now_v7()),
+        slug: format!("both-{}", uuid::Uuid::now_v7().simple()),
+        templates: baoxiu_domain::Template::ALL.to_vec(),
+        ..f.tenant.clone()
+    };
+    store.create_tenant(&both).await.unwrap();
+    assert_eq!(store.tenant_by_slug(&both.slug).await.unwrap(), Some(both));
 }
 
 /// Nothing of one organisation is visible from another.
@@ -155,6 +257,7 @@ pub async fn every_read_is_scoped_by_tenant<S: Store>(store: S) {
         slug: "stranger".into(),
         name: "别家物业".into(),
         time_zone: "Asia/Shanghai".into(),
+        templates: vec![baoxiu_domain::Template::Property],
     };
     store.create_tenant(&stranger).await.unwrap();
     assert_eq!(store.order(stranger.id, order.id).await.unwrap(), None);

@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::service::hex;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use baoxiu_domain::{Person, Store};
+use baoxiu_domain::{Person, Store, Tenant};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -33,28 +33,29 @@ const TOKEN_CACHE_MAX: usize = 10_000;
 
 /// Tokens already resolved to people: saves a database read on every request.
 #[derive(Clone, Default)]
-pub struct TokenCache(Arc<Mutex<HashMap<String, (Person, Instant)>>>);
+pub struct TokenCache(Arc<Mutex<HashMap<String, (Caller, Instant)>>>);
 
 impl TokenCache {
-    fn get(&self, digest: &str) -> Option<Person> {
+    fn get(&self, digest: &str) -> Option<Caller> {
         let cache = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         cache
             .get(digest)
             .filter(|(_, at)| at.elapsed() < TOKEN_TTL)
-            .map(|(person, _)| person.clone())
+            .map(|(caller, _)| caller.clone())
     }
 
-    fn put(&self, digest: String, person: Person) {
+    fn put(&self, digest: String, caller: Caller) {
         let mut cache = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if cache.len() >= TOKEN_CACHE_MAX {
             cache.clear();
         }
-        cache.insert(digest, (person, Instant::now()));
+        cache.insert(digest, (caller, Instant::now()));
     }
 }
 
-/// The authenticated person making the request.
-pub struct Caller(pub Person);
+/// The authenticated person making the request, and their organisation.
+#[derive(Clone)]
+pub struct Caller(pub Person, pub Arc<Tenant>);
 
 impl<S: Store> FromRequestParts<App<S>> for Caller {
     type Rejection = ApiError;
@@ -71,15 +72,21 @@ impl<S: Store> FromRequestParts<App<S>> for Caller {
             .filter(|t| !t.is_empty())
             .ok_or(ApiError::Unauthenticated)?;
         let digest = token_digest(token);
-        if let Some(person) = app.tokens.get(&digest) {
-            return Ok(Caller(person));
+        if let Some(caller) = app.tokens.get(&digest) {
+            return Ok(caller);
         }
         let person = app
             .store
             .person_by_token(&digest)
             .await?
             .ok_or(ApiError::Unauthenticated)?;
-        app.tokens.put(digest, person.clone());
-        Ok(Caller(person))
+        let tenant = app
+            .store
+            .tenant(person.tenant)
+            .await?
+            .ok_or_else(|| ApiError::Internal(format!("person {} has no organisation", person.id)))?;
+        let caller = Caller(person, Arc::new(tenant));
+        app.tokens.put(digest, caller.clone());
+        Ok(caller)
     }
 }

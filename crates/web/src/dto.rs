@@ -4,8 +4,8 @@
 
 use baoxiu_domain::{
     Area, Asset, CallbackRecord, Cancellation, Channel, Commitment, ContactAttempt, Customer, Kind, Location,
-    NewOrder, PartsRequest, PersonRef, Priority, Resolution, Role, ServiceMode, State, StationRef, Template,
-    Timeline, WorkOrder,
+    NewOrder, PartsRequest, PersonRef, Priority, Refusal, Resolution, Role, ServiceMode, State, StationRef,
+    Template, Tenant, Timeline, WorkOrder,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -16,7 +16,9 @@ use uuid::Uuid;
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateOrder {
-    pub template: Template,
+    /// One of the templates the organisation offers.
+    #[schema(value_type = Template)]
+    pub template: String,
     #[serde(default = "default_kind")]
     pub kind: Kind,
     #[serde(default = "default_channel")]
@@ -24,15 +26,17 @@ pub struct CreateOrder {
     pub category: Option<String>,
     #[serde(default = "default_priority")]
     pub priority: Priority,
-    #[serde(default = "default_mode")]
-    pub service_mode: ServiceMode,
+    /// On-site by default; a station's own order is carry-in (A16).
+    pub service_mode: Option<ServiceMode>,
     pub customer: CustomerInput,
     pub location: LocationInput,
     pub description: String,
     pub asset: Option<AssetInput>,
-    /// Dispatch at once to this (head) station (A01).
+    /// Dispatch at once to this head station (A01); for a property repair, the project
+    /// whose claim pool it waits in (B02). Station staff record orders for their own station.
     pub station_id: Option<Uuid>,
-    /// Send straight to the technician the customer asked for (B04).
+    /// Assign at once to this technician (B04), with the checks of `assign`: for after-sales,
+    /// only together with the head station the technician belongs to.
     pub technician_id: Option<Uuid>,
 }
 
@@ -44,9 +48,6 @@ fn default_channel() -> Channel {
 }
 fn default_priority() -> Priority {
     Priority::Normal
-}
-fn default_mode() -> ServiceMode {
-    ServiceMode::OnSite
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -75,20 +76,29 @@ pub struct AssetInput {
 }
 
 impl CreateOrder {
-    /// The validated order, with the station and technician already looked up.
+    /// The validated order, with the station and technician already looked up. An
+    /// unknown template is refused like one the organisation does not offer, naming the
+    /// templates it does.
     pub fn into_new_order(
         self,
+        tenant: &Tenant,
+        by: &PersonRef,
         station: Option<StationRef>,
         technician: Option<PersonRef>,
-    ) -> Result<NewOrder, baoxiu_domain::FieldError> {
+    ) -> Result<NewOrder, crate::error::ApiError> {
         use baoxiu_domain::{optional_text, text};
+        let template = Template::parse(self.template.trim()).ok_or_else(|| Refusal::TemplateNotOffered {
+            offered: tenant.templates.clone(),
+        })?;
         Ok(NewOrder {
             kind: self.kind,
             channel: self.channel,
-            template: self.template,
+            template,
             category: optional_text("category", self.category.as_deref(), 50)?,
             priority: self.priority,
-            service_mode: self.service_mode,
+            service_mode: self
+                .service_mode
+                .unwrap_or_else(|| NewOrder::default_service_mode(template, by)),
             customer: Customer::parse(&self.customer.name, &self.customer.phone)?,
             location: Location::parse(
                 &self.location.address,

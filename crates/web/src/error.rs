@@ -8,6 +8,8 @@
 //! - lost a race on the order's version: [`ApiError::VersionConflict`] (409);
 //! - no such route, method or command: [`ApiError::NotFound`], [`ApiError::MethodNotAllowed`],
 //!   [`ApiError::UnknownCommand`]; a body over the limit: [`ApiError::TooLarge`];
+//! - the store failed while writing and rolled back: [`ApiError::WriteFailed`] (503, safe
+//!   to retry);
 //! - anything unexpected: [`ApiError::Internal`] (500; logged in full, shown as a bare
 //!   "internal error").
 
@@ -39,6 +41,9 @@ pub enum ApiError {
     VersionConflict,
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
+    /// A write failed inside the store and was rolled back; the client may retry.
+    #[error("the write was not saved because the store failed while writing it; it is safe to retry")]
+    WriteFailed(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -63,6 +68,7 @@ impl From<StoreError> for ApiError {
         match e {
             StoreError::VersionConflict => ApiError::VersionConflict,
             StoreError::IdempotencyKeyReused => ApiError::IdempotencyKeyReused,
+            StoreError::WriteFailed(detail) => ApiError::WriteFailed(detail),
             other => ApiError::Internal(other.to_string()),
         }
     }
@@ -74,7 +80,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NotPermittedToCreate { .. }
         | Refusal::NotAssignee
         | Refusal::OtherStation
-        | Refusal::SelfApproval => StatusCode::FORBIDDEN,
+        | Refusal::SelfApproval
+        | Refusal::ReinspectionSignOff => StatusCode::FORBIDDEN,
         Refusal::SubSiteDispatch
         | Refusal::NotASubSite
         | Refusal::NotATechnician(_)
@@ -83,7 +90,9 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::CodeRequired
         | Refusal::WrongCode { .. }
         | Refusal::DeskNoteRequired
-        | Refusal::SignatureRequired => StatusCode::UNPROCESSABLE_ENTITY,
+        | Refusal::SignatureRequired
+        | Refusal::TemplateNotOffered { .. }
+        | Refusal::StationOrderIsCarryIn => StatusCode::UNPROCESSABLE_ENTITY,
         Refusal::InvalidState { .. }
         | Refusal::AlreadyClaimed
         | Refusal::CommitmentLimit
@@ -106,6 +115,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::VersionConflict => StatusCode::CONFLICT,
+            ApiError::WriteFailed(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -121,6 +131,7 @@ impl ApiError {
             ApiError::TooLarge => ("too_large", None),
             ApiError::VersionConflict => ("version_conflict", None),
             ApiError::IdempotencyKeyReused => ("idempotency_key_reused", Some("Idempotency-Key".into())),
+            ApiError::WriteFailed(_) => ("write_failed", None),
             ApiError::Internal(_) => ("internal", None),
         };
         let message = match self {
@@ -139,7 +150,7 @@ impl ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        if let ApiError::Internal(detail) = &self {
+        if let ApiError::Internal(detail) | ApiError::WriteFailed(detail) = &self {
             tracing::error!(%detail, "request failed");
         }
         let mut response = (self.status(), axum::Json(self.body())).into_response();

@@ -4,9 +4,11 @@
 
 mod api;
 mod auth;
+mod background;
 mod body;
 mod dto;
 mod error;
+mod health;
 mod pages;
 pub mod service;
 
@@ -58,6 +60,7 @@ impl<S: Store> App<S> {
     pub fn router(self) -> Router {
         Router::new()
             .merge(api::router())
+            .merge(health::router())
             .merge(pages::router())
             .fallback(|| async { ApiError::NotFound("route") })
             .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })

@@ -6,8 +6,8 @@ use crate::App;
 use crate::dto::OrderView;
 use crate::error::{ApiError, ApiResult};
 use baoxiu_domain::{
-    Command, IdempotencyRecord, NewOrder, OrderId, Person, Store, StoredResponse, VerificationCode,
-    WorkOrder, Write, WriteOutcome,
+    Command, IdempotencyRecord, NewOrder, OrderId, Person, Store, StoredResponse, Tenant, Timestamp,
+    VerificationCode, WorkOrder, Write, WriteOutcome,
 };
 use rand::Rng;
 use sha2::{Digest, Sha256};
@@ -75,7 +75,7 @@ impl<S: Store> App<S> {
         let Some(idem) = idem else { return Ok(None) };
         match self
             .store
-            .idempotent_response(caller.tenant, caller.id, &idem.key)
+            .idempotent_response(caller.tenant, caller.id, &idem.key, self.clock.now())
             .await?
         {
             Some((fingerprint, _)) if fingerprint != idem.fingerprint => Err(ApiError::IdempotencyKeyReused),
@@ -89,6 +89,7 @@ impl<S: Store> App<S> {
         idem: Option<&Idempotency>,
         status: u16,
         body: &str,
+        now: Timestamp,
     ) -> Option<IdempotencyRecord> {
         idem.map(|i| IdempotencyRecord {
             person: caller.id,
@@ -98,6 +99,7 @@ impl<S: Store> App<S> {
                 status,
                 body: body.to_string(),
             },
+            created_at: now,
         })
     }
 
@@ -106,6 +108,7 @@ impl<S: Store> App<S> {
     pub async fn create_order(
         &self,
         caller: &Person,
+        tenant: &Tenant,
         new: NewOrder,
         idem: Option<&Idempotency>,
     ) -> ApiResult<Reply> {
@@ -115,14 +118,14 @@ impl<S: Store> App<S> {
         let now = self.clock.now();
         let id = OrderId(new_v7(now));
         let code = VerificationCode::from_number(rand::rng().random_range(0..1_000_000));
-        let (order, created) = WorkOrder::open(id, caller.tenant, new, code, &caller.to_ref(), now)?;
+        let (order, events) = WorkOrder::open(id, tenant, new, code, &caller.to_ref(), now)?;
         let body = render(&order, caller)?;
         let write = Write {
             tenant: caller.tenant,
             order,
             expected_version: 0,
-            events: vec![created],
-            idempotency: Self::remember(caller, idem, 201, &body),
+            events,
+            idempotency: Self::remember(caller, idem, 201, &body, now),
         };
         match self.store.write(write).await? {
             WriteOutcome::Committed => Ok(Reply { status: 201, body }),
@@ -186,7 +189,7 @@ impl<S: Store> App<S> {
                 tenant: caller.tenant,
                 expected_version: order.version,
                 events,
-                idempotency: Self::remember(caller, idem, status, &body),
+                idempotency: Self::remember(caller, idem, status, &body, now),
                 order: next,
             };
             match self.store.write(write).await {

@@ -11,8 +11,8 @@ use super::plan::{Script, target};
 use super::simulate::{Opening, Outcome, china};
 use super::words_after_sales as aw;
 use baoxiu_domain::{
-    Asset, Channel, Customer, Kind, Location, NewOrder, Person, Priority, ServiceMode, State, StationRef,
-    Template, Timestamp,
+    Asset, Channel, Customer, Kind, Location, NewOrder, Person, Priority, State, StationRef, Template,
+    Timestamp,
 };
 use chrono::Duration;
 use rand::Rng;
@@ -112,7 +112,7 @@ pub fn order(cast: &Cast, rng: &mut StdRng, now: Timestamp, index: usize) -> Res
     let target = target(index, MIX, rng);
     let draft = Draft::new(cast, rng, target);
     let script = Script {
-        tenant: cast.tenant.id,
+        tenant: &cast.tenant,
         target,
         opening: &|t1| draft.opening(t1),
         play: &|sim| draft.play(sim, cast),
@@ -141,7 +141,9 @@ impl<'c> Draft<'c> {
         let mut location = place_in(rng, &aw::SITES[site]);
         let mut dispatched = target != State::AwaitingDispatch && rng.random_bool(0.35);
         let roll = rng.random_range(0..100);
-        if roll < 10 && target != State::AwaitingDispatch && aw::SITES[site].parent.is_none() {
+        // A carry-in machine stays at the station: its stories have no second visit.
+        let one_visit = !matches!(story, Story::Revisit | Story::PartsRevisit);
+        if roll < 10 && one_visit && target != State::AwaitingDispatch && aw::SITES[site].parent.is_none() {
             // A16: the customer called the station, which creates the order itself.
             creator = cast.sites[site]
                 .coordinator
@@ -217,7 +219,8 @@ impl<'c> Draft<'c> {
             template: Template::AfterSales,
             category: Some(self.fault.category.to_string()),
             priority: self.priority,
-            service_mode: ServiceMode::OnSite,
+            // A16: a station's own order is carry-in; the domain says so.
+            service_mode: NewOrder::default_service_mode(Template::AfterSales, &self.creator.to_ref()),
             customer: self.customer.clone(),
             location: self.location.clone(),
             description: self.description.clone(),

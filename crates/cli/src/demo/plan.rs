@@ -4,7 +4,7 @@
 //! long before now, and the story is played for real.
 
 use super::simulate::{Opening, Outcome, Sim, china, local};
-use baoxiu_domain::{OrderId, State, TenantId, Timestamp, VerificationCode, WorkOrder};
+use baoxiu_domain::{OrderId, State, Tenant, Timestamp, VerificationCode, WorkOrder};
 use chrono::Duration;
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
@@ -12,7 +12,7 @@ use rand::{Rng, SeedableRng};
 
 /// One order's story, ready to be played from any T1.
 pub struct Script<'a> {
-    pub tenant: TenantId,
+    pub tenant: &'a Tenant,
     pub target: State,
     pub opening: &'a dyn Fn(Timestamp) -> Opening,
     pub play: &'a dyn Fn(&mut Sim) -> Option<()>,
@@ -29,9 +29,9 @@ impl Script<'_> {
     ) -> Result<Sim, String> {
         let Opening { new, by } = (self.opening)(t1);
         let id = OrderId(baoxiu_web::service::new_v7(t1));
-        let (order, created) = WorkOrder::open(id, self.tenant, new, code.clone(), &by, t1)
+        let (order, events) = WorkOrder::open(id, self.tenant, new, code.clone(), &by, t1)
             .map_err(|refusal| format!("open by {}: {refusal}", by.role.as_str()))?;
-        let mut sim = Sim::new(seed, limit, self.target, order, created);
+        let mut sim = Sim::new(seed, limit, self.target, order, events);
         let _ = (self.play)(&mut sim);
         Ok(sim)
     }

@@ -51,7 +51,7 @@ enum Story {
     /// A long job: a second visit (B05).
     Revisit,
     Cancel,
-    /// A plant-room fault found on patrol (equipment template).
+    /// A plant-room fault found on patrol, reported to the supervisor as a matter (B09).
     Plant,
 }
 
@@ -116,7 +116,7 @@ pub fn order(cast: &Cast, rng: &mut StdRng, now: Timestamp, index: usize) -> Res
         by: draft.creator.to_ref(),
     };
     let script = Script {
-        tenant: cast.tenant.id,
+        tenant: &cast.tenant,
         target,
         opening: &opening,
         play: &|sim| draft.play(sim, cast),
@@ -203,8 +203,8 @@ impl<'c> Draft<'c> {
             .choose(rng)
             .expect("every project has technicians");
         let mut description = description;
-        // Repairs wait in their project's pool (B02); plant-room faults go to the
-        // engineering supervisor instead.
+        // Repairs wait in their project's pool (B02); plant-room findings are reported as
+        // matters to the engineering supervisor, who assigns his own staff (B09).
         let (station, technician) = match story {
             Story::Named => {
                 description.push_str(&format!("（业主指定{}师傅维修）", tech.name));
@@ -213,13 +213,14 @@ impl<'c> Draft<'c> {
             Story::Plant => (None, None),
             _ => (Some(place.station.to_ref()), None),
         };
-        let template = if story == Story::Plant {
-            Template::Equipment
+        let template = Template::Property;
+        let kind = if story == Story::Plant {
+            Kind::Matter
         } else {
-            Template::Property
+            Kind::Repair
         };
         let new = NewOrder {
-            kind: Kind::Repair,
+            kind,
             channel,
             template,
             category: Some(category.to_string()),

@@ -3,8 +3,8 @@
 //! be left in, or earlier if its next step would fall after the present.
 
 use baoxiu_domain::{
-    Command, CommitmentKind, EventRecord, NewOrder, Person, PersonRef, Priority, Refused, Role, Satisfaction,
-    Signature, State, Timestamp, VerificationCode, WorkOrder,
+    Command, CommandName, CommitmentKind, EventRecord, NewOrder, Person, PersonRef, Priority, Refused, Role,
+    Satisfaction, Signature, State, Timestamp, VerificationCode, WorkOrder,
 };
 use chrono::{Days, Duration, FixedOffset, NaiveDate, TimeZone, Timelike};
 use rand::rngs::StdRng;
@@ -41,6 +41,15 @@ pub struct Sim {
     refusals: Vec<String>,
 }
 
+/// Why a first service time was agreed as it was: the customer's wish, as desks note it.
+const BOOKINGS: &[&str] = &[
+    "按用户要求约定上门时间",
+    "用户白天上班，约定下班后上门",
+    "用户要求尽快上门",
+    "用户周末在家，约定周末上门",
+    "与用户电话确认上门时间",
+];
+
 pub fn china() -> FixedOffset {
     FixedOffset::east_opt(8 * 3600).expect("UTC+8 is a valid offset")
 }
@@ -56,14 +65,20 @@ pub fn local(date: NaiveDate, hour: u32, minute: u32) -> Timestamp {
 
 impl Sim {
     /// A story about to be played on a freshly opened order.
-    pub fn new(seed: u64, limit: Timestamp, target: State, order: WorkOrder, created: EventRecord) -> Sim {
+    pub fn new(
+        seed: u64,
+        limit: Timestamp,
+        target: State,
+        order: WorkOrder,
+        events: Vec<EventRecord>,
+    ) -> Sim {
         Sim {
             rng: StdRng::seed_from_u64(seed),
-            t: created.at,
+            t: events[0].at,
             limit,
             target,
             order,
-            events: vec![created],
+            events,
             done: false,
             refusals: Vec::new(),
         }
@@ -247,17 +262,25 @@ impl Sim {
     }
 
     /// Work, then the customer signs (A14).
-    pub fn repair(&mut self, tech: &Person, work: Duration, summary: &str) -> Option<()> {
+    /// The work, then the sign-off: the customer signs for the technician, or, where the
+    /// domain gives the sign-off to customer service after re-inspection (A14, public
+    /// areas), `inspector` re-inspects and signs.
+    pub fn repair(&mut self, tech: &Person, inspector: &Person, work: Duration, summary: &str) -> Option<()> {
         let gap = self.mins(1, 8);
         self.step(tech, gap, Command::Start)?;
-        let signer = self.order.details.customer.name.clone();
+        let by_tech = self.order.check(&tech.actor(), CommandName::Resolve).is_ok();
+        let (resolver, signer, work) = if by_tech {
+            (tech, self.order.details.customer.name.clone(), work)
+        } else {
+            (inspector, inspector.name.clone(), work + self.mins(20, 90))
+        };
         let signature =
             Signature::parse(&signer, SIGNATURE_PNG).expect("the demo signature is a valid data URL");
         let command = Command::Resolve {
             signature: Some(signature),
             summary: summary.to_string(),
         };
-        self.step(tech, work, command)
+        self.step(resolver, work, command)
     }
 
     /// The desk's callback (A15, B07), sometimes unreached at first, then the archive.
@@ -301,10 +324,12 @@ impl Sim {
         self.step_at(archiver, when, Command::Archive)
     }
 
-    /// Agrees a service time (T3x) a little after the previous step and returns it.
+    /// Agrees a service time (T3x) a little after the previous step and returns it. Every
+    /// T3 write carries a reason (A04); without one given, the customer's wish is noted.
     pub fn book(&mut self, who: &Person, kind: CommitmentKind, reason: Option<String>) -> Option<Timestamp> {
         let step = self.t + self.mins(2, 30);
         let at = self.appointment(step + Duration::minutes(90), 0..=2);
+        let reason = Some(reason.unwrap_or_else(|| self.pick(BOOKINGS).to_string()));
         self.step_at(who, step, Command::Commit { at, kind, reason })?;
         Some(at)
     }

@@ -192,7 +192,8 @@ impl Case {
     /// Opens `new` as `by` at [`now`], panicking if the domain refuses.
     pub fn open(new: NewOrder, by: &PersonRef) -> Case {
         let clock = Clock::new();
-        let (order, records) = WorkOrder::open(order_id(1), &organisation(), new, code(), by, clock.now()).unwrap();
+        let (order, records) =
+            WorkOrder::open(order_id(1), &organisation(), new, code(), by, clock.now()).unwrap();
         Case {
             order,
             records,

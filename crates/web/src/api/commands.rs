@@ -39,7 +39,7 @@ async fn unknown(Path((_, command)): Path<(String, String)>) -> ApiError {
 /// Every command endpoint: parse the body for this command, then run it.
 async fn handle<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller): Caller,
+    Caller(caller, _): Caller,
     id: String,
     name: CommandName,
     headers: HeaderMap,

@@ -56,13 +56,18 @@ pub(crate) fn order_id(raw: &str) -> ApiResult<OrderId> {
 )]
 pub async fn create<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller): Caller,
+    Caller(caller, tenant): Caller,
     headers: HeaderMap,
     body: JsonBody<CreateOrder>,
 ) -> ApiResult<Response> {
     let idem = idempotency(&headers, "/api/v1/orders", &body.raw)?;
     let input = body.value;
-    let station = match input.station_id {
+    // Station staff record orders for their own station unless they name it (A16, B02).
+    let station_id = input.station_id.or_else(|| match caller.role {
+        Role::Coordinator | Role::TeamLead => caller.station.map(|s| s.as_uuid()),
+        _ => None,
+    });
+    let station = match station_id {
         None => None,
         Some(id) => Some(lookup_station(&app, &caller, id).await?),
     };
@@ -70,8 +75,10 @@ pub async fn create<S: Store>(
         None => None,
         Some(id) => Some(lookup_person(&app, &caller, id, "technician_id").await?.to_ref()),
     };
-    let new = input.into_new_order(station, technician)?;
-    app.create_order(&caller, new, idem.as_ref()).await.map(respond)
+    let new = input.into_new_order(&tenant, &caller.to_ref(), station, technician)?;
+    app.create_order(&caller, &tenant, new, idem.as_ref())
+        .await
+        .map(respond)
 }
 
 /// The station a request names (`station_id`), in the caller's organisation.
@@ -121,7 +128,7 @@ pub(crate) async fn lookup_person<S: Store>(
 )]
 pub async fn list<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller): Caller,
+    Caller(caller, _): Caller,
     Query(params): Query<HashMap<String, String>>,
 ) -> ApiResult<Json<OrderList>> {
     let query = parse_query(&params, &caller)?;
@@ -190,7 +197,7 @@ fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<O
 )]
 pub async fn show<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller): Caller,
+    Caller(caller, _): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OrderView>> {
     let id = order_id(&id)?;

@@ -61,6 +61,7 @@ async fn an_order_of_another_organisation_does_not_exist_for_you() {
             slug: "other".into(),
             name: "锦绣物业".into(),
             time_zone: "Asia/Shanghai".into(),
+            templates: baoxiu_domain::Template::ALL.to_vec(),
         })
         .await
         .unwrap();

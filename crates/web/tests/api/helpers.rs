@@ -34,6 +34,8 @@ pub struct Org {
     pub tenant: TenantId,
     pub head_station: Uuid,
     pub sub_site: Uuid,
+    /// The sub-site's technician (no token).
+    pub sub_site_technician: Uuid,
     pub tokens: HashMap<&'static str, String>,
     /// The head station's technicians, in order, with their tokens.
     pub technicians: Vec<(Uuid, String)>,
@@ -98,6 +100,7 @@ async fn seed(store: &SqliteStore) -> Org {
             slug: "acme".into(),
             name: "华信电脑客户服务中心".into(),
             time_zone: "Asia/Shanghai".into(),
+            templates: baoxiu_domain::Template::ALL.to_vec(),
         })
         .await
         .unwrap();
@@ -141,17 +144,18 @@ async fn seed(store: &SqliteStore) -> Org {
         .await;
         technicians.push((id, token));
     }
-    person(store, tenant, "分点师傅", Role::Technician, Some(sub.id)).await;
+    let (sub_site_technician, _) = person(store, tenant, "分点师傅", Role::Technician, Some(sub.id)).await;
     Org {
         tenant,
         head_station: head.id.0,
         sub_site: sub.id.0,
+        sub_site_technician,
         tokens,
         technicians,
     }
 }
 
-async fn person(
+pub async fn person(
     store: &SqliteStore,
     tenant: TenantId,
     name: &str,

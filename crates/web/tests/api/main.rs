@@ -2,6 +2,7 @@
 
 mod auth;
 mod concurrency;
+mod corrections;
 mod helpers;
 mod idempotency;
 mod listing;

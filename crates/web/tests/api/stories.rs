@@ -137,7 +137,7 @@ async fn after_sales_story_runs_through_parts_and_multiple_visits() {
             coordinator,
             &id,
             "commit",
-            json!({"at": at(&app, Duration::days(1))}),
+            json!({"at": at(&app, Duration::days(1)), "kind": "customer_request", "reason": "用户要求明天上午上门"}),
         )
         .await;
     assert_eq!((t31.status, t31.state()), (200, "scheduled"), "{:?}", t31.body);

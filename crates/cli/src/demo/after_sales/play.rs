@@ -169,7 +169,7 @@ impl Draft<'_> {
     fn visit(&self, sim: &mut Sim, desk: &Person, at: Timestamp) -> Option<()> {
         self.arrive(sim, desk, at)?;
         let work = sim.mins(30, 180);
-        sim.repair(self.tech, work, self.fault.fix)
+        sim.repair(self.tech, desk, work, self.fault.fix)
     }
 
     /// A13: not fixed in one visit; the next visit is committed.
@@ -177,7 +177,7 @@ impl Draft<'_> {
         let step = sim.t + sim.mins(40, 120);
         let at = sim.appointment(step + Duration::hours(12), 1..=3);
         let reason = Some(sim.pick(aw::REVISITS).to_string());
-        let kind = CommitmentKind::Revisit;
+        let kind = CommitmentKind::Other;
         sim.step_at(self.tech, step, Command::Commit { at, kind, reason })?;
         Some(at)
     }

@@ -73,7 +73,7 @@ impl Draft<'_> {
                 let step = sim.t + sim.mins(30, 120);
                 let at = sim.appointment(step + Duration::hours(12), 1..=3);
                 let reason = Some(self.revisit.to_string());
-                let kind = CommitmentKind::Revisit;
+                let kind = CommitmentKind::Other;
                 sim.step_at(tech, step, Command::Commit { at, kind, reason })?;
                 let at = at + sim.mins(-15, 30);
                 sim.arrive(tech, desk, at)?;
@@ -95,13 +95,13 @@ impl Draft<'_> {
                 sim.step(tech, gap, Command::Accept)?;
                 self.go(sim, desk, true)?;
                 let work = sim.hours(1, 4);
-                sim.repair(tech, work, self.fix)?;
+                sim.repair(tech, desk, work, self.fix)?;
                 let supervisor = std::slice::from_ref(&cast.supervisor);
                 return sim.close(supervisor, &cast.supervisor);
             }
         }
         let work = sim.mins(20, 150);
-        sim.repair(tech, work, self.fix)?;
+        sim.repair(tech, desk, work, self.fix)?;
         sim.close(&cast.desk, desk)
     }
 
@@ -154,7 +154,7 @@ impl Draft<'_> {
         let at = at + sim.mins(-15, 25);
         sim.arrive(tech, desk, at)?;
         let work = sim.mins(20, 90);
-        sim.repair(tech, work, self.fix)?;
+        sim.repair(tech, desk, work, self.fix)?;
         sim.close(&cast.desk, desk)
     }
 
