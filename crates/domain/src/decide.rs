@@ -305,15 +305,78 @@ impl WorkOrder {
 
     /// Wraps an event in its envelope as the next step of this order and applies it.
     pub fn record(&mut self, actor: &Actor, now: Timestamp, event: Event) -> EventRecord {
+        self.record_by(actor, None, now, event)
+    }
+
+    /// [`WorkOrder::record`], noting who recorded the step when it was not the actor (X10).
+    pub fn record_by(
+        &mut self,
+        actor: &Actor,
+        recorder: Option<&Actor>,
+        now: Timestamp,
+        event: Event,
+    ) -> EventRecord {
         let record = EventRecord {
             order: self.id,
             seq: self.version + 1,
             at: now,
             actor: actor.person.clone(),
+            recorded_by: recorder.map(|r| r.person.clone()),
             event,
         };
         self.apply(&record);
         record
+    }
+
+    /// X10 (A02 amended): may `recorder` record the command `name` for `subject`? A
+    /// station's coordinator or team lead records steps for the technician the order is
+    /// assigned to, where the template allows it; the step itself is checked as the
+    /// technician's own, so recording for someone never does more than they may.
+    pub fn check_for(&self, recorder: &Actor, subject: &Actor, name: CommandName) -> Result<(), Refusal> {
+        let staff = matches!(recorder.role(), Role::Coordinator | Role::TeamLead)
+            && recorder.person.station.is_some();
+        let theirs = self.assignee.as_ref().is_some_and(|a| a.id == subject.id());
+        if !self.details.template.rules().station_records_for_technician
+            || !staff
+            || subject.role() != Role::Technician
+            || !theirs
+            || name == CommandName::Claim
+        {
+            return Err(Refusal::NotRecorder);
+        }
+        if self.station.is_none() {
+            return Err(Refusal::OtherStation);
+        }
+        self.check_station(&recorder.person)?;
+        self.check(subject, name)
+    }
+
+    /// The commands `recorder` may record for the order's technician (X10).
+    pub fn commands_recordable(&self, recorder: &Actor) -> Vec<CommandName> {
+        let Some(subject) = self.assignee.clone() else {
+            return Vec::new();
+        };
+        let subject = Actor { person: subject };
+        CommandName::ALL
+            .into_iter()
+            .filter(|name| self.check_for(recorder, &subject, *name).is_ok())
+            .collect()
+    }
+
+    /// Decides `command` as `subject`'s step recorded by `recorder` and applies it (X10).
+    pub fn execute_for(
+        &mut self,
+        recorder: &Actor,
+        subject: &Actor,
+        now: Timestamp,
+        command: &Command,
+    ) -> Result<Vec<EventRecord>, Refused> {
+        self.check_for(recorder, subject, command.name())?;
+        let events = self.decide(subject, now, command)?;
+        Ok(events
+            .into_iter()
+            .map(|e| self.record_by(subject, Some(recorder), now, e))
+            .collect())
     }
 
     fn pending_request(&self) -> Result<&crate::order::Cancellation, Refusal> {

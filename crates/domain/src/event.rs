@@ -17,7 +17,12 @@ pub struct EventRecord {
     /// 1 for the creation; the order's version after this event.
     pub seq: u64,
     pub at: DateTime<Utc>,
+    /// Whose step this is.
     pub actor: PersonRef,
+    /// Who recorded it, when someone recorded it for the actor (X10: a coordinator for the
+    /// station's technician).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recorded_by: Option<PersonRef>,
     pub event: Event,
 }
 

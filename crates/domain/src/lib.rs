@@ -9,6 +9,7 @@
 //! 3. the events are applied ([`WorkOrder::apply`]) and written through the [`Store`] port
 //!    in one transaction guarded by the order's version.
 
+mod account;
 mod command;
 mod decide;
 mod event;
@@ -21,7 +22,9 @@ mod state;
 mod store;
 mod template;
 mod values;
+mod visibility;
 
+pub use account::{Account, ApiToken, Login, Session};
 pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
@@ -41,8 +44,10 @@ pub use store::{
 pub use template::{InitialRoute, Template, TemplateRules};
 pub use values::{
     Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError, Kind, Location,
-    Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode, optional_text, text,
+    OrderNumber, Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode, optional_text,
+    text,
 };
+pub use visibility::Visibility;
 
 /// Every timestamp in baoxiu is UTC; the organisation's time zone is for display only.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

@@ -12,8 +12,8 @@ use crate::role::Role;
 use crate::state::State;
 use crate::template::{InitialRoute, Template};
 use crate::values::{
-    Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, Kind, Location, PhoneSolution,
-    Priority, Satisfaction, ServiceMode, VerificationCode,
+    Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, Kind, Location, OrderNumber,
+    PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode,
 };
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -41,6 +41,10 @@ pub struct NewOrder {
     pub station: Option<StationRef>,
     /// … or to the technician the customer asked for (B04).
     pub technician: Option<PersonRef>,
+    /// The number people read out (X09), given when the order is created. Orders created
+    /// before numbers existed have none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<OrderNumber>,
 }
 
 /// The timestamps the service levels are measured on (SPEC "Timeline").
@@ -283,6 +287,7 @@ impl WorkOrder {
             seq: 1,
             at: now,
             actor: actor.clone(),
+            recorded_by: None,
             event: Event::Created {
                 order: Box::new(new),
                 code,
@@ -535,6 +540,11 @@ impl WorkOrder {
         self.timeline.commitments.last()
     }
 
+    /// The number people read out (X09), if it has one.
+    pub fn number(&self) -> Option<&OrderNumber> {
+        self.details.number.as_ref()
+    }
+
     /// Free text the list's `text` filter searches.
     pub fn search_text(&self) -> String {
         let d = &self.details;
@@ -545,6 +555,10 @@ impl WorkOrder {
             d.customer.phone.as_str(),
             d.location.address
         );
+        if let Some(number) = &d.number {
+            s.push(' ');
+            s.push_str(number.as_str());
+        }
         for part in [&d.location.building, &d.location.room, &d.category]
             .into_iter()
             .flatten()

@@ -23,6 +23,24 @@ impl Tenant {
     pub fn offers(&self, template: Template) -> bool {
         self.templates.contains(&template)
     }
+
+    /// The organisation's time zone; a name that is not an IANA zone reads as Shanghai
+    /// (tenants are checked when they are made, see [`Tenant::check_zone`]).
+    pub fn zone(&self) -> chrono_tz::Tz {
+        self.time_zone.parse().unwrap_or(chrono_tz::Asia::Shanghai)
+    }
+
+    /// The day `at` falls on where the organisation is.
+    pub fn local_date(&self, at: crate::Timestamp) -> chrono::NaiveDate {
+        at.with_timezone(&self.zone()).date_naive()
+    }
+
+    /// `time_zone` must name an IANA zone such as `Asia/Shanghai`.
+    pub fn check_zone(zone: &str) -> Result<(), crate::FieldError> {
+        zone.parse::<chrono_tz::Tz>().map(|_| ()).map_err(|_| {
+            crate::FieldError::new("time_zone", "must be an IANA time zone such as Asia/Shanghai")
+        })
+    }
 }
 
 /// A station, project or service centre. A sub-site (分点) has the head station as parent.

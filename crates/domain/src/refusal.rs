@@ -73,6 +73,9 @@ pub enum Refusal {
     /// A14 (amended): public-area jobs are signed off by customer service after re-inspection.
     #[error("a public-area job is signed off by customer service after re-inspection")]
     ReinspectionSignOff,
+    /// X10: only a station's coordinator or team lead records a step for its technician.
+    #[error("only the station's coordinator or team lead may record a step for the order's technician")]
+    NotRecorder,
 }
 
 impl Refusal {
@@ -104,6 +107,7 @@ impl Refusal {
             Refusal::TemplateNotOffered { .. } => "template_not_offered",
             Refusal::StationOrderIsCarryIn => "station_order_is_carry_in",
             Refusal::ReinspectionSignOff => "reinspection_sign_off",
+            Refusal::NotRecorder => "not_recorder",
         }
     }
 

@@ -3,12 +3,15 @@
 //! writes across organisations.
 
 use crate::Timestamp;
+use crate::account::{Account, ApiToken, Session};
 use crate::event::EventRecord;
 use crate::ids::{OrderId, PersonId, StationId, TenantId};
 use crate::order::WorkOrder;
 use crate::org::{Person, Station, Team, Tenant};
 use crate::state::State;
 use crate::template::Template;
+use crate::values::OrderNumber;
+use crate::visibility::Visibility;
 use std::future::Future;
 
 /// How long the first response to an idempotent request answers its retries: 24 hours.
@@ -124,9 +127,9 @@ pub struct OrderQuery {
     pub template: Option<Template>,
     pub station: Option<StationId>,
     pub assignee: Option<PersonId>,
-    /// Only orders this person reported (a customer's own).
-    pub reported_by: Option<PersonId>,
-    /// Matches description, customer name and phone, address, asset serial.
+    /// Only what the person listing may see (X06): [`Visibility::of`] the caller.
+    pub visibility: Visibility,
+    /// Matches description, customer name and phone, address, asset serial, order number.
     pub text: Option<String>,
     /// Continue after this order (the `next` of the previous page).
     pub after: Option<OrderId>,
@@ -215,15 +218,76 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
     fn people(&self, tenant: TenantId) -> impl Future<Output = Result<Vec<Person>, StoreError>> + Send;
 
-    /// Stores an API token by its digest (the token itself is never stored).
+    /// Every station of the organisation, head stations first, by name.
+    fn stations(&self, tenant: TenantId) -> impl Future<Output = Result<Vec<Station>, StoreError>> + Send;
+
+    /// Stores an API token by its digest (the token itself is never stored). `token.id`
+    /// is the start of the digest.
     fn put_token(
         &self,
         digest: &str,
-        tenant: TenantId,
-        person: PersonId,
+        token: &ApiToken,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The person a token belongs to; `None` for an unknown or revoked token.
     fn person_by_token(
         &self,
         digest: &str,
     ) -> impl Future<Output = Result<Option<Person>, StoreError>> + Send;
+    /// The organisation's tokens, newest first, revoked ones included.
+    fn tokens(&self, tenant: TenantId) -> impl Future<Output = Result<Vec<ApiToken>, StoreError>> + Send;
+    /// Revokes the token at `at`; `false` if the organisation has no such live token.
+    fn revoke_token(
+        &self,
+        tenant: TenantId,
+        id: &str,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Inserts or replaces the person's account; [`StoreError::Duplicate`] when another
+    /// person has the login name or the phone.
+    fn put_account(&self, account: &Account) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The account whose login name or phone is `login` (case-insensitive login).
+    fn account_by_login(
+        &self,
+        login: &str,
+    ) -> impl Future<Output = Result<Option<Account>, StoreError>> + Send;
+    fn account(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+    ) -> impl Future<Output = Result<Option<Account>, StoreError>> + Send;
+    fn accounts(&self, tenant: TenantId) -> impl Future<Output = Result<Vec<Account>, StoreError>> + Send;
+    /// Disables the account, ends its sessions and revokes its tokens, in one transaction.
+    fn disable_account(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    fn put_session(&self, session: &Session) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The session with this digest if it has not expired at `now`.
+    fn session(
+        &self,
+        digest: &str,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Option<Session>, StoreError>> + Send;
+    fn delete_session(&self, digest: &str) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The next order number of `day` in the organisation (X09): one more than the highest
+    /// given that day. Numbers are given once; one given to a create that then fails is
+    /// not given again (a gap, like a voided paper slip).
+    fn reserve_order_number(
+        &self,
+        tenant: TenantId,
+        day: chrono::NaiveDate,
+    ) -> impl Future<Output = Result<OrderNumber, StoreError>> + Send;
+
+    /// How many orders the query would find in each state, ignoring its state, cursor and
+    /// limit; `None` when counting would cost too much (a text search).
+    fn count_by_state(
+        &self,
+        tenant: TenantId,
+        query: &OrderQuery,
+    ) -> impl Future<Output = Result<Option<Vec<(State, u64)>>, StoreError>> + Send;
 }

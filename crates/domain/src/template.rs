@@ -74,6 +74,7 @@ impl Template {
                 customer_names_technician: false,
                 station_orders_are_carry_in: true,
                 public_area_reinspection: false,
+                station_records_for_technician: true,
             },
             Template::Property => TemplateRules {
                 initial_route: InitialRoute::Pool,
@@ -84,6 +85,7 @@ impl Template {
                 customer_names_technician: true,
                 station_orders_are_carry_in: false,
                 public_area_reinspection: true,
+                station_records_for_technician: false,
             },
         }
     }
@@ -120,4 +122,7 @@ pub struct TemplateRules {
     /// A14 (amended): a public-area job is signed off by customer service (the desk) after
     /// re-inspection, not by an owner.
     pub public_area_reinspection: bool,
+    /// X10 (A02 amended): a station's coordinator records steps for its technicians (the
+    /// seeds' stations log in "as the engineer"); the history shows both.
+    pub station_records_for_technician: bool,
 }

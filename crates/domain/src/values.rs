@@ -323,3 +323,49 @@ impl fmt::Debug for VerificationCode {
         f.write_str("VerificationCode(******)")
     }
 }
+
+/// The number people read out over the phone and write on paper (X09): the day the order
+/// was reported in the organisation's time zone and its place that day,
+/// `20261127-0042`. Unique in the organisation; the id stays for machines.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, example = "20261127-0042"))]
+#[serde(transparent)]
+pub struct OrderNumber(String);
+
+impl OrderNumber {
+    /// The `seq`-th order (from 1) of `day`; at least four digits.
+    pub fn new(day: chrono::NaiveDate, seq: u32) -> OrderNumber {
+        OrderNumber(format!("{}-{seq:04}", day.format("%Y%m%d")))
+    }
+
+    /// Reads a number as a person types it: digits with one dash after the date; spaces
+    /// are ignored. `None` if it is not a number's shape.
+    pub fn parse(raw: &str) -> Option<OrderNumber> {
+        let compact: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+        let (day, seq) = compact.split_once('-')?;
+        let day = chrono::NaiveDate::parse_from_str(day, "%Y%m%d").ok()?;
+        if seq.len() < 4 || !seq.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        Some(OrderNumber::new(day, seq.parse().ok()?))
+    }
+
+    /// The day and the place in it.
+    pub fn parts(&self) -> (chrono::NaiveDate, u32) {
+        let (day, seq) = self.0.split_once('-').expect("an order number has a dash");
+        (
+            chrono::NaiveDate::parse_from_str(day, "%Y%m%d").expect("an order number starts with its day"),
+            seq.parse().expect("an order number ends with its place"),
+        )
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for OrderNumber {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}

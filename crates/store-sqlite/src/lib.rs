@@ -10,18 +10,24 @@
 //!   goes on; any other failure rolls the whole batch back and fails every write in it.
 
 mod read;
+mod search;
 mod writer;
 
 use baoxiu_domain::{
-    EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Station, StationId, Store, StoreError,
-    StoredResponse, Team, Tenant, TenantId, Timestamp, WorkOrder, Write, WriteOutcome,
+    Account, ApiToken, EventRecord, OrderId, OrderNumber, OrderPage, OrderQuery, Person, PersonId, Session,
+    State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp,
+    WorkOrder, Write, WriteOutcome,
 };
+use chrono::NaiveDate;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{ConnectOptions, SqlSafeStr};
+use sqlx::{Connection, Row};
+use std::collections::HashMap;
 use std::path::Path;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use writer::{Job, OrgWrite};
@@ -35,6 +41,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "templates_idempotency_readiness",
         include_str!("../migrations/0003_templates_idempotency_readiness.sql"),
     ),
+    (
+        4,
+        "numbers_accounts_search",
+        include_str!("../migrations/0004_numbers_accounts_search.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -45,6 +56,9 @@ const QUEUE: usize = 4096;
 pub struct SqliteStore {
     pool: SqlitePool,
     jobs: mpsc::Sender<Job>,
+    /// The last order number given per organisation and day. The writer is the file's only
+    /// writer, so once read from the file a counter stays exact.
+    numbers: Arc<Mutex<HashMap<(TenantId, NaiveDate), u32>>>,
     #[cfg(test)]
     faults: writer::Faults,
 }
@@ -87,6 +101,7 @@ impl SqliteStore {
             path: shown.clone(),
             source,
         })?;
+        backfill_search(&pool, &options).await.map_err(open_err)?;
         let conn = options.connect().await.map_err(open_err)?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         #[cfg(test)]
@@ -101,6 +116,7 @@ impl SqliteStore {
         Ok(SqliteStore {
             pool,
             jobs,
+            numbers: Arc::default(),
             #[cfg(test)]
             faults,
         })
@@ -127,9 +143,59 @@ impl SqliteStore {
         })?
     }
 
-    async fn org(&self, write: OrgWrite) -> Result<(), StoreError> {
-        self.submit(|reply| Job::Org(write, reply)).await
+    fn lock_numbers(&self) -> std::sync::MutexGuard<'_, HashMap<(TenantId, NaiveDate), u32>> {
+        self.numbers
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
+
+    async fn org(&self, write: OrgWrite) -> Result<(), StoreError> {
+        self.submit(|reply| Job::Org(write, reply)).await.map(|_| ())
+    }
+}
+
+/// Indexes the orders written before search existed (migration 4 leaves a note when there
+/// are any). Runs once, before the writer starts, in one transaction.
+async fn backfill_search(pool: &SqlitePool, options: &SqliteConnectOptions) -> Result<(), sqlx::Error> {
+    let pending: Option<String> = sqlx::query_scalar(
+        "SELECT value FROM store_meta WHERE key = 'search_backfill' AND value = 'pending'",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if pending.is_none() {
+        return Ok(());
+    }
+    let mut conn = options.connect().await?;
+    let mut tx = conn.begin().await?;
+    let rows = sqlx::query(
+        "SELECT o.tenant_id, o.id, o.doc FROM orders o
+         WHERE NOT EXISTS (SELECT 1 FROM order_keys k WHERE k.tenant_id = o.tenant_id AND k.order_id = o.id)
+         ORDER BY o.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    for row in rows {
+        let (tenant, id, doc): (String, String, String) = (row.get(0), row.get(1), row.get(2));
+        let Ok(order) = serde_json::from_str::<WorkOrder>(&doc) else {
+            continue;
+        };
+        let key: i64 =
+            sqlx::query_scalar("INSERT INTO order_keys (tenant_id, order_id) VALUES (?1, ?2) RETURNING key")
+                .bind(&tenant)
+                .bind(&id)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query("INSERT INTO order_search (rowid, terms) VALUES (?1, ?2)")
+            .bind(key)
+            .bind(search::terms(&order.search_text()))
+            .execute(&mut *tx)
+            .await?;
+    }
+    sqlx::query("UPDATE store_meta SET value = 'done' WHERE key = 'search_backfill'")
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    conn.close().await
 }
 
 fn migrator() -> Migrator {
@@ -233,13 +299,90 @@ impl Store for SqliteStore {
         read::people(&self.pool, tenant).await
     }
 
-    async fn put_token(&self, digest: &str, tenant: TenantId, person: PersonId) -> Result<(), StoreError> {
+    async fn stations(&self, tenant: TenantId) -> Result<Vec<Station>, StoreError> {
+        read::stations(&self.pool, tenant).await
+    }
+
+    async fn put_token(&self, digest: &str, token: &ApiToken) -> Result<(), StoreError> {
         self.org(OrgWrite::Token {
             digest: digest.to_string(),
-            tenant,
-            person,
+            token: token.clone(),
         })
         .await
+    }
+
+    async fn tokens(&self, tenant: TenantId) -> Result<Vec<ApiToken>, StoreError> {
+        read::tokens(&self.pool, tenant).await
+    }
+
+    async fn revoke_token(&self, tenant: TenantId, id: &str, at: Timestamp) -> Result<bool, StoreError> {
+        let write = OrgWrite::RevokeToken {
+            tenant,
+            id: id.to_string(),
+            at,
+        };
+        Ok(self.submit(|reply| Job::Org(write, reply)).await? > 0)
+    }
+
+    async fn put_account(&self, account: &Account) -> Result<(), StoreError> {
+        self.org(OrgWrite::Account(account.clone())).await
+    }
+
+    async fn account_by_login(&self, login: &str) -> Result<Option<Account>, StoreError> {
+        read::account_by_login(&self.pool, login).await
+    }
+
+    async fn account(&self, tenant: TenantId, person: PersonId) -> Result<Option<Account>, StoreError> {
+        read::account(&self.pool, tenant, person).await
+    }
+
+    async fn accounts(&self, tenant: TenantId) -> Result<Vec<Account>, StoreError> {
+        read::accounts(&self.pool, tenant).await
+    }
+
+    async fn disable_account(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
+        self.org(OrgWrite::DisableAccount { tenant, person, at }).await
+    }
+
+    async fn put_session(&self, session: &Session) -> Result<(), StoreError> {
+        self.org(OrgWrite::Session(session.clone())).await
+    }
+
+    async fn session(&self, digest: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+        read::session(&self.pool, digest, now).await
+    }
+
+    async fn delete_session(&self, digest: &str) -> Result<(), StoreError> {
+        self.org(OrgWrite::DeleteSession(digest.to_string())).await
+    }
+
+    async fn reserve_order_number(
+        &self,
+        tenant: TenantId,
+        day: NaiveDate,
+    ) -> Result<OrderNumber, StoreError> {
+        let known = self.lock_numbers().get(&(tenant, day)).copied();
+        if known.is_none() {
+            let last = read::last_number(&self.pool, tenant, day).await?;
+            self.lock_numbers().entry((tenant, day)).or_insert(last);
+        }
+        let mut numbers = self.lock_numbers();
+        let last = numbers.entry((tenant, day)).or_insert(0);
+        *last += 1;
+        Ok(OrderNumber::new(day, *last))
+    }
+
+    async fn count_by_state(
+        &self,
+        tenant: TenantId,
+        query: &OrderQuery,
+    ) -> Result<Option<Vec<(State, u64)>>, StoreError> {
+        read::count_by_state(&self.pool, tenant, query).await
     }
 
     async fn person_by_token(&self, digest: &str) -> Result<Option<Person>, StoreError> {

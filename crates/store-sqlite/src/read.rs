@@ -2,9 +2,11 @@
 
 use crate::backend;
 use baoxiu_domain::{
-    EventRecord, OrderId, OrderPage, OrderQuery, Person, PersonId, Role, Station, StationId, StoreError,
-    StoredResponse, Template, Tenant, TenantId, Timestamp, WorkOrder, idempotency_horizon,
+    Account, ApiToken, EventRecord, Login, OrderId, OrderNumber, OrderPage, OrderQuery, Person, PersonId,
+    Role, Session, State, Station, StationId, StoreError, StoredResponse, Template, Tenant, TenantId,
+    Timestamp, Visibility, WorkOrder, idempotency_horizon,
 };
+use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
 use sqlx::{AssertSqlSafe, Row};
 use std::str::FromStr;
@@ -64,39 +66,107 @@ pub async fn history(
         .collect()
 }
 
+/// The WHERE clause of a list or a count: fixed fragments, values always bound.
+struct Filter {
+    sql: String,
+    binds: Vec<String>,
+}
+
+impl Filter {
+    fn new(tenant: TenantId) -> Filter {
+        Filter {
+            sql: String::from(" WHERE o.tenant_id = ?"),
+            binds: vec![tenant.to_string()],
+        }
+    }
+
+    fn and(&mut self, fragment: &str, values: &[String]) {
+        self.sql.push_str(fragment);
+        self.binds.extend_from_slice(values);
+    }
+
+    /// Everything but the state, the text and the cursor.
+    fn scope(&mut self, q: &OrderQuery) {
+        if let Some(template) = q.template {
+            self.and(" AND o.template = ?", &[template.as_str().into()]);
+        }
+        if let Some(station) = q.station {
+            self.and(" AND o.station_id = ?", &[station.to_string()]);
+        }
+        if let Some(assignee) = q.assignee {
+            self.and(" AND o.assignee_id = ?", &[assignee.to_string()]);
+        }
+        match &q.visibility {
+            Visibility::All => {}
+            Visibility::ReportedBy(person) => self.and(" AND o.reporter_id = ?", &[person.to_string()]),
+            Visibility::Technician { person, station } => {
+                let station = station.map(|s| s.to_string()).unwrap_or_default();
+                self.and(
+                    " AND (o.assignee_id = ? OR (o.state = 'pool' AND (o.station_id IS NULL
+                       OR o.station_id = ? OR o.station_parent_id = ?)))",
+                    &[person.to_string(), station.clone(), station],
+                );
+            }
+            Visibility::Station(station) => {
+                let station = station.to_string();
+                self.and(
+                    " AND (o.station_id = ? OR o.station_parent_id = ?)",
+                    &[station.clone(), station],
+                );
+            }
+        }
+    }
+}
+
 pub async fn list(pool: &SqlitePool, tenant: TenantId, q: &OrderQuery) -> Result<OrderPage, StoreError> {
-    // The SQL is assembled only from the fixed fragments below; values are always bound.
-    let mut sql = String::from("SELECT doc FROM orders WHERE tenant_id = ?");
-    let mut binds = vec![tenant.to_string()];
-    let mut filter = |fragment: &str, value: String| {
-        sql.push_str(fragment);
-        binds.push(value);
-    };
-    if let Some(state) = q.state {
-        filter(" AND state = ?", state.as_str().into());
-    }
-    if let Some(template) = q.template {
-        filter(" AND template = ?", template.as_str().into());
-    }
-    if let Some(station) = q.station {
-        filter(" AND station_id = ?", station.to_string());
-    }
-    if let Some(assignee) = q.assignee {
-        filter(" AND assignee_id = ?", assignee.to_string());
-    }
-    if let Some(reporter) = q.reported_by {
-        filter(" AND reporter_id = ?", reporter.to_string());
-    }
-    if let Some(text) = &q.text {
-        filter(" AND instr(search_text, ?) > 0", text.to_lowercase());
-    }
-    if let Some(after) = q.after {
-        filter(" AND id < ?", after.to_string());
-    }
     let limit = q.limit.clamp(1, MAX_PAGE);
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    let mut filter = Filter::new(tenant);
+    filter.scope(q);
+    if let Some(state) = q.state {
+        filter.and(" AND o.state = ?", &[state.as_str().into()]);
+    }
+    let search = q.text.as_deref().map(crate::search::query);
+    let sql = match search {
+        // Searched text that holds nothing searchable finds nothing.
+        Some(None) => {
+            return Ok(OrderPage {
+                orders: Vec::new(),
+                next: None,
+            });
+        }
+        // The full-text index yields keys newest first; the join keeps the tenant's and
+        // the filters'. A cursor continues below the key of the last order shown.
+        Some(Some(expression)) => {
+            let mut sql = String::from(
+                "SELECT o.doc FROM order_search s
+                 JOIN order_keys k ON k.key = s.rowid
+                 JOIN orders o ON o.tenant_id = k.tenant_id AND o.id = k.order_id",
+            );
+            sql.push_str(&filter.sql);
+            sql.push_str(" AND k.tenant_id = o.tenant_id AND order_search MATCH ?");
+            filter.binds.push(expression);
+            if let Some(after) = q.after {
+                sql.push_str(
+                    " AND s.rowid < (SELECT key FROM order_keys WHERE tenant_id = ? AND order_id = ?)",
+                );
+                filter.binds.extend([tenant.to_string(), after.to_string()]);
+            }
+            sql.push_str(" ORDER BY s.rowid DESC LIMIT ?");
+            sql
+        }
+        None => {
+            let mut sql = String::from("SELECT o.doc FROM orders o");
+            sql.push_str(&filter.sql);
+            if let Some(after) = q.after {
+                sql.push_str(" AND o.id < ?");
+                filter.binds.push(after.to_string());
+            }
+            sql.push_str(" ORDER BY o.id DESC LIMIT ?");
+            sql
+        }
+    };
     let mut query = sqlx::query(AssertSqlSafe(sql));
-    for value in binds {
+    for value in filter.binds {
         query = query.bind(value);
     }
     // One more than asked tells whether another page exists.
@@ -116,6 +186,87 @@ pub async fn list(pool: &SqlitePool, tenant: TenantId, q: &OrderQuery) -> Result
         None
     };
     Ok(OrderPage { orders, next })
+}
+
+pub async fn count_by_state(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    q: &OrderQuery,
+) -> Result<Option<Vec<(State, u64)>>, StoreError> {
+    if q.text.is_some() {
+        return Ok(None);
+    }
+    // Lists of one person's orders are small: count them. Wider lists read the counts
+    // kept per (template, station, state).
+    let live = q.assignee.is_some()
+        || matches!(
+            q.visibility,
+            Visibility::ReportedBy(_) | Visibility::Technician { .. }
+        );
+    let (sql, binds) = if live {
+        let mut filter = Filter::new(tenant);
+        filter.scope(q);
+        (
+            format!(
+                "SELECT o.state, COUNT(*) FROM orders o{} GROUP BY o.state",
+                filter.sql
+            ),
+            filter.binds,
+        )
+    } else {
+        let mut sql = String::from("SELECT state, SUM(n) FROM state_counts WHERE tenant_id = ?");
+        let mut binds = vec![tenant.to_string()];
+        if let Some(template) = q.template {
+            sql.push_str(" AND template = ?");
+            binds.push(template.as_str().into());
+        }
+        if let Some(station) = q.station {
+            sql.push_str(" AND station_id = ?");
+            binds.push(station.to_string());
+        }
+        if let Visibility::Station(station) = &q.visibility {
+            sql.push_str(
+                " AND station_id IN (SELECT id FROM stations WHERE tenant_id = ? AND (id = ? OR parent_id = ?))",
+            );
+            binds.extend([tenant.to_string(), station.to_string(), station.to_string()]);
+        }
+        sql.push_str(" GROUP BY state");
+        (sql, binds)
+    };
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for value in binds {
+        query = query.bind(value);
+    }
+    let rows = query.fetch_all(pool).await.map_err(backend)?;
+    let mut counts = Vec::new();
+    for row in rows {
+        let state: String = row.get(0);
+        let n: i64 = row.get(1);
+        let state = State::parse(&state).ok_or_else(|| corrupt("state", &state))?;
+        if n > 0 {
+            counts.push((state, n as u64));
+        }
+    }
+    Ok(Some(counts))
+}
+
+/// The highest place given on `day` (0 if none).
+pub async fn last_number(pool: &SqlitePool, tenant: TenantId, day: NaiveDate) -> Result<u32, StoreError> {
+    let prefix = day.format("%Y%m%d").to_string();
+    let rows: Vec<String> =
+        sqlx::query_scalar("SELECT number FROM orders WHERE tenant_id = ?1 AND number >= ?2 AND number < ?3")
+            .bind(tenant.to_string())
+            .bind(format!("{prefix}-"))
+            .bind(format!("{prefix}."))
+            .fetch_all(pool)
+            .await
+            .map_err(backend)?;
+    Ok(rows
+        .iter()
+        .filter_map(|n| OrderNumber::parse(n))
+        .map(|n| n.parts().1)
+        .max()
+        .unwrap_or(0))
 }
 
 pub async fn idempotent_response(
@@ -146,6 +297,11 @@ pub async fn idempotent_response(
             },
         )
     }))
+}
+
+/// How a tenant's templates are stored: `after_sales,property`.
+pub fn template_list(templates: &[Template]) -> String {
+    templates.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(",")
 }
 
 fn tenant_row(r: &SqliteRow) -> Result<Tenant, StoreError> {
@@ -239,7 +395,7 @@ pub async fn person_by_token(pool: &SqlitePool, digest: &str) -> Result<Option<P
     let sql = format!(
         "SELECT {PERSON_COLUMNS} FROM tokens t
          JOIN people p ON p.tenant_id = t.tenant_id AND p.id = t.person_id
-         WHERE t.digest = ?1"
+         WHERE t.digest = ?1 AND t.revoked_ms IS NULL"
     );
     let row = sqlx::query(AssertSqlSafe(sql))
         .bind(digest)
@@ -247,4 +403,128 @@ pub async fn person_by_token(pool: &SqlitePool, digest: &str) -> Result<Option<P
         .await
         .map_err(backend)?;
     row.as_ref().map(person_row).transpose()
+}
+
+/// Characters of the digest that name a token.
+pub const TOKEN_ID_LEN: usize = 12;
+
+fn millis(ms: i64) -> Result<Timestamp, StoreError> {
+    DateTime::<Utc>::from_timestamp_millis(ms).ok_or_else(|| corrupt("time", ms))
+}
+
+pub async fn stations(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Station>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT id, name, parent_id FROM stations WHERE tenant_id = ?1 ORDER BY parent_id IS NOT NULL, name",
+    )
+    .bind(tenant.to_string())
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            Ok(Station {
+                id: parse_id("station id", r.get(0))?,
+                tenant,
+                name: r.get(1),
+                parent: optional_id("station parent", r.get(2))?,
+            })
+        })
+        .collect()
+}
+
+pub async fn tokens(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<ApiToken>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT substr(digest, 1, ?2), person_id, label, created_ms, revoked_ms FROM tokens
+         WHERE tenant_id = ?1 ORDER BY created_ms DESC, digest",
+    )
+    .bind(tenant.to_string())
+    .bind(TOKEN_ID_LEN as i64)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.get(0),
+                tenant,
+                person: parse_id("token person", r.get(1))?,
+                label: r.get(2),
+                created_at: millis(r.get(3))?,
+                revoked_at: r.get::<Option<i64>, _>(4).map(millis).transpose()?,
+            })
+        })
+        .collect()
+}
+
+const ACCOUNT_COLUMNS: &str = "tenant_id, person_id, login, phone, password_hash, disabled";
+
+fn account_row(r: &SqliteRow) -> Result<Account, StoreError> {
+    let login: String = r.get(2);
+    Ok(Account {
+        tenant: parse_id("account tenant", r.get(0))?,
+        person: parse_id("account person", r.get(1))?,
+        login: Login::parse("login", &login).map_err(|e| corrupt("login", e))?,
+        phone: r.get(3),
+        password_hash: r.get(4),
+        disabled: r.get(5),
+    })
+}
+
+pub async fn account_by_login(pool: &SqlitePool, login: &str) -> Result<Option<Account>, StoreError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE login = ?1 OR phone = ?2");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(login.trim().to_lowercase())
+        .bind(login.trim())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.as_ref().map(account_row).transpose()
+}
+
+pub async fn account(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    person: PersonId,
+) -> Result<Option<Account>, StoreError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE tenant_id = ?1 AND person_id = ?2");
+    let row = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant.to_string())
+        .bind(person.to_string())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.as_ref().map(account_row).transpose()
+}
+
+pub async fn accounts(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Account>, StoreError> {
+    let sql = format!("SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE tenant_id = ?1 ORDER BY login");
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter().map(account_row).collect()
+}
+
+pub async fn session(pool: &SqlitePool, digest: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
+    let row = sqlx::query(
+        "SELECT tenant_id, person_id, csrf, created_ms, expires_ms FROM sessions
+         WHERE digest = ?1 AND expires_ms > ?2",
+    )
+    .bind(digest)
+    .bind(now.timestamp_millis())
+    .fetch_optional(pool)
+    .await
+    .map_err(backend)?;
+    row.map(|r| {
+        Ok(Session {
+            digest: digest.to_string(),
+            tenant: parse_id("session tenant", r.get(0))?,
+            person: parse_id("session person", r.get(1))?,
+            csrf: r.get(2),
+            created_at: millis(r.get(3))?,
+            expires_at: millis(r.get(4))?,
+        })
+    })
+    .transpose()
 }

@@ -9,8 +9,8 @@
 
 use crate::backend;
 use baoxiu_domain::{
-    Person, PersonId, Station, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp, Write,
-    WriteOutcome, idempotency_horizon,
+    Account, ApiToken, Person, PersonId, Session, Station, StoreError, StoredResponse, Team, Tenant,
+    TenantId, Timestamp, Write, WriteOutcome, idempotency_horizon,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Row};
@@ -22,7 +22,8 @@ const MAX_BATCH: usize = 256;
 
 pub(crate) enum Job {
     Write(Box<Write>, oneshot::Sender<Result<WriteOutcome, StoreError>>),
-    Org(OrgWrite, oneshot::Sender<Result<(), StoreError>>),
+    /// Answered with the rows the write touched.
+    Org(OrgWrite, oneshot::Sender<Result<u64, StoreError>>),
     /// The readiness check: rewrites one row, answered after the commit.
     Ping(Timestamp, oneshot::Sender<Result<(), StoreError>>),
     /// Removes up to [`EXPIRE_CHUNK`] idempotency records made before the time.
@@ -39,9 +40,21 @@ pub(crate) enum OrgWrite {
     Person(Person),
     Token {
         digest: String,
+        token: ApiToken,
+    },
+    RevokeToken {
+        tenant: TenantId,
+        id: String,
+        at: Timestamp,
+    },
+    Account(Account),
+    DisableAccount {
         tenant: TenantId,
         person: PersonId,
+        at: Timestamp,
     },
+    Session(Session),
+    DeleteSession(String),
 }
 
 enum Answer {
@@ -55,8 +68,8 @@ impl Job {
         // A caller that gave up waiting is not an error.
         match (self, answer) {
             (Job::Write(_, reply), Answer::Write(a)) => drop(reply.send(a)),
-            (Job::Org(_, reply) | Job::Ping(_, reply), Answer::Unit(a)) => drop(reply.send(a)),
-            (Job::Expire(_, reply), Answer::Count(a)) => drop(reply.send(a)),
+            (Job::Ping(_, reply), Answer::Unit(a)) => drop(reply.send(a)),
+            (Job::Org(_, reply) | Job::Expire(_, reply), Answer::Count(a)) => drop(reply.send(a)),
             _ => unreachable!("answers are produced in job order and kind"),
         }
     }
@@ -64,8 +77,8 @@ impl Job {
     fn failed(&self, e: StoreError) -> Answer {
         match self {
             Job::Write(..) => Answer::Write(Err(e)),
-            Job::Org(..) | Job::Ping(..) => Answer::Unit(Err(e)),
-            Job::Expire(..) => Answer::Count(Err(e)),
+            Job::Ping(..) => Answer::Unit(Err(e)),
+            Job::Org(..) | Job::Expire(..) => Answer::Count(Err(e)),
         }
     }
 }
@@ -162,7 +175,7 @@ async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer>
     for job in batch {
         let answer = match job {
             Job::Write(write, _) => apply_write(conn, write).await.map(|ok| Answer::Write(Ok(ok))),
-            Job::Org(write, _) => apply_org(conn, write).await.map(|ok| Answer::Unit(Ok(ok))),
+            Job::Org(write, _) => apply_org(conn, write).await.map(|n| Answer::Count(Ok(n))),
             Job::Ping(at, _) => ping(conn, *at).await.map(|ok| Answer::Unit(Ok(ok))),
             Job::Expire(before, _) => expire(conn, *before).await.map(|n| Answer::Count(Ok(n))),
         };
@@ -226,19 +239,23 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .unwrap_or_default();
     let updated_at = order.updated_at.map(|t| t.to_rfc3339()).unwrap_or_default();
     let station = order.station.as_ref().map(|s| s.id.to_string());
+    let station_parent = order.station.as_ref().and_then(|s| s.head).map(|h| h.to_string());
     let assignee = order.assignee.as_ref().map(|p| p.id.to_string());
-    let changed = if w.expected_version == 0 {
-        sqlx::query(
+    let template = order.details.template.as_str();
+    // What the order counted as before this write: (state, station), for the tabs' counts.
+    let before: Option<(String, String)> = if w.expected_version == 0 {
+        let inserted = sqlx::query(
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
-                                 reported_at, updated_at, search_text, doc, reporter_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
-             ON CONFLICT DO NOTHING",
+                                 reported_at, updated_at, search_text, doc, reporter_id, number,
+                                 station_parent_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+             ON CONFLICT (tenant_id, id) DO NOTHING",
         )
         .bind(&tenant)
         .bind(&id)
         .bind(order.version as i64)
         .bind(order.state.as_str())
-        .bind(order.details.template.as_str())
+        .bind(template)
         .bind(&station)
         .bind(&assignee)
         .bind(&reported_at)
@@ -246,13 +263,48 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(order.search_text().to_lowercase())
         .bind(&doc)
         .bind(order.created_by.as_ref().map(|p| p.id.to_string()))
+        .bind(order.number().map(|n| n.as_str()))
+        .bind(&station_parent)
         .execute(&mut *conn)
         .await
+        // The job's first write: a constraint failure here left nothing behind.
+        .map_err(|e| {
+            refused_if_constraint(e, |e| match e.as_database_error() {
+                Some(d) if d.is_unique_violation() => StoreError::Duplicate("order number".into()),
+                _ => backend(e),
+            })
+        })?;
+        if inserted.rows_affected() != 1 {
+            return Err(JobError::Refused(StoreError::VersionConflict));
+        }
+        let key: i64 =
+            sqlx::query_scalar("INSERT INTO order_keys (tenant_id, order_id) VALUES (?1, ?2) RETURNING key")
+                .bind(&tenant)
+                .bind(&id)
+                .fetch_one(&mut *conn)
+                .await?;
+        sqlx::query("INSERT INTO order_search (rowid, terms) VALUES (?1, ?2)")
+            .bind(key)
+            .bind(crate::search::terms(&order.search_text()))
+            .execute(&mut *conn)
+            .await?;
+        None
     } else {
+        let row = sqlx::query(
+            "SELECT state, COALESCE(station_id, '') FROM orders WHERE tenant_id = ?1 AND id = ?2 AND version = ?3",
+        )
+        .bind(&tenant)
+        .bind(&id)
+        .bind(w.expected_version as i64)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let Some(row) = row else {
+            return Err(JobError::Refused(StoreError::VersionConflict));
+        };
         sqlx::query(
             "UPDATE orders SET version = ?3, state = ?4, station_id = ?5, assignee_id = ?6,
-                               updated_at = ?7, doc = ?8
-             WHERE tenant_id = ?1 AND id = ?2 AND version = ?9",
+                               updated_at = ?7, doc = ?8, station_parent_id = ?9
+             WHERE tenant_id = ?1 AND id = ?2",
         )
         .bind(&tenant)
         .bind(&id)
@@ -262,14 +314,21 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(&assignee)
         .bind(&updated_at)
         .bind(&doc)
-        .bind(w.expected_version as i64)
+        .bind(&station_parent)
         .execute(&mut *conn)
         .await
-    }
-    // The job's first write: a constraint failure here left nothing behind.
-    .map_err(|e| refused_if_constraint(e, backend))?;
-    if changed.rows_affected() != 1 {
-        return Err(JobError::Refused(StoreError::VersionConflict));
+        .map_err(|e| refused_if_constraint(e, backend))?;
+        Some((row.get(0), row.get(1)))
+    };
+    let after = (
+        order.state.as_str().to_string(),
+        station.clone().unwrap_or_default(),
+    );
+    if before.as_ref() != Some(&after) {
+        if let Some((state, station)) = &before {
+            count(conn, &tenant, template, station, state, -1).await?;
+        }
+        count(conn, &tenant, template, &after.1, &after.0, 1).await?;
     }
 
     for (record, body) in w.events.iter().zip(&bodies) {
@@ -310,6 +369,29 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
     Ok(WriteOutcome::Committed)
 }
 
+/// Moves the count of orders in (template, station, state) by `by`.
+async fn count(
+    conn: &mut SqliteConnection,
+    tenant: &str,
+    template: &str,
+    station: &str,
+    state: &str,
+    by: i64,
+) -> Result<(), JobError> {
+    sqlx::query(
+        "INSERT INTO state_counts (tenant_id, template, station_id, state, n) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (tenant_id, template, station_id, state) DO UPDATE SET n = n + excluded.n",
+    )
+    .bind(tenant)
+    .bind(template)
+    .bind(station)
+    .bind(state)
+    .bind(by)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 async fn ping(conn: &mut SqliteConnection, at: Timestamp) -> Result<(), JobError> {
     sqlx::query("INSERT OR REPLACE INTO readiness (id, checked_ms) VALUES (1, ?1)")
         .bind(at.timestamp_millis())
@@ -331,70 +413,144 @@ async fn expire(conn: &mut SqliteConnection, before: Timestamp) -> Result<u64, J
 }
 
 /// Each organisation write is one statement.
-async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<(), JobError> {
-    let result =
-        match write {
-            OrgWrite::Tenant(t) => {
-                sqlx::query(
-                    "INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES (?1, ?2, ?3, ?4, ?5)",
-                )
+async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64, JobError> {
+    let result = match write {
+        OrgWrite::Tenant(t) => {
+            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES (?1, ?2, ?3, ?4, ?5)")
                 .bind(t.id.to_string())
                 .bind(&t.slug)
                 .bind(&t.name)
                 .bind(&t.time_zone)
-                .bind(baoxiu_domain::Template::names(&t.templates).replace(' ', ""))
+                .bind(crate::read::template_list(&t.templates))
                 .execute(&mut *conn)
                 .await
-            }
-            OrgWrite::Station(s) => sqlx::query(
-                "INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)",
-            )
-            .bind(s.tenant.to_string())
-            .bind(s.id.to_string())
-            .bind(&s.name)
-            .bind(s.parent.map(|p| p.to_string()))
-            .execute(&mut *conn)
-            .await,
-            OrgWrite::Team(t) => {
-                sqlx::query(
-                    "INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)",
-                )
+        }
+        OrgWrite::Station(s) => {
+            sqlx::query("INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)")
+                .bind(s.tenant.to_string())
+                .bind(s.id.to_string())
+                .bind(&s.name)
+                .bind(s.parent.map(|p| p.to_string()))
+                .execute(&mut *conn)
+                .await
+        }
+        OrgWrite::Team(t) => {
+            sqlx::query("INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)")
                 .bind(t.tenant.to_string())
                 .bind(t.id.to_string())
                 .bind(t.station.map(|s| s.to_string()))
                 .bind(&t.name)
                 .execute(&mut *conn)
                 .await
-            }
-            OrgWrite::Person(p) => {
-                sqlx::query(
-                    "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone)
+        }
+        OrgWrite::Person(p) => {
+            sqlx::query(
+                "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                )
-                .bind(p.tenant.to_string())
-                .bind(p.id.to_string())
-                .bind(&p.name)
-                .bind(p.role.as_str())
-                .bind(p.station.map(|s| s.to_string()))
-                .bind(p.team.map(|t| t.to_string()))
-                .bind(&p.phone)
+            )
+            .bind(p.tenant.to_string())
+            .bind(p.id.to_string())
+            .bind(&p.name)
+            .bind(p.role.as_str())
+            .bind(p.station.map(|s| s.to_string()))
+            .bind(p.team.map(|t| t.to_string()))
+            .bind(&p.phone)
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::Token { digest, token } => {
+            sqlx::query(
+                "INSERT INTO tokens (digest, tenant_id, person_id, label, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(digest)
+            .bind(token.tenant.to_string())
+            .bind(token.person.to_string())
+            .bind(&token.label)
+            .bind(token.created_at.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::RevokeToken { tenant, id, at } => {
+            // `id` is the start of the digest; a prefix that is not a token's id (too short,
+            // a pattern) matches nothing.
+            let exact = id.len() == crate::read::TOKEN_ID_LEN && id.bytes().all(|b| b.is_ascii_hexdigit());
+            sqlx::query(
+                "UPDATE tokens SET revoked_ms = ?3
+                 WHERE tenant_id = ?1 AND substr(digest, 1, ?4) = ?2 AND revoked_ms IS NULL AND ?5",
+            )
+            .bind(tenant.to_string())
+            .bind(id)
+            .bind(at.timestamp_millis())
+            .bind(crate::read::TOKEN_ID_LEN as i64)
+            .bind(exact)
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::Account(a) => {
+            sqlx::query(
+                "INSERT INTO accounts (tenant_id, person_id, login, phone, password_hash, disabled)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (tenant_id, person_id) DO UPDATE SET login = excluded.login,
+                     phone = excluded.phone, password_hash = excluded.password_hash,
+                     disabled = excluded.disabled",
+            )
+            .bind(a.tenant.to_string())
+            .bind(a.person.to_string())
+            .bind(a.login.as_str())
+            .bind(&a.phone)
+            .bind(&a.password_hash)
+            .bind(a.disabled)
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::DisableAccount { tenant, person, at } => {
+            let (tenant, person) = (tenant.to_string(), person.to_string());
+            let disabled = sqlx::query("UPDATE accounts SET disabled = 1 WHERE tenant_id = ?1 AND person_id = ?2")
+                .bind(&tenant)
+                .bind(&person)
                 .execute(&mut *conn)
                 .await
+                .map_err(|e| refused_if_constraint(e, backend))?;
+            if disabled.rows_affected() == 0 {
+                return Err(JobError::Refused(StoreError::NotFound("account".into())));
             }
-            OrgWrite::Token {
-                digest,
-                tenant,
-                person,
-            } => {
-                sqlx::query("INSERT INTO tokens (digest, tenant_id, person_id) VALUES (?1, ?2, ?3)")
-                    .bind(digest)
-                    .bind(tenant.to_string())
-                    .bind(person.to_string())
-                    .execute(&mut *conn)
-                    .await
-            }
-        };
-    result.map(|_| ()).map_err(|e| {
+            sqlx::query("DELETE FROM sessions WHERE tenant_id = ?1 AND person_id = ?2")
+                .bind(&tenant)
+                .bind(&person)
+                .execute(&mut *conn)
+                .await?;
+            sqlx::query(
+                "UPDATE tokens SET revoked_ms = ?3 WHERE tenant_id = ?1 AND person_id = ?2 AND revoked_ms IS NULL",
+            )
+            .bind(&tenant)
+            .bind(&person)
+            .bind(at.timestamp_millis())
+            .execute(&mut *conn)
+            .await?;
+            return Ok(1);
+        }
+        OrgWrite::Session(s) => {
+            sqlx::query(
+                "INSERT INTO sessions (digest, tenant_id, person_id, csrf, created_ms, expires_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
+            .bind(&s.digest)
+            .bind(s.tenant.to_string())
+            .bind(s.person.to_string())
+            .bind(&s.csrf)
+            .bind(s.created_at.timestamp_millis())
+            .bind(s.expires_at.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::DeleteSession(digest) => {
+            sqlx::query("DELETE FROM sessions WHERE digest = ?1")
+                .bind(digest)
+                .execute(&mut *conn)
+                .await
+        }
+    };
+    result.map(|r| r.rows_affected()).map_err(|e| {
         refused_if_constraint(e, |e| match e.as_database_error() {
             Some(d) if d.is_unique_violation() => StoreError::Duplicate(d.message().to_string()),
             Some(d) if d.is_foreign_key_violation() => StoreError::NotFound(d.message().to_string()),

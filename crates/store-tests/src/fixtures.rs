@@ -45,6 +45,18 @@ impl Fixture {
         }
     }
 
+    /// A token of the desk agent, as an admin would see it.
+    pub fn token(&self, label: &str) -> baoxiu_domain::ApiToken {
+        baoxiu_domain::ApiToken {
+            id: String::new(),
+            tenant: self.tenant.id,
+            person: self.desk.id,
+            label: label.into(),
+            created_at: self.start,
+            revoked_at: None,
+        }
+    }
+
     pub fn later(&self, minutes: i64) -> Timestamp {
         self.start + Duration::minutes(minutes)
     }
@@ -55,6 +67,11 @@ impl Fixture {
 
     /// An order reported at `at`; its id sorts by that time, as the service makes them.
     pub fn create_at(&self, new: NewOrder, at: Timestamp) -> (WorkOrder, EventRecord) {
+        self.create_by(new, &self.desk, at)
+    }
+
+    /// An order reported by `by` at `at`.
+    pub fn create_by(&self, new: NewOrder, by: &Person, at: Timestamp) -> (WorkOrder, EventRecord) {
         let ts = uuid::Timestamp::from_unix(
             uuid::NoContext,
             at.timestamp() as u64,
@@ -66,7 +83,7 @@ impl Fixture {
             &self.tenant,
             new,
             VerificationCode::from_number(123456),
-            &self.desk.to_ref(),
+            &by.to_ref(),
             at,
         )
         .expect("a desk agent may open an order");
@@ -99,5 +116,6 @@ pub fn new_order(description: &str) -> NewOrder {
         asset: None,
         station: None,
         technician: None,
+        number: None,
     }
 }

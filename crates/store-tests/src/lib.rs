@@ -3,7 +3,12 @@
 //! file calls every scenario (see `crates/store-sqlite/tests/contract.rs`); PostgreSQL will
 //! call the same ones.
 
+mod accounts;
 mod fixtures;
+mod search;
+
+pub use accounts::*;
+pub use search::*;
 
 use baoxiu_domain::{
     Command, IdempotencyRecord, OrderQuery, State, Store, StoreError, StoredResponse, Tenant, TenantId,
@@ -340,14 +345,14 @@ pub async fn lists_filter_and_page<S: Store>(store: S) {
 /// A token finds its person; an unknown digest finds nobody.
 pub async fn tokens_find_their_person<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
-    store.put_token("digest-1", f.tenant.id, f.desk.id).await.unwrap();
+    store.put_token("digest-1", &f.token("早班客服")).await.unwrap();
     assert_eq!(
         store.person_by_token("digest-1").await.unwrap(),
         Some(f.desk.clone())
     );
     assert_eq!(store.person_by_token("digest-2").await.unwrap(), None);
     assert!(
-        store.put_token("digest-1", f.tenant.id, f.desk.id).await.is_err(),
+        store.put_token("digest-1", &f.token("again")).await.is_err(),
         "digests are unique"
     );
 }

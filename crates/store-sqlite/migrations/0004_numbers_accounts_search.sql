@@ -1,0 +1,69 @@
+-- X09: the number people read out; unique in the organisation.
+ALTER TABLE orders ADD COLUMN number TEXT;
+UPDATE orders SET number = json_extract(doc, '$.details.number');
+CREATE UNIQUE INDEX orders_by_number ON orders (tenant_id, number) WHERE number IS NOT NULL;
+
+-- X06: station staff see their station's orders and, at a head station, its sub-sites'.
+ALTER TABLE orders ADD COLUMN station_parent_id TEXT;
+UPDATE orders SET station_parent_id = json_extract(doc, '$.station.head');
+CREATE INDEX orders_by_station_parent ON orders (tenant_id, station_parent_id, id);
+
+-- Signing in. Login names and phones are unique across the installation.
+CREATE TABLE accounts (
+    tenant_id      TEXT NOT NULL REFERENCES tenants (id),
+    person_id      TEXT NOT NULL,
+    login          TEXT NOT NULL UNIQUE,
+    phone          TEXT UNIQUE,
+    password_hash  TEXT NOT NULL,
+    disabled       INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (tenant_id, person_id),
+    FOREIGN KEY (tenant_id, person_id) REFERENCES people (tenant_id, id)
+) WITHOUT ROWID;
+
+-- Browser sessions by the digest of their cookie token.
+CREATE TABLE sessions (
+    digest      TEXT PRIMARY KEY,
+    tenant_id   TEXT NOT NULL,
+    person_id   TEXT NOT NULL,
+    csrf        TEXT NOT NULL,
+    created_ms  INTEGER NOT NULL,
+    expires_ms  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_person ON sessions (tenant_id, person_id);
+
+-- API tokens can be listed and revoked.
+ALTER TABLE tokens ADD COLUMN label TEXT NOT NULL DEFAULT '';
+ALTER TABLE tokens ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE tokens ADD COLUMN revoked_ms INTEGER;
+
+-- Search. Each order gets an integer key in creation order; the full-text index stores
+-- only its terms (CJK characters one by one, words, phone tails), keyed by it.
+CREATE TABLE order_keys (
+    key        INTEGER PRIMARY KEY,
+    tenant_id  TEXT NOT NULL,
+    order_id   TEXT NOT NULL,
+    UNIQUE (tenant_id, order_id)
+);
+CREATE VIRTUAL TABLE order_search USING fts5(terms, content = '', contentless_delete = 1);
+
+-- Orders per (template, station, state), kept in the same transaction as every write, so
+-- the list's tabs count without reading the orders.
+CREATE TABLE state_counts (
+    tenant_id   TEXT NOT NULL,
+    template    TEXT NOT NULL,
+    station_id  TEXT NOT NULL,
+    state       TEXT NOT NULL,
+    n           INTEGER NOT NULL,
+    PRIMARY KEY (tenant_id, template, station_id, state)
+) WITHOUT ROWID;
+INSERT INTO state_counts (tenant_id, template, station_id, state, n)
+    SELECT tenant_id, template, COALESCE(station_id, ''), state, COUNT(*) FROM orders
+    GROUP BY tenant_id, template, COALESCE(station_id, ''), state;
+
+-- Work the store does once after an upgrade: orders written before search existed are
+-- indexed by the store itself at its next open (the terms are made in Rust).
+CREATE TABLE store_meta (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+INSERT INTO store_meta (key, value) SELECT 'search_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM orders);
