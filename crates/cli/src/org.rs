@@ -29,11 +29,7 @@ pub async fn ensure_tenant(
 
 /// Stores a new token for `person` and returns it (shown once, stored only as a digest).
 pub async fn issue_token(store: &SqliteStore, person: &Person) -> Result<String, baoxiu_domain::StoreError> {
-    let token = baoxiu_web::new_token();
-    store
-        .put_token(&baoxiu_web::token_digest(&token), person.tenant, person.id)
-        .await?;
-    Ok(token)
+    baoxiu_web::issue_token(store, person, "baoxiu token", chrono::Utc::now()).await
 }
 
 pub async fn token(args: TokenArgs) -> CliResult {

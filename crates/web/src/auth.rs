@@ -6,7 +6,7 @@ use crate::error::ApiError;
 use crate::service::hex;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use baoxiu_domain::{Person, Store, Tenant};
+use baoxiu_domain::{ApiToken, Person, Store, StoreError, Tenant, Timestamp};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -23,6 +23,31 @@ pub fn new_token() -> String {
 pub fn token_digest(token: &str) -> String {
     hex(&Sha256::digest(token.as_bytes()))
 }
+
+/// Makes a new API token for `person`, stores its digest with `label`, and returns the
+/// token: the only time it is seen.
+pub async fn issue_token<S: Store>(
+    store: &S,
+    person: &Person,
+    label: &str,
+    now: Timestamp,
+) -> Result<String, StoreError> {
+    let token = new_token();
+    let digest = token_digest(&token);
+    let record = ApiToken {
+        id: digest[..TOKEN_ID_LEN].to_string(),
+        tenant: person.tenant,
+        person: person.id,
+        label: label.to_string(),
+        created_at: now,
+        revoked_at: None,
+    };
+    store.put_token(&digest, &record).await?;
+    Ok(token)
+}
+
+/// Characters of a token's digest that name it in lists.
+pub const TOKEN_ID_LEN: usize = 12;
 
 /// How long a resolved token is trusted without asking the store again. Tokens cannot be
 /// revoked yet; when revocation comes (ROADMAP 6) it bounds how long a revoked token still

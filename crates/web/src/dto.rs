@@ -113,6 +113,8 @@ impl CreateOrder {
                 .transpose()?,
             station,
             technician,
+            // Given by the service when the create is allowed.
+            number: None,
         })
     }
 }
@@ -130,6 +132,9 @@ pub fn sees_code(role: Role) -> bool {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderView {
     pub id: Uuid,
+    /// The number people read out (X09), e.g. `20261127-0042`.
+    #[schema(value_type = Option<String>)]
+    pub number: Option<baoxiu_domain::OrderNumber>,
     /// Pass as `If-Match` to make a command fail rather than apply to a changed order.
     pub version: u64,
     pub state: State,
@@ -169,6 +174,7 @@ impl OrderView {
         let d = &order.details;
         OrderView {
             id: order.id.as_uuid(),
+            number: order.number().cloned(),
             version: order.version,
             state: order.state,
             state_label: order.state.label_zh(),
@@ -203,6 +209,8 @@ impl OrderView {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrderSummary {
     pub id: Uuid,
+    #[schema(value_type = Option<String>)]
+    pub number: Option<baoxiu_domain::OrderNumber>,
     pub version: u64,
     pub state: State,
     pub state_label: &'static str,
@@ -224,6 +232,7 @@ impl From<&WorkOrder> for OrderSummary {
     fn from(o: &WorkOrder) -> Self {
         OrderSummary {
             id: o.id.as_uuid(),
+            number: o.number().cloned(),
             version: o.version,
             state: o.state,
             state_label: o.state.label_zh(),

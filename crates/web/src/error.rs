@@ -81,7 +81,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NotAssignee
         | Refusal::OtherStation
         | Refusal::SelfApproval
-        | Refusal::ReinspectionSignOff => StatusCode::FORBIDDEN,
+        | Refusal::ReinspectionSignOff
+        | Refusal::NotRecorder => StatusCode::FORBIDDEN,
         Refusal::SubSiteDispatch
         | Refusal::NotASubSite
         | Refusal::NotATechnician(_)

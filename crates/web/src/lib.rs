@@ -13,7 +13,7 @@ mod pages;
 pub mod service;
 
 pub use api::openapi;
-pub use auth::{new_token, token_digest};
+pub use auth::{issue_token, new_token, token_digest};
 pub use error::{ApiError, ErrorBody};
 
 use axum::Router;

@@ -118,7 +118,16 @@ impl<S: Store> App<S> {
         let now = self.clock.now();
         let id = OrderId(new_v7(now));
         let code = VerificationCode::from_number(rand::rng().random_range(0..1_000_000));
-        let (order, events) = WorkOrder::open(id, tenant, new, code, &caller.to_ref(), now)?;
+        let by = caller.to_ref();
+        // The domain decides first, so a refused create uses up no number (X09).
+        WorkOrder::open(id, tenant, new.clone(), code.clone(), &by, now)?;
+        let mut new = new;
+        new.number = Some(
+            self.store
+                .reserve_order_number(tenant.id, tenant.local_date(now))
+                .await?,
+        );
+        let (order, events) = WorkOrder::open(id, tenant, new, code, &by, now)?;
         let body = render(&order, caller)?;
         let write = Write {
             tenant: caller.tenant,
@@ -145,8 +154,15 @@ impl<S: Store> App<S> {
         command: &Command,
         if_match: Option<u64>,
         idem: Option<&Idempotency>,
+        on_behalf: Option<&Person>,
     ) -> ApiResult<Reply> {
         let actor = caller.actor();
+        let subject = on_behalf.map(Person::actor);
+        // X10: a step recorded for someone is theirs; the record names both.
+        let (acts, recorder) = match &subject {
+            Some(subject) => (subject, Some(&actor)),
+            None => (&actor, None),
+        };
         for _ in 0..RETRIES {
             if let Some(reply) = self.replay(caller, idem).await? {
                 return Ok(reply);
@@ -155,18 +171,27 @@ impl<S: Store> App<S> {
                 .store
                 .order(caller.tenant, id)
                 .await?
+                // Not filtered by what the caller may see: the loser of a claim must hear
+                // "already claimed", and a refusal says why. It never crosses organisations.
                 .ok_or(ApiError::NotFound("order"))?;
             if if_match.is_some_and(|v| v != order.version) {
                 return Err(ApiError::VersionConflict);
             }
             let now = self.clock.now();
             let mut next = order.clone();
-            let (events, outcome) = match next.execute(&actor, now, command) {
+            let executed = match recorder {
+                Some(recorder) => next.execute_for(recorder, acts, now, command),
+                None => next.execute(acts, now, command),
+            };
+            let (events, outcome) = match executed {
                 Ok(events) => (events, Ok(())),
                 // A wrong verification code is counted even though the arrival is refused;
                 // the refusal is what a retry with the same key must hear, not a recount.
                 Err(refused) => match refused.counted {
-                    Some(event) => (vec![next.record(&actor, now, event)], Err(refused.refusal)),
+                    Some(event) => (
+                        vec![next.record_by(acts, recorder, now, event)],
+                        Err(refused.refusal),
+                    ),
                     // Refused on an order that changed since the key was looked up: the
                     // change may be this very request's original, committed together with
                     // its answer. That answer wins over the refusal.

@@ -227,6 +227,7 @@ impl<'c> Draft<'c> {
             asset: Some(asset),
             station: self.dispatched.then(|| self.head_station.clone()),
             technician: None,
+            number: None,
         };
         Opening {
             new,

@@ -232,6 +232,7 @@ impl<'c> Draft<'c> {
             asset: None,
             station,
             technician,
+            number: None,
         };
         let book = target == State::Scheduled || rng.random_bool(0.5);
         Draft {

@@ -163,7 +163,7 @@ pub(crate) fn scenario() -> impl Strategy<Value = (Template, Vec<Step>)> {
 pub(crate) enum Outcome {
     Applied(Vec<EventRecord>),
     /// Refused, but the refusal's event was recorded (a wrong code).
-    Counted(Refusal, EventRecord),
+    Counted(Refusal, Box<EventRecord>),
     Refused(Refusal),
 }
 
@@ -225,7 +225,7 @@ pub(crate) fn simulate(template: Template, steps: &[Step], check: Check) -> Resu
                 Some(event) => {
                     let record = order.record(&who, now, event);
                     records.push(record.clone());
-                    Outcome::Counted(refused.refusal, record)
+                    Outcome::Counted(refused.refusal, Box::new(record))
                 }
                 None => Outcome::Refused(refused.refusal),
             },

@@ -80,7 +80,7 @@ fn cancelled_only_by_an_approved_request(o: &Observation) -> Result<(), TestCase
     if o.before.cancellation_pending() {
         let new: &[EventRecord] = match o.outcome {
             Outcome::Applied(records) => records,
-            Outcome::Counted(_, record) => std::slice::from_ref(record),
+            Outcome::Counted(_, record) => std::slice::from_ref(record.as_ref()),
             Outcome::Refused(_) => &[],
         };
         for record in new {
@@ -181,7 +181,7 @@ fn replay_equals_live(o: &Observation) -> Result<(), TestCaseError> {
 fn json_round_trip(o: &Observation) -> Result<(), TestCaseError> {
     let new: &[EventRecord] = match o.outcome {
         Outcome::Applied(records) => records,
-        Outcome::Counted(_, record) => std::slice::from_ref(record),
+        Outcome::Counted(_, record) => std::slice::from_ref(record.as_ref()),
         Outcome::Refused(_) => &[],
     };
     // The creation is checked at the first step, the rest as they are recorded.

@@ -137,6 +137,7 @@ pub fn property_order() -> NewOrder {
         asset: None,
         station: None,
         technician: None,
+        number: None,
     }
 }
 
@@ -162,6 +163,7 @@ pub fn after_sales_order() -> NewOrder {
         ),
         station: None,
         technician: None,
+        number: None,
     }
 }
 

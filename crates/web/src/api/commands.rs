@@ -7,7 +7,7 @@ use crate::auth::Caller;
 use crate::body::RawBody;
 use crate::error::{ApiError, ApiResult};
 use axum::Router;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
@@ -23,8 +23,8 @@ use uuid::Uuid;
 pub fn router<S: Store>() -> Router<App<S>> {
     let mut router = Router::new();
     for name in CommandName::ALL {
-        let handler = move |app, caller, Path(id): Path<String>, headers, body| {
-            handle::<S>(app, caller, id, name, headers, body)
+        let handler = move |app, caller, Path(id): Path<String>, headers, query, body| {
+            handle::<S>(app, caller, id, name, headers, query, body)
         };
         router = router.route(&format!("/api/v1/orders/{{id}}/{}", name.as_str()), post(handler));
     }
@@ -43,11 +43,21 @@ async fn handle<S: Store>(
     id: String,
     name: CommandName,
     headers: HeaderMap,
+    Query(params): Query<std::collections::HashMap<String, String>>,
     RawBody(raw): RawBody,
 ) -> ApiResult<Response> {
     let id = order_id(&id)?;
+    let params = OnBehalf::parse(&params)?;
     let raw = &raw;
-    let idem = idempotency(&headers, &format!("/api/v1/orders/{id}/{}", name.as_str()), raw)?;
+    let mut path = format!("/api/v1/orders/{id}/{}", name.as_str());
+    if let Some(subject) = params.on_behalf_of {
+        path.push_str(&format!("?on_behalf_of={subject}"));
+    }
+    let idem = idempotency(&headers, &path, raw)?;
+    let on_behalf = match params.on_behalf_of {
+        None => None,
+        Some(subject) => Some(lookup_person(&app, &caller, subject, "on_behalf_of").await?),
+    };
     let if_match = match headers.get("if-match") {
         None => None,
         Some(v) => Some(
@@ -58,12 +68,37 @@ async fn handle<S: Store>(
         ),
     };
     let command = parse_command(&app, &caller, name, raw).await?;
-    app.run_command(&caller, id, &command, if_match, idem.as_ref())
+    app.run_command(&caller, id, &command, if_match, idem.as_ref(), on_behalf.as_ref())
         .await
         .map(respond)
 }
 
-async fn parse_command<S: Store>(
+/// X10: `?on_behalf_of=<person id>` records the step for that person (a coordinator for the
+/// order's technician).
+pub struct OnBehalf {
+    on_behalf_of: Option<Uuid>,
+}
+
+impl OnBehalf {
+    fn parse(params: &std::collections::HashMap<String, String>) -> ApiResult<OnBehalf> {
+        let mut on_behalf_of = None;
+        for (key, value) in params {
+            match key.as_str() {
+                "on_behalf_of" => {
+                    on_behalf_of = Some(
+                        value
+                            .parse()
+                            .map_err(|_| FieldError::new("on_behalf_of", "must be a person's id"))?,
+                    )
+                }
+                other => return Err(FieldError::new(other, "unknown parameter").into()),
+            }
+        }
+        Ok(OnBehalf { on_behalf_of })
+    }
+}
+
+pub(crate) async fn parse_command<S: Store>(
     app: &App<S>,
     caller: &baoxiu_domain::Person,
     name: CommandName,
@@ -384,6 +419,17 @@ impl utoipa::Modify for CommandPaths {
                         .build(),
                 )
                 .parameter(header("Idempotency-Key", "Makes a retry safe"))
+                .parameter(
+                    ParameterBuilder::new()
+                        .name("on_behalf_of")
+                        .parameter_in(ParameterIn::Query)
+                        .required(Required::False)
+                        .description(Some(
+                            "Record the step for this person: a station's coordinator for the order's technician (X10)",
+                        ))
+                        .schema(Some(text()))
+                        .build(),
+                )
                 .parameter(header(
                     "If-Match",
                     "Fail with 409 unless the order is at this version",

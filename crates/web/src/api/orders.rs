@@ -10,7 +10,9 @@ use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use baoxiu_domain::{FieldError, OrderId, OrderQuery, Person, Role, State as OrderState, Store, Template};
+use baoxiu_domain::{
+    FieldError, OrderId, OrderQuery, Person, Role, State as OrderState, Store, Template, Visibility,
+};
 use std::collections::HashMap;
 
 /// Turns a service reply into an HTTP response.
@@ -175,13 +177,8 @@ fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<O
             other => return Err(bad(other, "unknown filter")),
         }
     }
-    // Data scope (X06 grows from here): a technician's list is their own work and the
-    // pool; a customer's is what they reported.
-    match caller.role {
-        Role::Technician if q.state != Some(OrderState::Pool) => q.assignee = Some(caller.id),
-        Role::Customer => q.reported_by = Some(caller.id),
-        _ => {}
-    }
+    // Data scope (X06): the domain says who sees what.
+    q.visibility = Visibility::of(caller);
     Ok(q)
 }
 
@@ -205,7 +202,7 @@ pub async fn show<S: Store>(
         .store
         .order(caller.tenant, id)
         .await?
-        .filter(|o| caller.role != Role::Customer || o.created_by.as_ref().is_some_and(|p| p.id == caller.id))
+        .filter(|o| Visibility::of(&caller).allows(o))
         .ok_or(ApiError::NotFound("order"))?;
     let history = app.store.history(caller.tenant, id).await?;
     let mut view = OrderView::new(&order, caller.role);

@@ -75,9 +75,7 @@ async fn an_order_of_another_organisation_does_not_exist_for_you() {
         phone: None,
     };
     app.store.put_person(&person).await.unwrap();
-    let token = baoxiu_web::new_token();
-    app.store
-        .put_token(&baoxiu_web::token_digest(&token), other, person.id)
+    let token = baoxiu_web::issue_token(&app.store, &person, "test", chrono::Utc::now())
         .await
         .unwrap();
     assert_eq!(app.get_order(&token, &id).await.status, 404);

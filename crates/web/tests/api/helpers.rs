@@ -172,9 +172,7 @@ pub async fn person(
         phone: None,
     };
     store.put_person(&p).await.unwrap();
-    let token = baoxiu_web::new_token();
-    store
-        .put_token(&baoxiu_web::token_digest(&token), tenant, p.id)
+    let token = baoxiu_web::issue_token(store, &p, "test", Utc::now())
         .await
         .unwrap();
     (p.id.0, token)

@@ -43,8 +43,11 @@ async fn lists_filter_by_state_template_assignee_and_text() {
         vec![sales.clone()],
         "serial numbers are searchable"
     );
-    // A technician sees their own work and the pool.
-    assert_eq!(ids(&app.list(app.technician(2), "").await), vec![claimed.clone()]);
+    // A technician sees their own work and the pool they may claim from (X06).
+    assert_eq!(
+        ids(&app.list(app.technician(2), "").await),
+        vec![claimed.clone(), pooled.clone()]
+    );
     assert_eq!(ids(&app.list(app.technician(5), "state=pool").await), [pooled]);
 }
 
