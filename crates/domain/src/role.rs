@@ -82,6 +82,11 @@ impl Role {
         !matches!(self, Role::Approver | Role::RegionOfficer)
     }
 
+    /// Who adds people, sets their passwords, disables accounts and revokes tokens.
+    pub fn manages_people(self) -> bool {
+        self == Role::Admin
+    }
+
     /// The permission table: role × command. The state machine decides *when*; this
     /// decides *who*.
     pub fn may(self, command: CommandName) -> bool {

@@ -131,6 +131,8 @@ pub struct OrderQuery {
     pub visibility: Visibility,
     /// Matches description, customer name and phone, address, asset serial, order number.
     pub text: Option<String>,
+    /// Only orders whose cancellation request waits for a decision (the approver's inbox).
+    pub cancellation_pending: bool,
     /// Continue after this order (the `next` of the previous page).
     pub after: Option<OrderId>,
     pub limit: u32,

@@ -8,6 +8,12 @@ ALTER TABLE orders ADD COLUMN station_parent_id TEXT;
 UPDATE orders SET station_parent_id = json_extract(doc, '$.station.head');
 CREATE INDEX orders_by_station_parent ON orders (tenant_id, station_parent_id, id);
 
+-- The cancellation inbox: orders whose cancellation request waits for a decision.
+ALTER TABLE orders ADD COLUMN cancel_pending INTEGER NOT NULL DEFAULT 0;
+UPDATE orders SET cancel_pending = 1
+    WHERE state <> 'cancelled' AND json_extract(doc, '$.cancellation') IS NOT NULL;
+CREATE INDEX orders_cancel_pending ON orders (tenant_id, id) WHERE cancel_pending = 1;
+
 -- Signing in. Login names and phones are unique across the installation.
 CREATE TABLE accounts (
     tenant_id      TEXT NOT NULL REFERENCES tenants (id),

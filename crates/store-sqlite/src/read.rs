@@ -96,6 +96,9 @@ impl Filter {
         if let Some(assignee) = q.assignee {
             self.and(" AND o.assignee_id = ?", &[assignee.to_string()]);
         }
+        if q.cancellation_pending {
+            self.and(" AND o.cancel_pending = 1", &[]);
+        }
         match &q.visibility {
             Visibility::All => {}
             Visibility::ReportedBy(person) => self.and(" AND o.reporter_id = ?", &[person.to_string()]),
@@ -199,6 +202,7 @@ pub async fn count_by_state(
     // Lists of one person's orders are small: count them. Wider lists read the counts
     // kept per (template, station, state).
     let live = q.assignee.is_some()
+        || q.cancellation_pending
         || matches!(
             q.visibility,
             Visibility::ReportedBy(_) | Visibility::Technician { .. }

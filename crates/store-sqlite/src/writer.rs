@@ -247,8 +247,8 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         let inserted = sqlx::query(
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
                                  reported_at, updated_at, search_text, doc, reporter_id, number,
-                                 station_parent_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
+                                 station_parent_id, cancel_pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
              ON CONFLICT (tenant_id, id) DO NOTHING",
         )
         .bind(&tenant)
@@ -265,6 +265,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(order.created_by.as_ref().map(|p| p.id.to_string()))
         .bind(order.number().map(|n| n.as_str()))
         .bind(&station_parent)
+        .bind(order.cancellation_pending())
         .execute(&mut *conn)
         .await
         // The job's first write: a constraint failure here left nothing behind.
@@ -303,7 +304,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         };
         sqlx::query(
             "UPDATE orders SET version = ?3, state = ?4, station_id = ?5, assignee_id = ?6,
-                               updated_at = ?7, doc = ?8, station_parent_id = ?9
+                               updated_at = ?7, doc = ?8, station_parent_id = ?9, cancel_pending = ?10
              WHERE tenant_id = ?1 AND id = ?2",
         )
         .bind(&tenant)
@@ -315,6 +316,7 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(&updated_at)
         .bind(&doc)
         .bind(&station_parent)
+        .bind(order.cancellation_pending())
         .execute(&mut *conn)
         .await
         .map_err(|e| refused_if_constraint(e, backend))?;

@@ -49,9 +49,10 @@ pub async fn issue_token<S: Store>(
 /// Characters of a token's digest that name it in lists.
 pub const TOKEN_ID_LEN: usize = 12;
 
-/// How long a resolved token is trusted without asking the store again. Tokens cannot be
-/// revoked yet; when revocation comes (ROADMAP 6) it bounds how long a revoked token still
-/// works on an instance that cached it, unless revocation also clears the cache.
+/// How long a resolved token is trusted without asking the store again. A revocation or a
+/// disabled account clears the cache of the server that made it, so it takes effect at
+/// once there; another server sharing the database may honour the token until its entry
+/// is this old.
 const TOKEN_TTL: Duration = Duration::from_secs(60);
 /// Bound on cached tokens; past it the cache is cleared rather than grown.
 const TOKEN_CACHE_MAX: usize = 10_000;
@@ -67,6 +68,13 @@ impl TokenCache {
             .get(digest)
             .filter(|(_, at)| at.elapsed() < TOKEN_TTL)
             .map(|(caller, _)| caller.clone())
+    }
+
+    pub fn clear(&self) {
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clear();
     }
 
     fn put(&self, digest: String, caller: Caller) {

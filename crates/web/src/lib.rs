@@ -10,6 +10,7 @@ mod dto;
 mod error;
 mod health;
 mod pages;
+pub mod password;
 pub mod service;
 
 pub use api::openapi;
@@ -46,6 +47,15 @@ pub struct App<S> {
     pub store: S,
     pub clock: Clock,
     tokens: auth::TokenCache,
+    pages: PageSettings,
+}
+
+/// What the pages need beyond the store and the clock.
+#[derive(Clone, Default)]
+struct PageSettings {
+    throttle: pages::Throttle,
+    /// Mark cookies `Secure`: the server is reached over TLS (directly or behind a proxy).
+    secure_cookies: bool,
 }
 
 impl<S: Store> App<S> {
@@ -54,7 +64,20 @@ impl<S: Store> App<S> {
             store,
             clock,
             tokens: auth::TokenCache::default(),
+            pages: PageSettings::default(),
         }
+    }
+
+    /// Marks session cookies `Secure` (serve over TLS, or behind a proxy that does).
+    pub fn secure_cookies(mut self, secure: bool) -> App<S> {
+        self.pages.secure_cookies = secure;
+        self
+    }
+
+    /// Forgets every cached token, so a revocation or a disabled account takes effect on
+    /// the next request.
+    pub fn forget_tokens(&self) {
+        self.tokens.clear();
     }
 
     pub fn router(self) -> Router {
@@ -62,10 +85,23 @@ impl<S: Store> App<S> {
             .merge(api::router())
             .merge(health::router())
             .merge(pages::router())
-            .fallback(|| async { ApiError::NotFound("route") })
+            .fallback(fallback)
             .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
             .layer(tower_http::trace::TraceLayer::new_for_http())
             .with_state(self)
+    }
+}
+
+/// No such route: JSON under `/api`, a page everywhere else.
+async fn fallback(
+    uri: axum::http::Uri,
+    pages::PageLangExtract(tr): pages::PageLangExtract,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        ApiError::NotFound("route").into_response()
+    } else {
+        pages::not_found(None, tr)
     }
 }
 
@@ -75,7 +111,11 @@ pub async fn serve<S: Store>(
     app: App<S>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app.router())
-        .with_graceful_shutdown(shutdown)
-        .await
+    axum::serve(
+        listener,
+        app.router()
+            .into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
 }

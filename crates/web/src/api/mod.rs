@@ -4,6 +4,8 @@ mod commands;
 mod orders;
 
 use commands::CommandPaths;
+pub(crate) use commands::parse_command;
+pub(crate) use orders::create_from;
 
 use crate::App;
 use crate::dto;

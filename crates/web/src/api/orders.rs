@@ -63,7 +63,20 @@ pub async fn create<S: Store>(
     body: JsonBody<CreateOrder>,
 ) -> ApiResult<Response> {
     let idem = idempotency(&headers, "/api/v1/orders", &body.raw)?;
-    let input = body.value;
+    create_from(&app, &caller, &tenant, body.value, idem.as_ref())
+        .await
+        .map(respond)
+}
+
+/// Creates an order from a create request, as the API and the desk's intake page both do:
+/// looks up the station and technician it names, then lets the domain decide.
+pub(crate) async fn create_from<S: Store>(
+    app: &App<S>,
+    caller: &Person,
+    tenant: &baoxiu_domain::Tenant,
+    input: CreateOrder,
+    idem: Option<&Idempotency>,
+) -> ApiResult<crate::service::Reply> {
     // Station staff record orders for their own station unless they name it (A16, B02).
     let station_id = input.station_id.or_else(|| match caller.role {
         Role::Coordinator | Role::TeamLead => caller.station.map(|s| s.as_uuid()),
@@ -71,16 +84,14 @@ pub async fn create<S: Store>(
     });
     let station = match station_id {
         None => None,
-        Some(id) => Some(lookup_station(&app, &caller, id).await?),
+        Some(id) => Some(lookup_station(app, caller, id).await?),
     };
     let technician = match input.technician_id {
         None => None,
-        Some(id) => Some(lookup_person(&app, &caller, id, "technician_id").await?.to_ref()),
+        Some(id) => Some(lookup_person(app, caller, id, "technician_id").await?.to_ref()),
     };
-    let new = input.into_new_order(&tenant, &caller.to_ref(), station, technician)?;
-    app.create_order(&caller, &tenant, new, idem.as_ref())
-        .await
-        .map(respond)
+    let new = input.into_new_order(tenant, &caller.to_ref(), station, technician)?;
+    app.create_order(caller, tenant, new, idem).await
 }
 
 /// The station a request names (`station_id`), in the caller's organisation.

@@ -1,0 +1,392 @@
+//! The forms of the order page: one per command the domain lets this person run now, and
+//! the translation of a posted form into the API's JSON body, so a page runs a command
+//! through exactly the parsing and checks the API uses. Choices (stations, technicians)
+//! are those the domain would accept: each is tried with `decide` before it is offered.
+
+use super::Viewer;
+use super::i18n::Tr;
+use super::orders::Choice;
+use crate::auth::new_token;
+use baoxiu_domain::{
+    Actor, CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, Person, PhoneSolution, Role,
+    Station, Timestamp, WorkOrder,
+};
+use chrono::{NaiveDateTime, TimeZone};
+use serde_json::{Map, Value, json};
+
+/// One input of a command's form.
+pub struct Input {
+    pub name: &'static str,
+    pub label: String,
+    /// `text`, `textarea`, `select`, `datetime`, `number`, `code`, `signature`, `radio`.
+    pub kind: &'static str,
+    pub required: bool,
+    pub options: Vec<Choice>,
+    pub value: String,
+    pub hint: Option<String>,
+}
+
+/// A command's form on the order page.
+pub struct CommandForm {
+    pub command: &'static str,
+    pub title: String,
+    /// X10: the technician this step is recorded for, by id, when it is.
+    pub for_person: Option<String>,
+    pub inputs: Vec<Input>,
+    /// An idempotency key drawn when the page is shown: a form sent twice acts once.
+    pub key: String,
+    /// Part of the key, to keep the ids of this form's fields apart from another's.
+    pub dom: String,
+    /// Where to go after the command, when not back to the order.
+    pub back: Option<String>,
+}
+
+fn input(name: &'static str, label: String, kind: &'static str, required: bool) -> Input {
+    Input {
+        name,
+        label,
+        kind,
+        required,
+        options: Vec::new(),
+        value: String::new(),
+        hint: None,
+    }
+}
+
+fn select(name: &'static str, label: String, required: bool, options: Vec<Choice>) -> Input {
+    Input {
+        options,
+        ..input(name, label, "select", required)
+    }
+}
+
+fn words(tr: Tr, prefix: &str, values: &[&'static str]) -> Vec<Choice> {
+    values
+        .iter()
+        .map(|v| Choice {
+            value: (*v).into(),
+            label: tr.word(prefix, v),
+            selected: false,
+        })
+        .collect()
+}
+
+/// What the order page needs to fill the forms' choices.
+pub struct Context<'a> {
+    pub stations: &'a [Station],
+    pub people: &'a [Person],
+    pub now: Timestamp,
+}
+
+/// The form for `name` if `viewer` may run it on `order` now (for the queues).
+pub fn form_for(order: &WorkOrder, viewer: &Viewer, cx: &Context, name: CommandName) -> Option<CommandForm> {
+    order
+        .check(&viewer.actor(), name)
+        .ok()
+        .and_then(|()| form(order, &viewer.actor(), name, viewer, cx, None))
+}
+
+/// The forms for every command `viewer` may run on `order` now, then those they may record
+/// for the order's technician (X10).
+pub fn forms_for(order: &WorkOrder, viewer: &Viewer, cx: &Context) -> Vec<CommandForm> {
+    let actor = viewer.actor();
+    let mut forms: Vec<CommandForm> = order
+        .commands_for(&actor)
+        .into_iter()
+        .filter_map(|name| form(order, &actor, name, viewer, cx, None))
+        .collect();
+    if let Some(tech) = &order.assignee {
+        for name in order.commands_recordable(&actor) {
+            let subject = Actor { person: tech.clone() };
+            if let Some(mut f) = form(order, &subject, name, viewer, cx, Some(tech.id.to_string())) {
+                f.title = viewer.tr.f(
+                    "order.record_for",
+                    &[("command", &f.title), ("person", &tech.name)],
+                );
+                forms.push(f);
+            }
+        }
+    }
+    forms
+}
+
+fn form(
+    order: &WorkOrder,
+    actor: &Actor,
+    name: CommandName,
+    viewer: &Viewer,
+    cx: &Context,
+    for_person: Option<String>,
+) -> Option<CommandForm> {
+    let tr = viewer.tr;
+    let label = |key: &str| tr.t(&format!("field.{key}"));
+    let note = |required: bool| input("note", label("note"), "textarea", required);
+    // Choices the domain accepts for this person now.
+    let accepted = |command: Command| order.decide(actor, cx.now, &command).is_ok();
+    let inputs = match name {
+        CommandName::Dispatch | CommandName::HandOver => {
+            let options: Vec<Choice> = cx
+                .stations
+                .iter()
+                .filter(|s| {
+                    let station = s.to_ref();
+                    accepted(match name {
+                        CommandName::Dispatch => Command::Dispatch { station },
+                        _ => Command::HandOver { sub_site: station },
+                    })
+                })
+                .map(|s| Choice {
+                    value: s.id.to_string(),
+                    label: s.name.clone(),
+                    selected: false,
+                })
+                .collect();
+            if options.is_empty() {
+                return None;
+            }
+            vec![select("station_id", label("station_id"), true, options)]
+        }
+        CommandName::Assign => {
+            let options: Vec<Choice> = cx
+                .people
+                .iter()
+                .filter(|p| p.role == Role::Technician)
+                .filter(|p| {
+                    accepted(Command::Assign {
+                        technician: p.to_ref(),
+                    })
+                })
+                .map(|p| Choice {
+                    value: p.id.to_string(),
+                    label: p.name.clone(),
+                    selected: false,
+                })
+                .collect();
+            if options.is_empty() {
+                return None;
+            }
+            vec![select("technician_id", label("technician_id"), true, options)]
+        }
+        CommandName::Claim | CommandName::Accept | CommandName::Start | CommandName::Archive => Vec::new(),
+        CommandName::Contact => vec![
+            select(
+                "outcome",
+                label("outcome"),
+                true,
+                words(tr, "contact", &names(ContactOutcome::ALL)),
+            ),
+            note(false),
+        ],
+        CommandName::Commit => {
+            let mut at = input("at", label("at"), "datetime", true);
+            at.hint = Some(tr.t("order.time_hint"));
+            let mut kinds = words(tr, "commitment", &names(CommitmentKind::ALL));
+            if let Some(first) = kinds.first_mut() {
+                first.selected = true;
+            }
+            vec![
+                at,
+                select("kind", label("kind"), true, kinds),
+                input("reason", label("reason"), "text", true),
+            ]
+        }
+        CommandName::RequestParts => {
+            let mut rows = Vec::new();
+            for (code, name, quantity) in [
+                ("part_code_0", "part_name_0", "part_qty_0"),
+                ("part_code_1", "part_name_1", "part_qty_1"),
+            ] {
+                rows.push(input(code, label("part_code"), "text", rows.is_empty()));
+                rows.push(input(name, label("part_name"), "text", rows.len() == 1));
+                let mut q = input(quantity, label("quantity"), "number", false);
+                q.value = "1".into();
+                rows.push(q);
+            }
+            rows.push(note(false));
+            rows
+        }
+        CommandName::PartsReceived | CommandName::ApproveCancel => vec![note(false)],
+        CommandName::RejectCancel => vec![note(true)],
+        CommandName::Arrive => match viewer.person.role {
+            Role::DeskAgent if for_person.is_none() => {
+                vec![input("desk_note", label("desk_note"), "textarea", true)]
+            }
+            _ => vec![input("code", label("code"), "code", false)],
+        },
+        CommandName::Resolve => {
+            let mut signer = input("signer", label("signer"), "text", true);
+            signer.value = match viewer.person.role {
+                Role::DeskAgent => viewer.person.name.clone(),
+                _ => order.details.customer.name.clone(),
+            };
+            vec![
+                input("summary", label("summary"), "textarea", true),
+                signer,
+                input("signature", label("signature"), "signature", true),
+            ]
+        }
+        CommandName::ResolveByPhone => vec![
+            select(
+                "solution",
+                label("solution"),
+                true,
+                words(tr, "phone_solution", &names(PhoneSolution::ALL)),
+            ),
+            note(false),
+        ],
+        CommandName::Callback => {
+            let mut reached = input("reached", label("reached"), "radio", true);
+            reached.options = vec![
+                Choice {
+                    value: "true".into(),
+                    label: tr.t("order.reached_yes"),
+                    selected: true,
+                },
+                Choice {
+                    value: "false".into(),
+                    label: tr.t("order.reached_no"),
+                    selected: false,
+                },
+            ];
+            let scores = (1..=5)
+                .rev()
+                .map(|n| Choice {
+                    value: n.to_string(),
+                    label: tr.word("satisfaction", &n.to_string()),
+                    selected: n == 5,
+                })
+                .collect();
+            vec![
+                reached,
+                select("satisfaction", label("satisfaction"), false, scores),
+                note(false),
+            ]
+        }
+        CommandName::RequestCancel => vec![
+            select(
+                "reason",
+                label("cancel_reason"),
+                true,
+                words(tr, "cancel_reason", &names(CancelReason::ALL)),
+            ),
+            note(true),
+        ],
+    };
+    let key = new_token();
+    Some(CommandForm {
+        command: name.as_str(),
+        title: tr.word("command", name.as_str()),
+        for_person,
+        inputs,
+        dom: key[3..11].to_string(),
+        key,
+        back: None,
+    })
+}
+
+fn names<T: Copy + WireName>(all: &[T]) -> Vec<&'static str> {
+    all.iter().map(|v| v.wire()).collect()
+}
+
+/// The wire names of the domain's small enums.
+trait WireName {
+    fn wire(self) -> &'static str;
+}
+
+macro_rules! wire_name {
+    ($($t:ty),+) => {$(impl WireName for $t { fn wire(self) -> &'static str { self.as_str() } })+};
+}
+wire_name!(ContactOutcome, CommitmentKind, PhoneSolution, CancelReason);
+
+/// A posted form's fields, in order; repeated names are kept.
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .filter(|v| !v.is_empty())
+    }
+}
+
+/// The API's JSON body for `command` from a posted form. Blank fields are left out, so the
+/// API's parsing names what is missing; times are read in the organisation's zone.
+pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Value {
+    let mut body = Map::new();
+    let copy = |body: &mut Map<String, Value>, names: &[&str]| {
+        for name in names {
+            if let Some(v) = form.get(name) {
+                body.insert((*name).to_string(), Value::String(v.to_string()));
+            }
+        }
+    };
+    match command {
+        CommandName::Dispatch | CommandName::HandOver => copy(&mut body, &["station_id"]),
+        CommandName::Assign => copy(&mut body, &["technician_id"]),
+        CommandName::Commit => {
+            if let Some(at) = form.get("at") {
+                let utc = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M")
+                    .ok()
+                    .and_then(|local| zone.from_local_datetime(&local).earliest())
+                    .map(|t| t.to_utc().to_rfc3339());
+                body.insert("at".into(), Value::String(utc.unwrap_or_else(|| at.to_string())));
+            }
+            copy(&mut body, &["kind", "reason"]);
+        }
+        CommandName::RequestParts => {
+            let mut parts = Vec::new();
+            for i in 0..2 {
+                if let Some(code) = form.get(&format!("part_code_{i}")) {
+                    let quantity = form.get(&format!("part_qty_{i}")).unwrap_or("1");
+                    let quantity = quantity
+                        .parse::<u64>()
+                        .map(Value::from)
+                        .unwrap_or_else(|_| json!(quantity));
+                    parts.push(json!({
+                        "code": code,
+                        "name": form.get(&format!("part_name_{i}")).unwrap_or(""),
+                        "quantity": quantity,
+                    }));
+                }
+            }
+            body.insert("parts".into(), Value::Array(parts));
+            copy(&mut body, &["note"]);
+        }
+        CommandName::Resolve => {
+            if let Some(image) = form.get("signature") {
+                let signer = form.get("signer").unwrap_or("");
+                body.insert("signature".into(), json!({"signer": signer, "image": image}));
+            }
+            body.insert("summary".into(), json!(form.get("summary").unwrap_or("")));
+        }
+        CommandName::Callback => {
+            let reached = form.get("reached") != Some("false");
+            body.insert("reached".into(), Value::Bool(reached));
+            if reached && let Some(score) = form.get("satisfaction").and_then(|s| s.parse::<u64>().ok()) {
+                body.insert("satisfaction".into(), Value::from(score));
+            }
+            copy(&mut body, &["note"]);
+        }
+        // The note is required here: a blank one reaches the API as blank, which names it.
+        CommandName::RequestCancel | CommandName::RejectCancel => {
+            body.insert("note".into(), json!(form.get("note").unwrap_or("")));
+            copy(&mut body, &["reason"]);
+        }
+        _ => copy(&mut body, &["outcome", "note", "code", "desk_note", "solution"]),
+    }
+    Value::Object(body)
+}
+
+/// A form without its session's CSRF token: refused, changing nothing.
+pub fn csrf_refused(viewer: &Viewer) -> axum::response::Response {
+    let tr = viewer.tr;
+    let page = super::MessagePage {
+        l: super::Layout::new(viewer, tr.t("csrf.title")),
+        heading: tr.t("csrf.title"),
+        text: tr.t("csrf.text"),
+        back: Some(("/orders".into(), tr.t("csrf.back"))),
+    };
+    super::render_with(axum::http::StatusCode::FORBIDDEN, &page)
+}

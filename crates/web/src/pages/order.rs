@@ -1,0 +1,372 @@
+//! The order page: the order, its whole history in the reader's language, and a form for
+//! exactly the commands this person may run on it now. A posted form runs the command
+//! through the API's own parsing and the service's retries; a refusal or a lost race is
+//! shown as a plain message above the fresh order.
+
+use super::forms::{self, CommandForm, Context, Posted};
+use super::view::{self, Step};
+use super::{Layout, Viewer, not_found, render_with};
+use crate::App;
+use crate::api::parse_command;
+use crate::error::ApiError;
+use crate::service::Idempotency;
+use askama::Template;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use baoxiu_domain::{CommandName, OrderId, Refusal, Resolution, Store, Visibility, WorkOrder};
+use serde::Deserialize;
+
+pub struct Fact {
+    pub label: String,
+    pub value: String,
+    pub href: Option<String>,
+}
+
+pub struct Signed {
+    pub alt: String,
+    pub signer: String,
+    pub image: String,
+    pub summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "order.html")]
+pub struct OrderPage {
+    pub l: Layout,
+    pub id: String,
+    pub number: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub subtitle: String,
+    pub code: Option<String>,
+    pub facts: Vec<Fact>,
+    pub times: Vec<Fact>,
+    pub signed: Option<Signed>,
+    pub pending_cancel: Option<String>,
+    pub steps: Vec<Step>,
+    pub forms: Vec<CommandForm>,
+    pub notice: Option<String>,
+    pub error: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Shown {
+    done: Option<String>,
+}
+
+/// The order if it exists in the viewer's organisation and they may see it.
+async fn visible<S: Store>(app: &App<S>, viewer: &Viewer, id: &str) -> Result<Option<WorkOrder>, ApiError> {
+    let Ok(id) = id.parse::<OrderId>() else {
+        return Ok(None);
+    };
+    let order = app.store.order(viewer.tenant.id, id).await?;
+    Ok(order.filter(|o| Visibility::of(&viewer.person).allows(o)))
+}
+
+pub async fn page<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    Query(shown): Query<Shown>,
+) -> Response {
+    let notice = shown.done.as_deref().and_then(CommandName::parse).map(|c| {
+        viewer.tr.f(
+            "order.done",
+            &[("command", &viewer.tr.word("command", c.as_str()))],
+        )
+    });
+    show(&app, &viewer, &id, StatusCode::OK, notice, None).await
+}
+
+async fn show<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    id: &str,
+    status: StatusCode,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Response {
+    match build(app, viewer, id, notice, error).await {
+        Ok(Some(page)) => render_with(status, &page),
+        Ok(None) => not_found(Some(viewer), viewer.tr),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn build<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    id: &str,
+    notice: Option<String>,
+    error: Option<String>,
+) -> Result<Option<OrderPage>, ApiError> {
+    let Some(order) = visible(app, viewer, id).await? else {
+        return Ok(None);
+    };
+    let tr = viewer.tr;
+    let number = view::number(&order);
+    let l = Layout::new(viewer, tr.f("order.title", &[("number", &number)]));
+    let tenant = viewer.tenant.id;
+    let history = app.store.history(tenant, order.id).await?;
+    let stations = app.store.stations(tenant).await?;
+    let people = app.store.people(tenant).await?;
+    let cx = Context {
+        stations: &stations,
+        people: &people,
+        now: app.clock.now(),
+    };
+    let shows_code = crate::dto::sees_code(viewer.person.role);
+    let d = &order.details;
+    let word = |prefix: &str, v: &str| tr.word(prefix, v);
+    let fact = |key: &str, value: String| Fact {
+        label: tr.t(&format!("field.{key}")),
+        value,
+        href: None,
+    };
+    let mut facts = vec![
+        Fact {
+            href: Some(format!("tel:{}", d.customer.phone.as_str())),
+            ..fact(
+                "customer",
+                format!("{} {}", d.customer.name, d.customer.phone.as_str()),
+            )
+        },
+        fact("address", view::address(&order)),
+        fact("description", d.description.clone()),
+    ];
+    if let Some(area) = d.location.area {
+        facts.push(fact("area", word("area", area.as_str())));
+    }
+    if let Some(category) = &d.category {
+        facts.push(fact("category", category.clone()));
+    }
+    if let Some(asset) = &d.asset {
+        let mut text = asset.serial.clone();
+        if let Some(model) = &asset.model {
+            text = format!("{model} · {text}");
+        }
+        if let Some(end) = asset.warranty_end {
+            text.push_str(&tr.f("order.warranty_until", &[("date", &end.to_string())]));
+        }
+        facts.push(fact("asset", text));
+    }
+    facts.push(fact(
+        "service_mode",
+        word("service_mode", d.service_mode.as_str()),
+    ));
+    facts.push(fact("channel", word("channel", d.channel.as_str())));
+    facts.push(fact(
+        "station_id",
+        order
+            .station
+            .as_ref()
+            .map_or_else(|| "—".into(), |s| s.name.clone()),
+    ));
+    facts.push(fact(
+        "assignee",
+        order
+            .assignee
+            .as_ref()
+            .map_or_else(|| "—".into(), |p| p.name.clone()),
+    ));
+    if let Some(by) = &order.created_by {
+        facts.push(fact(
+            "created_by",
+            format!("{} · {}", by.name, word("role", by.role.as_str())),
+        ));
+    }
+    let t = &order.timeline;
+    let mut times = vec![
+        fact("t1", l.maybe_time(&t.reported_at)),
+        fact("t2", l.maybe_time(&t.first_contact_at)),
+    ];
+    for c in &t.commitments {
+        let mut value = format!("{} · {}", l.time(&c.at), word("commitment", c.kind.as_str()));
+        if let Some(reason) = &c.reason {
+            value.push_str(&format!(" · {reason}"));
+        }
+        times.push(Fact {
+            label: tr.f("field.t3x", &[("slot", &c.slot.to_string())]),
+            value,
+            href: None,
+        });
+    }
+    for at in &t.arrivals {
+        times.push(fact("arrival", l.time(at)));
+    }
+    times.push(fact("t4", l.maybe_time(&t.resolved_at)));
+    if t.called_back_at.is_some() {
+        times.push(fact("called_back_at", l.maybe_time(&t.called_back_at)));
+    }
+    let signed = match &order.resolution {
+        Some(Resolution::OnSite { signature, summary }) => Some(Signed {
+            alt: tr.f("order.signature_of", &[("name", &signature.signer)]),
+            signer: signature.signer.clone(),
+            image: signature.image.clone(),
+            summary: summary.clone(),
+        }),
+        _ => None,
+    };
+    let pending_cancel = order
+        .cancellation
+        .as_ref()
+        .filter(|_| order.cancellation_pending())
+        .map(|c| {
+            tr.f(
+                "order.cancel_pending",
+                &[
+                    ("reason", &word("cancel_reason", c.reason.as_str())),
+                    ("note", &c.note),
+                ],
+            )
+        });
+    Ok(Some(OrderPage {
+        id: order.id.to_string(),
+        number,
+        state: order.state.as_str(),
+        state_label: word("state", order.state.as_str()),
+        subtitle: format!(
+            "{} · {} · {}",
+            word("template", d.template.as_str()),
+            word("kind", d.kind.as_str()),
+            word("priority", d.priority.as_str())
+        ),
+        code: shows_code.then(|| order.verification.code.as_str().to_string()),
+        facts,
+        times,
+        signed,
+        pending_cancel,
+        steps: history.iter().map(|r| Step::new(r, &l, shows_code)).collect(),
+        forms: forms::forms_for(&order, viewer, &cx),
+        notice,
+        error,
+        l,
+    }))
+}
+
+/// A command posted from the order page (or a queue, which names where to go back to).
+pub async fn run<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Path((id, command)): Path<(String, String)>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(fields);
+    if !viewer.csrf_ok(form.get("_csrf")) {
+        return forms::csrf_refused(&viewer);
+    }
+    let (Some(name), Ok(order_id)) = (CommandName::parse(&command), id.parse::<OrderId>()) else {
+        return not_found(Some(&viewer), viewer.tr);
+    };
+    let body = forms::to_json(name, &form, viewer.tenant.zone());
+    let raw = serde_json::to_vec(&body).unwrap_or_default();
+    let outcome = async {
+        let idem = match form.get("_key") {
+            Some(key) => Some(Idempotency::new(
+                key,
+                "POST",
+                &format!("/orders/{id}/do/{command}"),
+                &raw,
+            )?),
+            None => None,
+        };
+        let on_behalf = match form.get("_for").map(str::parse) {
+            Some(Ok(person)) => app.store.person(viewer.tenant.id, person).await?,
+            _ => None,
+        };
+        let command = parse_command(&app, &viewer.person, name, &raw).await?;
+        app.run_command(
+            &viewer.person,
+            order_id,
+            &command,
+            None,
+            idem.as_ref(),
+            on_behalf.as_ref(),
+        )
+        .await
+    };
+    let (status, error) = match outcome.await {
+        Ok(reply) if reply.status < 300 => {
+            let back = form
+                .get("_back")
+                .filter(|b| b.starts_with('/') && !b.starts_with("//"))
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("/orders/{id}?done={command}"));
+            return Redirect::to(&back).into_response();
+        }
+        // The stored answer of an earlier try with this form's key was a refusal.
+        Ok(reply) => (
+            StatusCode::from_u16(reply.status).unwrap_or(StatusCode::CONFLICT),
+            replayed_error(&viewer, &reply.body),
+        ),
+        Err(ApiError::NotFound(_)) => return not_found(Some(&viewer), viewer.tr),
+        Err(e) => (e.status(), error_text(&viewer, &e)),
+    };
+    show(&app, &viewer, &id, status, None, Some(error)).await
+}
+
+/// A refusal or an error as the reader should hear it.
+pub fn error_text(viewer: &Viewer, error: &ApiError) -> String {
+    let tr = viewer.tr;
+    match error {
+        ApiError::Invalid(e) => tr.field_error(&e.field, &e.message),
+        ApiError::Refused(r) => refusal_text(viewer, r),
+        ApiError::VersionConflict => tr.t("order.changed"),
+        ApiError::IdempotencyKeyReused => tr.t("order.resent"),
+        ApiError::WriteFailed(_) => tr.t("error.write_failed"),
+        _ => tr.t("error.internal"),
+    }
+}
+
+fn refusal_text(viewer: &Viewer, r: &Refusal) -> String {
+    let tr = viewer.tr;
+    let key = format!("refusal.{}", r.code());
+    match r {
+        Refusal::NotPermitted { role, command } => tr.f(
+            &key,
+            &[
+                ("role", &tr.word("role", role.as_str())),
+                ("command", &tr.word("command", command.as_str())),
+            ],
+        ),
+        Refusal::NotPermittedToCreate { role } => tr.f(
+            "refusal.not_permitted_to_create",
+            &[("role", &tr.word("role", role.as_str()))],
+        ),
+        Refusal::InvalidState { state, command } => tr.f(
+            &key,
+            &[
+                ("state", &tr.word("state", state.as_str())),
+                ("command", &tr.word("command", command.as_str())),
+            ],
+        ),
+        Refusal::WrongCode { remaining } => tr.f(&key, &[("remaining", &remaining.to_string())]),
+        Refusal::NotATechnician(name) => tr.f(&key, &[("name", name)]),
+        Refusal::Missing { field } => tr.f(&key, &[("field", &tr.field_label(field))]),
+        Refusal::TemplateNotOffered { offered } => {
+            let names: Vec<String> = offered.iter().map(|t| tr.word("template", t.as_str())).collect();
+            tr.f(&key, &[("offered", &names.join("、"))])
+        }
+        _ => tr.t(&key),
+    }
+}
+
+/// The message of a stored error answer, by its code.
+fn replayed_error(viewer: &Viewer, body: &str) -> String {
+    let tr = viewer.tr;
+    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+    let code = value["error"]["code"].as_str().unwrap_or("internal");
+    match code {
+        "invalid" => tr.field_error(
+            value["error"]["field"].as_str().unwrap_or(""),
+            value["error"]["message"].as_str().unwrap_or(""),
+        ),
+        "wrong_code" => tr.t("refusal.wrong_code_again"),
+        code if tr.has(&format!("refusal.{code}")) && !tr.t(&format!("refusal.{code}")).contains('{') => {
+            tr.t(&format!("refusal.{code}"))
+        }
+        _ => tr.t("order.refused"),
+    }
+}

@@ -1,0 +1,158 @@
+//! The queues: resolved orders waiting for the desk's callback (A15, B07), and orders whose
+//! cancellation waits for a decision (A17). Each row carries the form for its next step,
+//! offered only where the domain allows it.
+
+use super::forms::{CommandForm, Context, form_for};
+use super::view::Row;
+use super::{Layout, Viewer, render};
+use crate::App;
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use baoxiu_domain::{CommandName, OrderQuery, State as OrderState, Store, Visibility};
+use serde::Deserialize;
+
+pub struct Item {
+    pub id: String,
+    pub row: Row,
+    pub detail: Option<String>,
+    pub forms: Vec<CommandForm>,
+}
+
+#[derive(Template)]
+#[template(path = "queue.html")]
+struct QueuePage {
+    l: Layout,
+    heading: String,
+    intro: String,
+    empty: String,
+    notice: Option<String>,
+    items: Vec<Item>,
+}
+
+#[derive(Deserialize, Default)]
+pub struct Done {
+    done: Option<String>,
+}
+
+async fn queue<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    query: OrderQuery,
+    commands: &[CommandName],
+    back: &str,
+    key: &str,
+    notice: Option<String>,
+) -> Result<QueuePage, ApiError> {
+    let tr = viewer.tr;
+    let tenant = viewer.tenant.id;
+    let page = app.store.list(tenant, &query).await?;
+    let stations = app.store.stations(tenant).await?;
+    let people = app.store.people(tenant).await?;
+    let cx = Context {
+        stations: &stations,
+        people: &people,
+        now: app.clock.now(),
+    };
+    let l = Layout::new(viewer, tr.t(&format!("{key}.title")));
+    let items = page
+        .orders
+        .iter()
+        .map(|order| {
+            let forms = commands
+                .iter()
+                .filter_map(|name| form_for(order, viewer, &cx, *name))
+                .map(|mut f| {
+                    f.back = Some(format!("{back}?done={}", f.command));
+                    f
+                })
+                .collect();
+            let detail = order
+                .cancellation
+                .as_ref()
+                .filter(|_| order.cancellation_pending())
+                .map(|c| format!("{}: {}", tr.word("cancel_reason", c.reason.as_str()), c.note));
+            Item {
+                id: order.id.to_string(),
+                row: super::view::Row::new(order, &l),
+                detail,
+                forms,
+            }
+        })
+        .collect();
+    Ok(QueuePage {
+        heading: tr.t(&format!("{key}.title")),
+        intro: tr.t(&format!("{key}.intro")),
+        empty: tr.t(&format!("{key}.empty")),
+        notice,
+        items,
+        l,
+    })
+}
+
+fn notice(viewer: &Viewer, done: Option<String>) -> Option<String> {
+    done.as_deref().and_then(CommandName::parse).map(|c| {
+        viewer.tr.f(
+            "order.done",
+            &[("command", &viewer.tr.word("command", c.as_str()))],
+        )
+    })
+}
+
+pub async fn callbacks<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Query(d): Query<Done>,
+) -> Response {
+    let query = OrderQuery {
+        state: Some(OrderState::Resolved),
+        visibility: Visibility::of(&viewer.person),
+        limit: 50,
+        ..OrderQuery::default()
+    };
+    let notice = notice(&viewer, d.done);
+    match queue(
+        &app,
+        &viewer,
+        query,
+        &[CommandName::Callback],
+        "/queues/callbacks",
+        "callbacks",
+        notice,
+    )
+    .await
+    {
+        Ok(page) => render(&page),
+        Err(e) => e.into_response(),
+    }
+}
+
+pub async fn cancellations<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Query(d): Query<Done>,
+) -> Response {
+    let query = OrderQuery {
+        cancellation_pending: true,
+        visibility: Visibility::of(&viewer.person),
+        limit: 50,
+        ..OrderQuery::default()
+    };
+    let notice = notice(&viewer, d.done);
+    let commands = [CommandName::ApproveCancel, CommandName::RejectCancel];
+    match queue(
+        &app,
+        &viewer,
+        query,
+        &commands,
+        "/queues/cancellations",
+        "cancellations",
+        notice,
+    )
+    .await
+    {
+        Ok(page) => render(&page),
+        Err(e) => e.into_response(),
+    }
+}

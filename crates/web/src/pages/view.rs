@@ -1,0 +1,198 @@
+//! How orders and their histories read on a page, in the reader's language.
+
+use super::Layout;
+use super::i18n::Tr;
+use baoxiu_domain::{ArrivalCheck, Event, EventRecord, Resolution, WorkOrder};
+
+/// One order in a list.
+pub struct Row {
+    pub id: String,
+    pub number: String,
+    pub state: &'static str,
+    pub state_label: String,
+    pub template: String,
+    pub priority: String,
+    pub urgent: bool,
+    pub customer: String,
+    pub phone: String,
+    pub address: String,
+    pub description: String,
+    pub station: String,
+    pub assignee: String,
+    pub reported: String,
+}
+
+/// The number people read out, or the start of the id for orders made before numbers.
+pub fn number(order: &WorkOrder) -> String {
+    order
+        .number()
+        .map(|n| n.as_str().to_string())
+        .unwrap_or_else(|| order.id.to_string()[..8].to_string())
+}
+
+impl Row {
+    pub fn new(order: &WorkOrder, l: &Layout) -> Row {
+        let tr = l.tr;
+        let d = &order.details;
+        let mut description: String = d.description.chars().take(60).collect();
+        if d.description.chars().count() > 60 {
+            description.push('…');
+        }
+        Row {
+            id: order.id.to_string(),
+            number: number(order),
+            state: order.state.as_str(),
+            state_label: tr.word("state", order.state.as_str()),
+            template: tr.word("template", d.template.as_str()),
+            priority: tr.word("priority", d.priority.as_str()),
+            urgent: d.priority != baoxiu_domain::Priority::Normal,
+            customer: d.customer.name.clone(),
+            phone: d.customer.phone.as_str().to_string(),
+            address: address(order),
+            description,
+            station: order.station.as_ref().map(|s| s.name.clone()).unwrap_or_default(),
+            assignee: order
+                .assignee
+                .as_ref()
+                .map(|p| p.name.clone())
+                .unwrap_or_default(),
+            reported: l.maybe_time(&order.timeline.reported_at),
+        }
+    }
+}
+
+/// The address with building and room.
+pub fn address(order: &WorkOrder) -> String {
+    let l = &order.details.location;
+    let mut text = l.address.clone();
+    for part in [&l.building, &l.room].into_iter().flatten() {
+        text.push(' ');
+        text.push_str(part);
+    }
+    text
+}
+
+/// One step of the history: when, who (and who recorded it for them), what, and why.
+pub struct Step {
+    pub when: String,
+    pub who: String,
+    pub what: String,
+    pub why: Option<String>,
+}
+
+impl Step {
+    pub fn new(record: &EventRecord, l: &Layout, shows_code: bool) -> Step {
+        let tr = l.tr;
+        let role = tr.word("role", record.actor.role.as_str());
+        let who = match &record.recorded_by {
+            Some(recorder) => tr.f(
+                "history.recorded_for",
+                &[
+                    ("recorder", &recorder.name),
+                    ("actor", &record.actor.name),
+                    ("role", &role),
+                ],
+            ),
+            None => format!("{} · {role}", record.actor.name),
+        };
+        let (what, why) = describe(&record.event, l, shows_code);
+        Step {
+            when: l.time(&record.at),
+            who,
+            what,
+            why,
+        }
+    }
+}
+
+/// What an event says, and the reason or note it carries.
+fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<String>) {
+    let tr: Tr = l.tr;
+    let key = format!("event.{}", event.kind());
+    let note = |n: &Option<String>| n.clone();
+    match event {
+        Event::Created { order, code } => {
+            let template = tr.word("template", order.template.as_str());
+            let number = order.number.as_ref().map_or("", |n| n.as_str());
+            let mut what = tr.f("event.created", &[("template", &template), ("number", number)]);
+            if shows_code {
+                what.push_str(&tr.f("event.created_code", &[("code", code.as_str())]));
+            }
+            (what, Some(order.description.clone()))
+        }
+        Event::Dispatched { station } => (tr.f(&key, &[("station", &station.name)]), None),
+        Event::HandedOver { sub_site } => (tr.f(&key, &[("station", &sub_site.name)]), None),
+        Event::Assigned { technician } | Event::Claimed { technician } => {
+            (tr.f(&key, &[("technician", &technician.name)]), None)
+        }
+        Event::ContactAttempted { outcome, note: n } => (
+            tr.f(&key, &[("outcome", &tr.word("contact", outcome.as_str()))]),
+            note(n),
+        ),
+        Event::Committed {
+            slot,
+            at,
+            kind,
+            reason,
+        } => (
+            tr.f(
+                &key,
+                &[
+                    ("slot", &slot.to_string()),
+                    ("at", &l.time(at)),
+                    ("kind", &tr.word("commitment", kind.as_str())),
+                ],
+            ),
+            reason.clone(),
+        ),
+        Event::PartsRequested { parts, note: n } => {
+            let list: Vec<String> = parts
+                .iter()
+                .map(|p| format!("{} {} ×{}", p.code, p.name, p.quantity))
+                .collect();
+            (tr.f(&key, &[("parts", &list.join("、"))]), note(n))
+        }
+        Event::PartsReceived { note: n } => (tr.t(&key), note(n)),
+        Event::CodeRejected { failed_attempts } => {
+            (tr.f(&key, &[("attempts", &failed_attempts.to_string())]), None)
+        }
+        Event::Arrived { check } => match check {
+            ArrivalCheck::Code => (tr.t("event.arrived_code"), None),
+            ArrivalCheck::Unchecked => (tr.t("event.arrived"), None),
+            ArrivalCheck::Desk { note: n } => (tr.t("event.arrived_desk"), Some(n.clone())),
+        },
+        Event::WorkStarted | Event::Accepted => (tr.t(&key), None),
+        Event::Resolved { resolution } => match resolution {
+            Resolution::OnSite { signature, summary } => (
+                tr.f("event.resolved_signed", &[("signer", &signature.signer)]),
+                Some(summary.clone()),
+            ),
+            Resolution::Phone { solution, note: n } => (
+                tr.f(
+                    "event.resolved_phone",
+                    &[("solution", &tr.word("phone_solution", solution.as_str()))],
+                ),
+                note(n),
+            ),
+        },
+        Event::CallbackRecorded {
+            reached,
+            satisfaction,
+            note: n,
+        } => {
+            let what = match (reached, satisfaction) {
+                (true, Some(s)) => tr.f("event.callback_satisfied", &[("score", &s.value().to_string())]),
+                (true, None) => tr.t("event.callback_reached"),
+                (false, _) => tr.t("event.callback_unreached"),
+            };
+            (what, note(n))
+        }
+        Event::Archived => (tr.t(&key), None),
+        Event::CancellationRequested { reason, note: n } => (
+            tr.f(&key, &[("reason", &tr.word("cancel_reason", reason.as_str()))]),
+            Some(n.clone()),
+        ),
+        Event::CancellationApproved { note: n } => (tr.t(&key), note(n)),
+        Event::CancellationRejected { note: n } => (tr.t(&key), Some(n.clone())),
+    }
+}
