@@ -23,6 +23,9 @@ pub enum Command {
     Migrate(DbArgs),
     /// Create a person with a role and print a new API token for them.
     Token(TokenArgs),
+    /// People who sign in to the pages: add, set a password, disable, list.
+    #[command(subcommand)]
+    User(UserCommand),
     /// Build a fresh demo database (two organisations, thousands of orders), then serve it.
     Demo(DemoArgs),
     /// Measure the HTTP API on SQLite: creates and claims per second, latency percentiles.
@@ -43,6 +46,70 @@ pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port.
     #[arg(long, env = "BAOXIU_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
+    /// Mark session cookies Secure: set it when users reach the server over HTTPS (through
+    /// a proxy that terminates TLS, for example).
+    #[arg(long, env = "BAOXIU_SECURE_COOKIES")]
+    pub secure_cookies: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person who signs in with a login name (or phone) and a password.
+    Add(UserAddArgs),
+    /// Set a new password.
+    Passwd(UserLoginArgs),
+    /// Disable an account: its sessions end and its API tokens are revoked.
+    Disable(UserLoginArgs),
+    /// List the accounts of an organisation.
+    List(UserListArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The organisation (created if missing, offering every template).
+    #[arg(long, default_value = "default")]
+    pub tenant: String,
+    /// customer, desk_agent, coordinator, technician, team_lead, supervisor,
+    /// region_officer, approver or admin.
+    #[arg(long)]
+    pub role: String,
+    #[arg(long)]
+    pub name: String,
+    /// The login name: 2–40 letters, digits, dots, dashes or underscores.
+    #[arg(long)]
+    pub login: String,
+    /// A mobile number the person may also sign in with.
+    #[arg(long)]
+    pub phone: Option<String>,
+    /// Tie the person to a station (coordinators, technicians, team leads).
+    #[arg(long)]
+    pub station: Option<uuid::Uuid>,
+    /// Read the password from the first line of standard input; otherwise one is made up
+    /// and printed.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserLoginArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    /// The login name or phone.
+    #[arg(long)]
+    pub login: String,
+    /// Read the new password from standard input (`passwd` only); otherwise one is made up.
+    #[arg(long)]
+    pub password_stdin: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UserListArgs {
+    #[command(flatten)]
+    pub db: DbArgs,
+    #[arg(long, default_value = "default")]
+    pub tenant: String,
 }
 
 #[derive(Debug, Args)]

@@ -19,7 +19,9 @@ mod words_property_faults;
 use crate::cli::DemoArgs;
 use crate::org::{ensure_tenant, issue_token};
 use crate::serve::{CliResult, serve_until_stopped};
-use baoxiu_domain::{Role, State, Store, Template, Tenant, Timestamp, Write};
+use baoxiu_domain::{
+    Account, Event, Login, OrderNumber, PersonId, Role, State, Store, Template, Tenant, Timestamp, Write,
+};
 use baoxiu_store_sqlite::SqliteStore;
 use indicatif::{ProgressBar, ProgressStyle};
 use org::Cast;
@@ -52,6 +54,7 @@ pub struct Badge {
     pub role: Role,
     pub name: String,
     pub station: Option<String>,
+    pub login: String,
     pub token: String,
 }
 
@@ -102,7 +105,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
         }
         Some(listener) => {
             println!("Serving until Ctrl-C.");
-            serve_until_stopped(listener, built.store).await
+            serve_until_stopped(listener, built.store, false).await
         }
     }
 }
@@ -118,6 +121,7 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
     ];
     let mut tenants = Vec::new();
     let mut refusals = Vec::new();
+    let hash = baoxiu_web::password::hash(DEMO_PASSWORD).await?;
     for (i, (slug, name, generate)) in plans.into_iter().enumerate() {
         let mut rng = StdRng::seed_from_u64(options.seed.wrapping_add(i as u64 * 0x9E37_79B9));
         let template = match slug {
@@ -134,7 +138,8 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
         let (counts, stopped) = write_orders(&store, &cast, options, &mut rng, generate, &bar).await?;
         bar.finish();
         refusals.extend(stopped);
-        let badges = badges(&store, &cast).await?;
+        let logins = accounts(&store, &cast, &hash).await?;
+        let badges = badges(&store, &cast, &logins).await?;
         tenants.push(TenantReport {
             tenant: cast.tenant,
             counts,
@@ -172,9 +177,11 @@ fn progress(options: &Options, cast: &Cast) -> DemoResult<ProgressBar> {
         .with_message(message))
 }
 
-/// Generates and writes the tenant's orders, one write each. Writes are handed to the
-/// store a chunk at a time, so its writer commits a whole chunk in one transaction while
-/// the next chunk is generated.
+/// Generates the tenant's orders, then writes them in the order they were reported, each
+/// numbered as the desk would have numbered it that day (X09): a story is played before it
+/// is known when its order was reported, so the numbers are given once all are known.
+/// Writes are handed to the store a chunk at a time, so its writer commits a whole chunk in
+/// one transaction.
 async fn write_orders(
     store: &SqliteStore,
     cast: &Cast,
@@ -185,53 +192,87 @@ async fn write_orders(
 ) -> DemoResult<([usize; State::ALL.len()], Vec<String>)> {
     let mut counts = [0; State::ALL.len()];
     let mut refusals = Vec::new();
-    let mut writes = JoinSet::new();
-    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut outcomes = Vec::with_capacity(options.orders);
     for index in 0..options.orders {
         match generate(cast, rng, options.now, index) {
             Ok(outcome) => {
-                refusals.extend(outcome.refusals);
+                refusals.extend(outcome.refusals.iter().cloned());
                 let state = outcome.order.state;
                 counts[State::ALL.iter().position(|s| *s == state).unwrap_or_default()] += 1;
-                chunk.push(Write {
-                    tenant: cast.tenant.id,
-                    order: outcome.order,
-                    expected_version: 0,
-                    events: outcome.events,
-                    idempotency: None,
-                });
+                outcomes.push(outcome);
             }
             Err(refusal) => refusals.push(refusal),
         }
-        if chunk.len() == CHUNK || index + 1 == options.orders {
-            for write in chunk.drain(..) {
-                let store = store.clone();
-                writes.spawn(async move { store.write(write).await });
-            }
-            // At most one chunk committing while the next one is generated.
-            while writes.len() > CHUNK {
-                settle(writes.join_next().await, bar)?;
-            }
-        }
+        bar.inc(1);
     }
-    while let Some(done) = writes.join_next().await {
-        settle(Some(done), bar)?;
+    outcomes.sort_by_key(|o| (o.order.timeline.reported_at, o.order.id));
+    let mut day_counts: std::collections::HashMap<chrono::NaiveDate, u32> = Default::default();
+    let mut writes = JoinSet::new();
+    for chunk in outcomes.chunks_mut(CHUNK) {
+        for outcome in chunk.iter_mut() {
+            let reported = outcome.order.timeline.reported_at.unwrap_or(options.now);
+            let day = cast.tenant.local_date(reported);
+            let seq = day_counts.entry(day).or_insert(0);
+            *seq += 1;
+            number(outcome, OrderNumber::new(day, *seq));
+            let write = Write {
+                tenant: cast.tenant.id,
+                order: outcome.order.clone(),
+                expected_version: 0,
+                events: std::mem::take(&mut outcome.events),
+                idempotency: None,
+            };
+            let store = store.clone();
+            writes.spawn(async move { store.write(write).await });
+        }
+        while let Some(done) = writes.join_next().await {
+            done??;
+        }
     }
     Ok((counts, refusals))
 }
 
-type Written = Result<Result<baoxiu_domain::WriteOutcome, baoxiu_domain::StoreError>, tokio::task::JoinError>;
-
-fn settle(done: Option<Written>, bar: &ProgressBar) -> DemoResult<()> {
-    if let Some(done) = done {
-        done??;
-        bar.inc(1);
+/// Gives a generated order its number, in the order and in its `created` event.
+fn number(outcome: &mut Outcome, number: OrderNumber) {
+    outcome.order.details.number = Some(number.clone());
+    if let Some(Event::Created { order, .. }) = outcome.events.first_mut().map(|r| &mut r.event) {
+        order.number = Some(number);
     }
-    Ok(())
 }
 
-/// One token per role: the first person holding it.
-async fn badges(store: &SqliteStore, cast: &Cast) -> DemoResult<Vec<Badge>> {
+/// The password of every demo account, printed with the logins.
+pub const DEMO_PASSWORD: &str = "baoxiu-demo";
+
+/// Every person of the demo signs in as `<organisation>.<role><n>` with [`DEMO_PASSWORD`].
+/// The password is hashed once and the hash shared: fine for a demo, never for real people.
+async fn accounts(store: &SqliteStore, cast: &Cast, hash: &str) -> DemoResult<Vec<(PersonId, String)>> {
+    let mut made = Vec::new();
+    let mut per_role: std::collections::HashMap<Role, usize> = Default::default();
+    let mut writes = JoinSet::new();
+    for person in cast.people() {
+        let n = per_role.entry(person.role).or_insert(0);
+        *n += 1;
+        let login = format!("{}.{}{n}", cast.tenant.slug, person.role.as_str());
+        let account = Account {
+            tenant: cast.tenant.id,
+            person: person.id,
+            login: Login::parse("login", &login)?,
+            phone: None,
+            password_hash: hash.to_string(),
+            disabled: false,
+        };
+        let store = store.clone();
+        writes.spawn(async move { store.put_account(&account).await });
+        made.push((person.id, login));
+    }
+    while let Some(done) = writes.join_next().await {
+        done??;
+    }
+    Ok(made)
+}
+
+/// One person per role, with their login and an API token: the first person holding it.
+async fn badges(store: &SqliteStore, cast: &Cast, logins: &[(PersonId, String)]) -> DemoResult<Vec<Badge>> {
     let people = cast.people();
     let mut badges = Vec::new();
     for role in Role::ALL {
@@ -242,6 +283,11 @@ async fn badges(store: &SqliteStore, cast: &Cast) -> DemoResult<Vec<Badge>> {
             role,
             name: person.name.clone(),
             station: cast.station_name(person).map(str::to_string),
+            login: logins
+                .iter()
+                .find(|(id, _)| *id == person.id)
+                .map(|(_, login)| login.clone())
+                .unwrap_or_default(),
             token: issue_token(store, person).await?,
         });
     }

@@ -6,6 +6,7 @@ mod cli;
 mod demo;
 mod org;
 mod serve;
+mod user;
 
 use clap::Parser;
 use cli::{Cli, Command};
@@ -32,6 +33,7 @@ fn main() -> ExitCode {
             Command::Serve(args) => serve::run(args).await,
             Command::Migrate(args) => serve::migrate(args).await,
             Command::Token(args) => org::token(args).await,
+            Command::User(command) => user::run(command).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Bench(args) => bench::run(args).await,
         }

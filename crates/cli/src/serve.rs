@@ -25,12 +25,16 @@ pub async fn run(args: ServeArgs) -> CliResult {
         args.db.db.display(),
         listener.local_addr()?
     );
-    serve_until_stopped(listener, store).await
+    serve_until_stopped(listener, store, args.secure_cookies).await
 }
 
 /// Serves until Ctrl-C or SIGTERM, then drains requests and closes the store.
-pub async fn serve_until_stopped(listener: TcpListener, store: SqliteStore) -> CliResult {
-    let app = App::new(store.clone(), Clock::system());
+pub async fn serve_until_stopped(
+    listener: TcpListener,
+    store: SqliteStore,
+    secure_cookies: bool,
+) -> CliResult {
+    let app = App::new(store.clone(), Clock::system()).secure_cookies(secure_cookies);
     let background = tokio::spawn(app.clone().run_background());
     baoxiu_web::serve(listener, app, shutdown_signal()).await?;
     background.abort();

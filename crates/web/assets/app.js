@@ -42,13 +42,14 @@
         el.querySelectorAll("input, select, textarea").forEach(function (i) { i.disabled = !on; });
       });
     }
-    select.addEventListener("change", show); show();
+    if (select.tagName === "SELECT") select.addEventListener("change", show);
+    show();
   }
 
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("canvas.signature").forEach(signaturePad);
     var t = document.getElementById("template");
-    if (t && t.tagName === "SELECT") templateFields(t);
+    if (t) templateFields(t);
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () {
         document.querySelector(".slip").classList.toggle("a5", b.dataset.print === "a5");

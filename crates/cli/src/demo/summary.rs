@@ -29,7 +29,10 @@ pub fn render(built: &Built, args: &DemoArgs, addr: Option<SocketAddr>) -> Strin
     let shown = addr.unwrap_or(args.listen);
     match addr {
         Some(addr) => {
-            let _ = writeln!(out, "  open      http://{addr}/");
+            let _ = writeln!(
+                out,
+                "  open      http://{addr}/  (the sign-in page; logins below)"
+            );
         }
         None => {
             let db = args.db.display();
@@ -53,11 +56,12 @@ pub fn render(built: &Built, args: &DemoArgs, addr: Option<SocketAddr>) -> Strin
     }
     let _ = writeln!(
         out,
-        "\n  tokens (one person per role; keep them, they are shown only once)"
+        "\n  sign in (every login's password is {}) · API tokens, shown only once",
+        super::DEMO_PASSWORD
     );
-    let columns = ["tenant", "role", "name", "station", "token"];
-    let widths = [13, 26, 10, 16, 0];
-    let row = |cells: [&str; 5]| {
+    let columns = ["tenant", "role", "name", "station", "login", "token"];
+    let widths = [13, 26, 10, 16, 28, 0];
+    let row = |cells: [&str; 6]| {
         let padded: Vec<String> = cells.iter().zip(widths).map(|(c, w)| pad(c, w)).collect();
         format!("  {}", padded.join(" ").trim_end())
     };
@@ -74,7 +78,7 @@ pub fn render(built: &Built, args: &DemoArgs, addr: Option<SocketAddr>) -> Strin
             let _ = writeln!(
                 out,
                 "{}",
-                row([&t.tenant.slug, &role, &b.name, station, &b.token])
+                row([&t.tenant.slug, &role, &b.name, station, &b.login, &b.token])
             );
             if example.is_none() && b.role == Role::DeskAgent {
                 example = Some(b.token.clone());

@@ -9,16 +9,18 @@ use baoxiu_domain::{
 };
 use std::path::Path;
 
+/// The keys missing in either language (the parity test keeps the two equal; both are
+/// checked so a gap names its language).
 fn missing(keys: impl IntoIterator<Item = String>) -> Vec<String> {
+    let keys: Vec<String> = keys.into_iter().collect();
     let mut gaps = Vec::new();
     for lang in Lang::ALL {
         let tr = Tr::new(lang);
-        for key in keys.into_iter().collect::<Vec<_>>() {
-            if !tr.has(&key) {
-                gaps.push(format!("{}: {key}", lang.code()));
-            }
-        }
-        break;
+        gaps.extend(
+            keys.iter()
+                .filter(|k| !tr.has(k))
+                .map(|k| format!("{}: {k}", lang.code())),
+        );
     }
     gaps
 }

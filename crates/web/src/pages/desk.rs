@@ -32,6 +32,8 @@ struct IntakePage {
     phone: String,
     history_title: String,
     history: Option<Vec<Row>>,
+    /// The caller's name and address on their latest order, to fill the form with.
+    known: Option<(String, String)>,
     templates: Vec<Choice>,
     one_template: Option<String>,
     kinds: Vec<Choice>,
@@ -123,8 +125,8 @@ async fn page<S: Store>(
     let tenant = &viewer.tenant;
     let l = Layout::new(viewer, tr.t("intake.title"));
     let phone = values.get("phone").cloned().unwrap_or_default();
-    let history = if phone.trim().is_empty() {
-        None
+    let (history, known) = if phone.trim().is_empty() {
+        (None, None)
     } else {
         let query = OrderQuery {
             text: Some(phone.trim().to_string()),
@@ -133,7 +135,16 @@ async fn page<S: Store>(
             ..OrderQuery::default()
         };
         let found = app.store.list(tenant.id, &query).await?;
-        Some(found.orders.iter().map(|o| Row::new(o, &l)).collect())
+        let known = found.orders.first().map(|o| {
+            (
+                o.details.customer.name.clone(),
+                o.details.location.address.clone(),
+            )
+        });
+        (
+            Some(found.orders.iter().map(|o| Row::new(o, &l)).collect()),
+            known,
+        )
     };
     let chosen = |name: &str, default: &str| values.get(name).cloned().unwrap_or_else(|| default.to_string());
     let first_template = tenant.templates.first().map_or("property", |t| t.as_str());
@@ -168,6 +179,7 @@ async fn page<S: Store>(
         history_title: tr.f("intake.history", &[("phone", &phone)]),
         phone,
         history,
+        known,
         templates: tenant
             .templates
             .iter()
@@ -232,8 +244,7 @@ pub async fn form<S: Store>(State(app): State<App<S>>, viewer: Viewer, Query(q):
         Err(e) => return e.into_response(),
     };
     // A known caller: their name and address from their latest order.
-    if let Some(latest) = built.history.as_ref().and_then(|h| h.first()) {
-        let (name, address) = (latest.customer.clone(), latest.address.clone());
+    if let Some((name, address)) = built.known.clone() {
         built.values.entry("customer_name".into()).or_insert(name);
         built.values.entry("address".into()).or_insert(address);
     }
@@ -294,8 +305,15 @@ fn body(form: &Posted) -> Value {
     Value::Object(body)
 }
 
-/// Open orders at the address, as the desk should see before opening another.
-async fn open_at<S: Store>(app: &App<S>, viewer: &Viewer, address: &str) -> Result<Vec<WorkOrder>, ApiError> {
+/// Open orders at the same place (address, building and room), as the desk should see
+/// before opening another.
+async fn open_at<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    address: &str,
+    building: Option<&str>,
+    room: Option<&str>,
+) -> Result<Vec<WorkOrder>, ApiError> {
     let query = OrderQuery {
         text: Some(address.to_string()),
         visibility: Visibility::of(&viewer.person),
@@ -306,7 +324,13 @@ async fn open_at<S: Store>(app: &App<S>, viewer: &Viewer, address: &str) -> Resu
     Ok(found
         .orders
         .into_iter()
-        .filter(|o| o.state.is_open() && o.details.location.address == address)
+        .filter(|o| {
+            let at = &o.details.location;
+            o.state.is_open()
+                && at.address == address
+                && at.building.as_deref() == building
+                && at.room.as_deref() == room
+        })
         .collect())
 }
 
@@ -338,7 +362,7 @@ pub async fn submit<S: Store>(
     };
     let address = form.get("address").unwrap_or("").to_string();
     if !address.is_empty() && form.get("_duplicate_ok").is_none() {
-        match open_at(&app, &viewer, &address).await {
+        match open_at(&app, &viewer, &address, form.get("building"), form.get("room")).await {
             Ok(open) if !open.is_empty() => return again(StatusCode::OK, open, None).await,
             Ok(_) => {}
             Err(e) => return e.into_response(),

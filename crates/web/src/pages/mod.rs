@@ -33,7 +33,7 @@ use i18n::{Lang, Tr};
 
 pub fn router<S: Store>() -> Router<App<S>> {
     Router::new()
-        .route("/", get(home::<S>))
+        .route("/", get(home))
         .route("/signin", get(signin::page).post(signin::submit::<S>))
         .route("/signout", post(signin::signout::<S>))
         .route("/lang", get(signin::switch_language))
@@ -54,7 +54,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
 }
 
 /// `/`: the order list for the signed-in, the sign-in page for everyone else.
-async fn home<S: Store>(viewer: Result<Viewer, Response>) -> Redirect {
+async fn home(viewer: Result<Viewer, Response>) -> Redirect {
     match viewer {
         Ok(_) => Redirect::to("/orders"),
         Err(_) => Redirect::to("/signin"),

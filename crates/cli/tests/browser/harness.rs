@@ -1,0 +1,288 @@
+//! The browser harness: a real `baoxiu serve` on a demo database in a temporary folder,
+//! Debian's chromedriver on a free port, headless Chromium driven as a person would drive
+//! it (type, choose, click), and a screenshot of every page visited.
+//!
+//! Without chromedriver the stories are skipped with a message; `.ci/run` installs it, so
+//! CI never skips them. Stories run one at a time: each owns a browser on a 2-core machine.
+
+use fantoccini::elements::Element;
+use fantoccini::wd::Capabilities;
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::io::{BufRead, BufReader};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+use tokio::sync::{Mutex, MutexGuard};
+
+const BAOXIU: &str = env!("CARGO_BIN_EXE_baoxiu");
+/// Every demo account's password (`baoxiu demo`).
+pub const PASSWORD: &str = "baoxiu-demo";
+/// How long a page may take to show what a step waits for.
+const PATIENCE: Duration = Duration::from_secs(15);
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::const_new(());
+
+/// Where screenshots go: `BAOXIU_SHOTS` or `target/browser-shots`.
+pub fn shots_dir() -> PathBuf {
+    std::env::var_os("BAOXIU_SHOTS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-shots"))
+}
+
+fn chromedriver() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("BAOXIU_CHROMEDRIVER") {
+        return Some(PathBuf::from(path));
+    }
+    std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|dir| dir.join("chromedriver"))
+            .find(|p| p.is_file())
+    })
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Kill(Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// One story's world: the server, the browser, the screenshots.
+pub struct Story {
+    pub base: String,
+    pub client: Client,
+    name: &'static str,
+    shot: usize,
+    _server: Kill,
+    _driver: Kill,
+    _dir: tempfile::TempDir,
+    _turn: MutexGuard<'static, ()>,
+}
+
+impl Story {
+    /// Starts a story at a window of `width`×`height`, or `None` (with a message) when this
+    /// machine has no chromedriver.
+    pub async fn start(name: &'static str, width: u32, height: u32) -> Option<Story> {
+        let Some(driver_path) = chromedriver() else {
+            eprintln!(
+                "skipping browser story `{name}`: no chromedriver on PATH \
+                 (apt-get install -y chromium chromium-driver, or set BAOXIU_CHROMEDRIVER)"
+            );
+            return None;
+        };
+        let turn = ONE_AT_A_TIME.lock().await;
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("browser.sqlite3");
+        let built = Command::new(BAOXIU)
+            .args(["demo", "--no-serve", "--orders", "60", "--seed", "7", "--db"])
+            .arg(&db)
+            .output()
+            .expect("baoxiu demo runs");
+        assert!(
+            built.status.success(),
+            "{}",
+            String::from_utf8_lossy(&built.stderr)
+        );
+        let mut server = Command::new(BAOXIU)
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(&db)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("baoxiu serve starts");
+        let mut line = String::new();
+        BufReader::new(server.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let base = line
+            .split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .trim_end_matches('/')
+            .to_string();
+
+        let port = free_port();
+        let driver = Command::new(driver_path)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver starts");
+        let driver = Kill(driver);
+        let mut caps = Capabilities::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": std::env::var("BAOXIU_CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into()),
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    "--no-first-run", "--disable-quic", "--lang=zh-CN",
+                    format!("--window-size={width},{height}"),
+                ],
+                "prefs": {"intl.accept_languages": "zh-CN,zh"},
+            }),
+        );
+        // chromedriver takes a moment to listen: try until it answers.
+        let url = format!("http://127.0.0.1:{port}");
+        let mut client = None;
+        for _ in 0..100 {
+            match ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+                .capabilities(caps.clone())
+                .connect(&url)
+                .await
+            {
+                Ok(c) => {
+                    client = Some(c);
+                    break;
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
+        let client = client.expect("chromedriver answers and starts Chromium");
+        client.set_window_size(width, height).await.ok();
+        std::fs::create_dir_all(shots_dir()).unwrap();
+        Some(Story {
+            base,
+            client,
+            name,
+            shot: 0,
+            _server: Kill(server),
+            _driver: driver,
+            _dir: dir,
+            _turn: turn,
+        })
+    }
+
+    pub async fn goto(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    pub async fn find(&self, css: &str) -> Element {
+        match self
+            .client
+            .wait()
+            .at_most(PATIENCE)
+            .for_element(Locator::Css(css))
+            .await
+        {
+            Ok(element) => element,
+            Err(e) => panic!(
+                "`{css}` did not appear on {}: {e}\n{}",
+                self.url().await,
+                self.client.source().await.unwrap_or_default()
+            ),
+        }
+    }
+
+    pub async fn all(&self, css: &str) -> Vec<Element> {
+        self.client.find_all(Locator::Css(css)).await.unwrap()
+    }
+
+    pub async fn url(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.to_string())
+            .unwrap_or_default()
+    }
+
+    pub async fn text(&self, css: &str) -> String {
+        self.find(css).await.text().await.unwrap()
+    }
+
+    pub async fn body(&self) -> String {
+        self.text("body").await
+    }
+
+    pub async fn fill(&self, css: &str, value: &str) {
+        let field = self.find(css).await;
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    }
+
+    pub async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap();
+    }
+
+    /// Waits until the page's text holds `text`.
+    pub async fn see(&self, text: &str) {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let body = self.body().await;
+            if body.contains(text) {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "`{text}` never appeared on {}; the page says:\n{body}",
+                self.url().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Signs in through the sign-in page.
+    pub async fn sign_in(&self, login: &str) {
+        self.goto("/signin").await;
+        self.fill("#login", login).await;
+        self.fill("#password", PASSWORD).await;
+        self.click("form[action='/signin'] button[type=submit]").await;
+        self.find("header nav").await;
+    }
+
+    pub async fn sign_out(&self) {
+        self.click("form[action='/signout'] button").await;
+        self.find("#login").await;
+    }
+
+    /// Opens the command's form on the order page (its `<details>`) and returns the form.
+    pub async fn command(&self, command: &str) -> Element {
+        let css = format!("form[data-command='{command}']");
+        let form = self.find(&css).await;
+        if !form.is_displayed().await.unwrap_or(false) {
+            self.client
+                .execute(
+                    "arguments[0].closest('details').open = true;",
+                    vec![serde_json::to_value(&form).unwrap()],
+                )
+                .await
+                .unwrap();
+        }
+        form
+    }
+
+    /// Sends an opened command form and waits for the next page.
+    pub async fn send(&self, form: &Element) {
+        form.find(Locator::Css("button[type=submit]"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        self.find("main").await;
+    }
+
+    /// Saves a screenshot as `<story>-<n>-<what>.png` in the shots folder.
+    pub async fn shot(&mut self, what: &str) {
+        self.shot += 1;
+        let png = self.client.screenshot().await.unwrap();
+        let path = shots_dir().join(format!("{}-{:02}-{what}.png", self.name, self.shot));
+        std::fs::write(&path, png).unwrap();
+    }
+
+    pub async fn end(self) {
+        let _ = self.client.clone().close().await;
+    }
+}
