@@ -163,6 +163,13 @@ pub struct BenchArgs {
     /// Database file to bench on (default: a fresh temporary file).
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// Measure the pages instead: fill a database with `--orders` orders (kept if it exists
+    /// with that many), then time the order list, the order page, search and sign-in.
+    #[arg(long)]
+    pub pages: bool,
+    /// Orders in the database for `--pages`.
+    #[arg(long, default_value_t = 1_000_000)]
+    pub orders: usize,
 }
 
 #[cfg(test)]

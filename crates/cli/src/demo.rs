@@ -3,7 +3,7 @@
 //! state, each played through the real domain; prints a token per role; then serves it.
 
 mod after_sales;
-mod names;
+pub(crate) mod names;
 mod org;
 mod plan;
 mod property;
@@ -13,8 +13,8 @@ mod summary;
 mod tests;
 mod words_after_sales;
 mod words_products;
-mod words_property;
-mod words_property_faults;
+pub(crate) mod words_property;
+pub(crate) mod words_property_faults;
 
 use crate::cli::DemoArgs;
 use crate::org::{ensure_tenant, issue_token};

@@ -2,6 +2,7 @@
 //! hands over; each subcommand lives in its own module.
 
 mod bench;
+mod bench_pages;
 mod cli;
 mod demo;
 mod org;
@@ -35,6 +36,7 @@ fn main() -> ExitCode {
             Command::Token(args) => org::token(args).await,
             Command::User(command) => user::run(command).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Bench(args) if args.pages => bench_pages::run(args).await,
             Command::Bench(args) => bench::run(args).await,
         }
     });

@@ -116,9 +116,8 @@ impl Role {
                     DeskAgent | Coordinator | TeamLead | Supervisor | RegionOfficer
                 )
             }
-            C::ApproveCancel | C::RejectCancel => {
-                matches!(self, RegionOfficer | Approver | Supervisor | Admin)
-            }
+            // Which of these decides is the template's (A17: the region for after-sales).
+            C::ApproveCancel | C::RejectCancel => matches!(self, RegionOfficer | Approver | Supervisor),
         }
     }
 

@@ -412,3 +412,81 @@ fn r_a14_customer_service_signs_off_only_public_area_jobs() {
     ));
     case.ok(&technician(), resolve_signed());
 }
+
+// ---------------------------------------------------------------------------------------
+// X10 (A02 amended): a coordinator records a step for the station's technician
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_x10_a_coordinator_records_the_technicians_step_and_the_history_shows_both() {
+    let mut case = Case::after_sales_accepted();
+    let (recorder, subject) = (actor(&coordinator()), actor(&technician()));
+    let at = case.now() + days(1);
+    let records = case
+        .order
+        .execute_for(&recorder, &subject, case.now(), &commit(at))
+        .unwrap();
+    case.records.extend(records.clone());
+    assert_eq!(records.len(), 1);
+    assert_eq!(records[0].actor, technician(), "the step is the technician's");
+    assert_eq!(
+        records[0].recorded_by,
+        Some(coordinator()),
+        "recorded by the coordinator"
+    );
+    assert_eq!(case.state(), State::Scheduled);
+    assert_eq!(case.replayed(), case.order, "the history replays with both names");
+    let recordable = case.order.commands_recordable(&recorder);
+    assert!(recordable.contains(&CommandName::Arrive), "{recordable:?}");
+    assert!(!recordable.contains(&CommandName::Claim));
+}
+
+#[test]
+fn r_x10_recording_for_someone_never_does_more_than_they_may() {
+    let case = Case::after_sales_accepted();
+    let tech = actor(&technician());
+    let at = case.now() + days(1);
+    let check =
+        |recorder: &baoxiu_domain::PersonRef, subject: &baoxiu_domain::Actor, command: CommandName| {
+            case.order.check_for(&actor(recorder), subject, command)
+        };
+    assert_eq!(check(&coordinator(), &tech, CommandName::Commit), Ok(()));
+    assert_eq!(
+        check(&foreign_coordinator(), &tech, CommandName::Commit),
+        Err(Refusal::OtherStation),
+        "another station's coordinator"
+    );
+    assert_eq!(
+        check(&desk(), &tech, CommandName::Commit),
+        Err(Refusal::NotRecorder),
+        "only station staff record for a technician"
+    );
+    assert_eq!(
+        check(&coordinator(), &actor(&second_technician()), CommandName::Commit),
+        Err(Refusal::NotRecorder),
+        "only for the technician the order is assigned to"
+    );
+    assert_eq!(
+        check(&coordinator(), &tech, CommandName::Resolve),
+        Err(Refusal::InvalidState {
+            state: State::Accepted,
+            command: CommandName::Resolve
+        }),
+        "the step is checked as the technician's own"
+    );
+    let mut order = case.order.clone();
+    assert!(
+        order
+            .execute_for(&actor(&desk()), &tech, case.now(), &commit(at))
+            .is_err()
+    );
+    assert_eq!(order, case.order, "a refused recording changes nothing");
+    // Property stations do not record for their technicians.
+    let property = Case::property_claimed();
+    assert_eq!(
+        property
+            .order
+            .check_for(&actor(&team_lead()), &tech, CommandName::Arrive),
+        Err(Refusal::NotRecorder)
+    );
+}

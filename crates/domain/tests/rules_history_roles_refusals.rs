@@ -73,7 +73,7 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::Callback => &[DeskAgent, Supervisor],
         C::Archive => &[DeskAgent, Supervisor, Admin],
         C::RequestCancel => &[DeskAgent, Coordinator, TeamLead, Supervisor, RegionOfficer],
-        C::ApproveCancel | C::RejectCancel => &[RegionOfficer, Approver, Supervisor, Admin],
+        C::ApproveCancel | C::RejectCancel => &[RegionOfficer, Approver, Supervisor],
     }
 }
 

@@ -140,13 +140,15 @@ pub async fn list(pool: &SqlitePool, tenant: TenantId, q: &OrderQuery) -> Result
         // The full-text index yields keys newest first; the join keeps the tenant's and
         // the filters'. A cursor continues below the key of the last order shown.
         Some(Some(expression)) => {
+            // CROSS JOIN keeps the full-text index the outer loop: its matches come newest
+            // first and the loop stops at the page's end; the filters are checked per match.
             let mut sql = String::from(
                 "SELECT o.doc FROM order_search s
-                 JOIN order_keys k ON k.key = s.rowid
-                 JOIN orders o ON o.tenant_id = k.tenant_id AND o.id = k.order_id",
+                 CROSS JOIN order_keys k ON k.key = s.rowid
+                 CROSS JOIN orders o ON o.tenant_id = k.tenant_id AND o.id = k.order_id",
             );
             sql.push_str(&filter.sql);
-            sql.push_str(" AND k.tenant_id = o.tenant_id AND order_search MATCH ?");
+            sql.push_str(" AND s.order_search MATCH ?");
             filter.binds.push(expression);
             if let Some(after) = q.after {
                 sql.push_str(

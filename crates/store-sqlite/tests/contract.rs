@@ -36,9 +36,9 @@ scenario!(
     accounts_are_found_by_login_or_phone,
     sessions_expire_and_disabling_ends_them,
     tokens_are_listed_and_revoked,
-    order_numbers_count_up_per_organisation_and_day,
-    search_finds_by_phone_tail_name_number_and_chinese_term,
-    lists_show_each_person_what_their_role_allows,
+    r_x09_order_numbers_count_up_per_organisation_and_day,
+    r_x09_search_finds_by_phone_tail_name_number_and_chinese_term,
+    r_x06_lists_show_each_person_what_their_role_allows,
 );
 
 #[tokio::test]

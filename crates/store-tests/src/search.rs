@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 /// Numbers go up by one per organisation and day, starting at 1, and carry on where the
 /// file left off.
-pub async fn order_numbers_count_up_per_organisation_and_day<S: Store>(store: S) {
+pub async fn r_x09_order_numbers_count_up_per_organisation_and_day<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
     let other = Fixture::new(&store).await;
     let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -61,7 +61,7 @@ pub async fn order_numbers_count_up_per_organisation_and_day<S: Store>(store: S)
 
 /// The desk finds a caller's orders by full phone, its last four digits, the name, the
 /// order number or a two-character Chinese term; a term that matches nothing finds nothing.
-pub async fn search_finds_by_phone_tail_name_number_and_chinese_term<S: Store>(store: S) {
+pub async fn r_x09_search_finds_by_phone_tail_name_number_and_chinese_term<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
     let stranger = Fixture::new(&store).await;
     let day = NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
@@ -140,7 +140,7 @@ pub async fn search_finds_by_phone_tail_name_number_and_chinese_term<S: Store>(s
 
 /// Lists show each person exactly the orders [`Visibility::allows`] them, and the counts
 /// per state agree with the lists.
-pub async fn lists_show_each_person_what_their_role_allows<S: Store>(store: S) {
+pub async fn r_x06_lists_show_each_person_what_their_role_allows<S: Store>(store: S) {
     let f = Fixture::new(&store).await;
     let station = |name: &str, parent: Option<StationId>| Station {
         id: StationId(Uuid::now_v7()),

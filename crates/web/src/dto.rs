@@ -119,8 +119,9 @@ impl CreateOrder {
     }
 }
 
-/// Roles that see the customer's verification code: the customer, and the desk that must
-/// read it out or check it (B03). Technicians must get it from the customer (B01).
+/// Roles that see the customer's verification code: the customer, the desk that must read
+/// it out or check it (B03), and the supervisors and admins above the desk. Technicians and
+/// station staff must get it from the customer (B01).
 pub fn sees_code(role: Role) -> bool {
     matches!(
         role,

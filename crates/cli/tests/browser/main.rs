@@ -234,7 +234,7 @@ async fn after_sales_story_dispatch_hand_over_commit_and_a_rejected_cancellation
 /// not found; a form without its CSRF token changes nothing; a revoked token is refused at
 /// once; a sixth wrong password is slowed (X06, trust).
 #[tokio::test]
-async fn scope_csrf_revoked_tokens_and_slowed_sign_ins() {
+async fn r_x06_scope_csrf_revoked_tokens_and_slowed_sign_ins() {
     let Some(mut s) = Story::start("scope", 1280, 800).await else {
         return;
     };
@@ -355,7 +355,7 @@ async fn scope_csrf_revoked_tokens_and_slowed_sign_ins() {
 
 /// The desk finds an order by the number a caller reads out, in Chinese and in English (X09).
 #[tokio::test]
-async fn the_desk_finds_an_order_by_the_number_read_out() {
+async fn r_x09_the_desk_finds_an_order_by_the_number_read_out() {
     let Some(mut s) = Story::start("number", 1280, 800).await else {
         return;
     };

@@ -7,6 +7,7 @@ mod helpers;
 mod idempotency;
 mod listing;
 mod openapi;
+mod pages;
 mod restart;
 mod stories;
 mod validation;

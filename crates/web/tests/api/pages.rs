@@ -1,0 +1,196 @@
+//! The pages without a browser: sign-in and its cookie, sessions that outlive a restart,
+//! forms refused without their CSRF token, revocation and disabling taking effect at once.
+//! (The browser stories in `crates/cli/tests/browser` drive the same pages in Chromium.)
+
+use crate::helpers::{TestApp, property_order, spawn_app};
+use baoxiu_domain::{Account, Login, Store};
+
+const PASSWORD: &str = "correct-horse-7";
+
+/// Gives the seeded person `who` a sign-in; returns their login.
+async fn account(app: &TestApp, who: &str) -> String {
+    let digest = baoxiu_web::token_digest(app.org.token(who));
+    let person = app.store.person_by_token(&digest).await.unwrap().unwrap();
+    let login = format!("{who}.login");
+    app.store
+        .put_account(&Account {
+            tenant: person.tenant,
+            person: person.id,
+            login: Login::parse("login", &login).unwrap(),
+            phone: None,
+            password_hash: baoxiu_web::password::hash(PASSWORD).await.unwrap(),
+            disabled: false,
+        })
+        .await
+        .unwrap();
+    login
+}
+
+fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// Signs in; returns the session cookie (`bx_session=…`) and the whole Set-Cookie line.
+async fn sign_in(app: &TestApp, login: &str, password: &str) -> (u16, Option<(String, String)>) {
+    let res = no_redirects()
+        .post(format!("{}/signin", app.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("login={login}&password={password}"))
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .map(|v| v.to_str().unwrap().to_string())
+        .map(|line| (line.split(';').next().unwrap().to_string(), line));
+    (status, cookie)
+}
+
+async fn page(app: &TestApp, cookie: &str, path: &str) -> (u16, String) {
+    let res = no_redirects()
+        .get(format!("{}{path}", app.base))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// The CSRF token in a page's forms.
+fn csrf(html: &str) -> String {
+    let at = html
+        .find("name=\"_csrf\" value=\"")
+        .expect("a form with its token")
+        + 20;
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_session_cookie_that_survives_a_restart() {
+    let app = spawn_app().await;
+    let login = account(&app, "desk").await;
+    let (status, cookie) = sign_in(&app, &login, "wrong").await;
+    assert_eq!((status, cookie.is_none()), (401, true));
+    let (status, cookie) = sign_in(&app, &login, PASSWORD).await;
+    assert_eq!(status, 303);
+    let (cookie, line) = cookie.expect("a session cookie");
+    assert!(
+        line.contains("HttpOnly") && line.contains("SameSite=Lax"),
+        "{line}"
+    );
+    assert!(!line.contains("Secure"), "served over plain HTTP here");
+    let (status, html) = page(&app, &cookie, "/orders").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("工单列表"), "Chinese by default");
+    let app = app.restart().await;
+    let (status, _) = page(&app, &cookie, "/orders").await;
+    assert_eq!(
+        status, 200,
+        "sessions live in the database: a restart signs nobody out"
+    );
+    let (status, _) = page(&app, "bx_session=forged", "/orders").await;
+    assert_eq!(status, 303, "no session: to the sign-in page");
+}
+
+#[tokio::test]
+async fn a_command_form_without_its_csrf_token_is_refused_and_changes_nothing() {
+    let app = spawn_app().await;
+    let login = account(&app, "desk").await;
+    let (_, cookie) = sign_in(&app, &login, PASSWORD).await;
+    let cookie = cookie.unwrap().0;
+    let id = app
+        .create_order(app.org.token("desk"), &property_order())
+        .await
+        .id();
+    let (_, html) = page(&app, &cookie, &format!("/orders/{id}")).await;
+    let token = csrf(&html);
+    let post = |body: String| {
+        no_redirects()
+            .post(format!("{}/orders/{id}/do/contact", app.base))
+            .header("cookie", cookie.clone())
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let refused = post("outcome=reached&note=x".into()).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 403);
+    let forged = post("outcome=reached&_csrf=not-the-token".into()).await.unwrap();
+    assert_eq!(forged.status().as_u16(), 403);
+    let history = app.get_order(app.org.token("desk"), &id).await.body["history"].clone();
+    assert_eq!(history.as_array().unwrap().len(), 1, "nothing was recorded");
+    let done = post(format!("outcome=reached&_csrf={token}")).await.unwrap();
+    assert_eq!(done.status().as_u16(), 303, "with its token the same form runs");
+    let history = app.get_order(app.org.token("desk"), &id).await.body["history"].clone();
+    assert_eq!(history.as_array().unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_revoked_token_and_a_disabled_account_are_refused_at_once() {
+    let app = spawn_app().await;
+    let login = account(&app, "admin").await;
+    let desk_login = account(&app, "desk").await;
+    let (_, cookie) = sign_in(&app, &login, PASSWORD).await;
+    let cookie = cookie.unwrap().0;
+    let (_, desk_cookie) = sign_in(&app, &desk_login, PASSWORD).await;
+    let desk_cookie = desk_cookie.unwrap().0;
+    let desk_token = app.org.token("desk").to_string();
+    // The token is resolved and cached by this server...
+    assert_eq!(app.list(&desk_token, "").await.status, 200);
+    let (_, html) = page(&app, &cookie, "/people").await;
+    let token = csrf(&html);
+    // ... the admin disables the desk agent's account on the people page ...
+    let digest = baoxiu_web::token_digest(&desk_token);
+    let desk = app.store.person_by_token(&digest).await.unwrap().unwrap();
+    let res = no_redirects()
+        .post(format!("{}/people/{}/disable", app.base, desk.id))
+        .header("cookie", cookie.clone())
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    // ... and the next request with the token, or the session, is refused.
+    assert_eq!(app.list(&desk_token, "").await.status, 401);
+    assert_eq!(page(&app, &desk_cookie, "/orders").await.0, 303);
+    assert_eq!(sign_in(&app, &desk_login, PASSWORD).await.0, 401);
+
+    // Revoking one token from the list works the same way.
+    let coordinator = app.org.token("coordinator").to_string();
+    assert_eq!(app.list(&coordinator, "").await.status, 200);
+    let id = &baoxiu_web::token_digest(&coordinator)[..12];
+    let res = no_redirects()
+        .post(format!("{}/tokens/{id}/revoke", app.base))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("_csrf={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(app.list(&coordinator, "").await.status, 401);
+}
+
+#[tokio::test]
+async fn r_x06_orders_a_person_may_not_see_are_not_found_pages() {
+    let app = spawn_app().await;
+    let customer = account(&app, "customer").await;
+    let (_, cookie) = sign_in(&app, &customer, PASSWORD).await;
+    let cookie = cookie.unwrap().0;
+    let someone_elses = app
+        .create_order(app.org.token("desk"), &property_order())
+        .await
+        .id();
+    let (status, html) = page(&app, &cookie, &format!("/orders/{someone_elses}")).await;
+    assert_eq!(status, 404);
+    assert!(html.contains("找不到页面"));
+    let (status, _) = page(&app, &cookie, "/no/such/page").await;
+    assert_eq!(status, 404);
+    let (status, _) = page(&app, &cookie, "/people").await;
+    assert_eq!(status, 404, "the people page is the admins'");
+}
