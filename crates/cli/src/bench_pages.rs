@@ -104,7 +104,7 @@ pub async fn run(args: BenchArgs) -> CliResult {
     println!("| page | requests | p50 | p99 | max |");
     println!("|---|---:|---:|---:|---:|");
     const N: usize = 200;
-    let mut report = |name: &str, mut times: Vec<Duration>| {
+    let report = |name: &str, mut times: Vec<Duration>| {
         times.sort_unstable();
         let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).saturating_sub(1)];
         println!(

@@ -3,6 +3,8 @@
 //! them without I/O.
 
 use crate::Timestamp;
+use crate::attachment::Attachment;
+use crate::ids::AttachmentId;
 use crate::org::{PersonRef, StationRef};
 use crate::values::{
     CancelReason, CommitmentKind, ContactOutcome, FieldError, PhoneSolution, Satisfaction, VerificationCode,
@@ -86,6 +88,15 @@ pub enum Command {
     RejectCancel {
         note: String,
     },
+    /// Keep a checked, uploaded file with the order (a photo of the fault or the work).
+    Attach {
+        attachment: Attachment,
+    },
+    /// Take a file off the order, saying why; the history keeps the trace.
+    RemoveAttachment {
+        id: AttachmentId,
+        reason: String,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -112,10 +123,12 @@ pub enum CommandName {
     RequestCancel,
     ApproveCancel,
     RejectCancel,
+    Attach,
+    RemoveAttachment,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 18] = [
+    pub const ALL: [CommandName; 20] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -134,6 +147,8 @@ impl CommandName {
         CommandName::RequestCancel,
         CommandName::ApproveCancel,
         CommandName::RejectCancel,
+        CommandName::Attach,
+        CommandName::RemoveAttachment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -156,6 +171,8 @@ impl CommandName {
             CommandName::RequestCancel => "request-cancel",
             CommandName::ApproveCancel => "approve-cancel",
             CommandName::RejectCancel => "reject-cancel",
+            CommandName::Attach => "attach",
+            CommandName::RemoveAttachment => "remove-attachment",
         }
     }
 
@@ -185,6 +202,8 @@ impl Command {
             Command::RequestCancel { .. } => CommandName::RequestCancel,
             Command::ApproveCancel { .. } => CommandName::ApproveCancel,
             Command::RejectCancel { .. } => CommandName::RejectCancel,
+            Command::Attach { .. } => CommandName::Attach,
+            Command::RemoveAttachment { .. } => CommandName::RemoveAttachment,
         }
     }
 }

@@ -88,6 +88,20 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             MultipleVisits,
         ],
         C::ApproveCancel | C::RejectCancel => &State::ALL,
+        // Photos are kept until the file is closed.
+        C::Attach | C::RemoveAttachment => &[
+            AwaitingDispatch,
+            Pool,
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+            Resolved,
+            CalledBack,
+        ],
     }
 }
 
@@ -288,6 +302,18 @@ impl WorkOrder {
                 Event::CancellationApproved { note: note.clone() }
             }
             Command::RejectCancel { note } => Event::CancellationRejected { note: note.clone() },
+            Command::Attach { attachment } => Event::AttachmentAdded {
+                attachment: attachment.clone(),
+            },
+            Command::RemoveAttachment { id, reason } => {
+                if !self.photos().any(|f| f.attachment.id == *id) {
+                    return Err(Refusal::NoSuchAttachment.into());
+                }
+                Event::AttachmentRemoved {
+                    id: *id,
+                    reason: reason.clone(),
+                }
+            }
         };
         Ok(vec![event])
     }
@@ -439,6 +465,10 @@ impl WorkOrder {
             Role::Technician if command != CommandName::Claim => match &self.assignee {
                 Some(a) if a.id == actor.id() => Ok(()),
                 _ => Err(Refusal::NotAssignee),
+            },
+            Role::Customer => match &self.created_by {
+                Some(reporter) if reporter.id == actor.id() => Ok(()),
+                _ => Err(Refusal::NotReporter),
             },
             Role::Coordinator | Role::TeamLead => {
                 // An order no station has taken yet is the desk's or a supervisor's.

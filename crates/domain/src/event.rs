@@ -1,8 +1,9 @@
 //! Events: what happened to a work order. An order is exactly the fold of its events
 //! ([`crate::WorkOrder::replay`]); the read row a store keeps is a cache of that fold.
 
+use crate::attachment::Attachment;
 use crate::command::PartLine;
-use crate::ids::OrderId;
+use crate::ids::{AttachmentId, OrderId};
 use crate::order::{NewOrder, Resolution};
 use crate::org::{PersonRef, StationRef};
 use crate::values::{CancelReason, CommitmentKind, ContactOutcome, Satisfaction, VerificationCode};
@@ -108,6 +109,13 @@ pub enum Event {
     CancellationRejected {
         note: String,
     },
+    AttachmentAdded {
+        attachment: Attachment,
+    },
+    AttachmentRemoved {
+        id: AttachmentId,
+        reason: String,
+    },
 }
 
 impl Event {
@@ -133,6 +141,8 @@ impl Event {
             Event::CancellationRequested { .. } => "cancellation_requested",
             Event::CancellationApproved { .. } => "cancellation_approved",
             Event::CancellationRejected { .. } => "cancellation_rejected",
+            Event::AttachmentAdded { .. } => "attachment_added",
+            Event::AttachmentRemoved { .. } => "attachment_removed",
         }
     }
 }

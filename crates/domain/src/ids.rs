@@ -55,3 +55,7 @@ id_type!(
     /// A team inside a station (班组).
     TeamId
 );
+id_type!(
+    /// A file kept with an order: a photo, a signature.
+    AttachmentId
+);

@@ -10,6 +10,7 @@
 //!    in one transaction guarded by the order's version.
 
 mod account;
+mod attachment;
 mod command;
 mod decide;
 mod event;
@@ -25,10 +26,11 @@ mod values;
 mod visibility;
 
 pub use account::{Account, ApiToken, Login, Session};
+pub use attachment::{AttachedFile, Attachment, ImageType, MAX_ATTACHMENT_BYTES, Removal, Upload};
 pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
-pub use ids::{OrderId, PersonId, StationId, TeamId, TenantId};
+pub use ids::{AttachmentId, OrderId, PersonId, StationId, TeamId, TenantId};
 pub use order::{
     CallbackRecord, Cancellation, Commitment, ContactAttempt, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS, NewOrder,
     PartsRequest, ReplayError, Resolution, Timeline, Verification, WorkOrder,

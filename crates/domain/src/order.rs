@@ -1,6 +1,7 @@
 //! The work order (工单) and how events build it.
 
 use crate::Timestamp;
+use crate::attachment::{AttachedFile, Removal};
 use crate::command::Command;
 use crate::command::{PartLine, Signature};
 use crate::decide::Permission;
@@ -172,6 +173,9 @@ pub struct WorkOrder {
     pub resolution: Option<Resolution>,
     pub callbacks: Vec<CallbackRecord>,
     pub cancellation: Option<Cancellation>,
+    /// Photos kept with the order, removed ones included (with why).
+    #[serde(default)]
+    pub attachments: Vec<AttachedFile>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -341,6 +345,7 @@ impl WorkOrder {
             resolution: None,
             callbacks: Vec::new(),
             cancellation: None,
+            attachments: Vec::new(),
             updated_at: Some(at),
         }
     }
@@ -520,6 +525,21 @@ impl WorkOrder {
                 self.state = State::Cancelled;
             }
             Event::CancellationRejected { .. } => self.cancellation = None,
+            Event::AttachmentAdded { attachment } => self.attachments.push(AttachedFile {
+                attachment: attachment.clone(),
+                added_at: at,
+                added_by: record.actor.id,
+                removed: None,
+            }),
+            Event::AttachmentRemoved { id, reason } => {
+                if let Some(file) = self.attachments.iter_mut().find(|f| f.attachment.id == *id) {
+                    file.removed = Some(Removal {
+                        at,
+                        by: record.actor.id,
+                        reason: reason.clone(),
+                    });
+                }
+            }
         }
         self.version = record.seq;
         self.updated_at = Some(at);
@@ -538,6 +558,11 @@ impl WorkOrder {
     /// The service time currently committed (the latest T3x).
     pub fn current_commitment(&self) -> Option<&Commitment> {
         self.timeline.commitments.last()
+    }
+
+    /// The files on the order that were not removed.
+    pub fn photos(&self) -> impl Iterator<Item = &AttachedFile> {
+        self.attachments.iter().filter(|f| f.removed.is_none())
     }
 
     /// The number people read out (X09), if it has one.

@@ -76,6 +76,11 @@ pub enum Refusal {
     /// X10: only a station's coordinator or team lead records a step for its technician.
     #[error("only the station's coordinator or team lead may record a step for the order's technician")]
     NotRecorder,
+    /// A customer acts only on the orders they reported.
+    #[error("only the person who reported the order may do this")]
+    NotReporter,
+    #[error("the order has no such file")]
+    NoSuchAttachment,
 }
 
 impl Refusal {
@@ -108,6 +113,8 @@ impl Refusal {
             Refusal::StationOrderIsCarryIn => "station_order_is_carry_in",
             Refusal::ReinspectionSignOff => "reinspection_sign_off",
             Refusal::NotRecorder => "not_recorder",
+            Refusal::NotReporter => "not_reporter",
+            Refusal::NoSuchAttachment => "no_such_attachment",
         }
     }
 
@@ -123,6 +130,7 @@ impl Refusal {
             Refusal::NotATechnician(_) => Some("technician_id"),
             Refusal::TemplateNotOffered { .. } => Some("template"),
             Refusal::StationOrderIsCarryIn => Some("service_mode"),
+            Refusal::NoSuchAttachment => Some("attachment_id"),
             _ => None,
         }
     }

@@ -108,7 +108,8 @@ impl Role {
             // the state machine refuses it everything else.
             C::Resolve => matches!(self, Technician | Coordinator | DeskAgent),
             C::ResolveByPhone => matches!(self, Technician | Coordinator),
-            C::Callback => matches!(self, DeskAgent | Supervisor),
+            // A customer confirms and rates their own repair in self-service: their callback.
+            C::Callback => matches!(self, DeskAgent | Supervisor | Customer),
             C::Archive => matches!(self, DeskAgent | Supervisor | Admin),
             C::RequestCancel => {
                 matches!(
@@ -116,6 +117,14 @@ impl Role {
                     DeskAgent | Coordinator | TeamLead | Supervisor | RegionOfficer
                 )
             }
+            C::Attach => matches!(
+                self,
+                Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor
+            ),
+            C::RemoveAttachment => matches!(
+                self,
+                DeskAgent | Coordinator | Technician | TeamLead | Supervisor | Admin
+            ),
             // Which of these decides is the template's (A17: the region for after-sales).
             C::ApproveCancel | C::RejectCancel => matches!(self, RegionOfficer | Approver | Supervisor),
         }

@@ -4,7 +4,9 @@
 
 use crate::Timestamp;
 use crate::account::{Account, ApiToken, Session};
+use crate::attachment::Upload;
 use crate::event::EventRecord;
+use crate::ids::AttachmentId;
 use crate::ids::{OrderId, PersonId, StationId, TenantId};
 use crate::order::WorkOrder;
 use crate::org::{Person, Station, Team, Tenant};
@@ -284,6 +286,26 @@ pub trait Store: Clone + Send + Sync + 'static {
         tenant: TenantId,
         day: chrono::NaiveDate,
     ) -> impl Future<Output = Result<OrderNumber, StoreError>> + Send;
+
+    /// Keeps an uploaded, checked file: its bytes first (durably), then its record. The
+    /// bytes are found again by [`Store::file`] under the upload's id.
+    fn put_upload(
+        &self,
+        tenant: TenantId,
+        upload: &Upload,
+        bytes: &[u8],
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn upload(
+        &self,
+        tenant: TenantId,
+        id: AttachmentId,
+    ) -> impl Future<Output = Result<Option<Upload>, StoreError>> + Send;
+    /// The bytes of an uploaded file, if the organisation has it.
+    fn file(
+        &self,
+        tenant: TenantId,
+        id: AttachmentId,
+    ) -> impl Future<Output = Result<Option<Vec<u8>>, StoreError>> + Send;
 
     /// How many orders the query would find in each state, ignoring its state, cursor and
     /// limit; `None` when counting would cost too much (a text search).

@@ -490,3 +490,79 @@ fn r_x10_recording_for_someone_never_does_more_than_they_may() {
         Err(Refusal::NotRecorder)
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// Self-service: the customer rates their own repair; photos come and go with a trace
+// ---------------------------------------------------------------------------------------
+
+fn photo(n: u128) -> baoxiu_domain::Attachment {
+    baoxiu_domain::Attachment {
+        id: baoxiu_domain::AttachmentId(uuid::Uuid::from_u128(9_000 + n)),
+        image: baoxiu_domain::ImageType::Jpeg,
+        bytes: 123_456,
+        width: 1200,
+        height: 900,
+        sha256: "ab".repeat(32),
+        name: Some("卫生间.jpg".into()),
+    }
+}
+
+#[test]
+fn r_b07_the_customer_confirms_and_rates_their_own_repair_as_the_callback() {
+    let new = property_order();
+    let mut case = Case::open(new, &customer());
+    case.ok(&technician(), Command::Claim);
+    case.ok(&technician(), arrive(code()));
+    case.ok(&technician(), resolve_signed());
+    case.ok(&customer(), callback_reached(5));
+    assert_eq!(case.state(), State::CalledBack);
+    assert_eq!(case.order.callbacks[0].by, customer().id);
+
+    // Someone else's order is not theirs to rate.
+    let mut other = Case::property_resolved();
+    assert_eq!(
+        other.refused(&customer(), callback_reached(1)),
+        Refusal::NotReporter
+    );
+}
+
+#[test]
+fn r_x05_a_removed_photo_leaves_a_trace_in_the_history() {
+    let mut case = Case::property_claimed();
+    case.ok(&technician(), Command::Attach { attachment: photo(1) });
+    assert_eq!(case.order.photos().count(), 1);
+    assert_eq!(
+        case.refused(
+            &technician(),
+            Command::RemoveAttachment {
+                id: photo(2).id,
+                reason: "拍错了".into()
+            }
+        ),
+        Refusal::NoSuchAttachment
+    );
+    case.clock.advance(minutes(2));
+    case.ok(
+        &technician(),
+        Command::RemoveAttachment {
+            id: photo(1).id,
+            reason: "拍错了，重拍".into(),
+        },
+    );
+    assert_eq!(case.order.photos().count(), 0, "no longer shown");
+    let removed = case.order.attachments[0].removed.as_ref().unwrap();
+    assert_eq!(
+        (removed.by, removed.reason.as_str()),
+        (technician().id, "拍错了，重拍")
+    );
+    assert_eq!(
+        case.event_kinds()[2..],
+        ["attachment_added", "attachment_removed"]
+    );
+    assert_eq!(case.replayed(), case.order);
+    // A customer adds photos to their own orders only.
+    assert_eq!(
+        case.refused(&customer(), Command::Attach { attachment: photo(3) }),
+        Refusal::NotReporter
+    );
+}

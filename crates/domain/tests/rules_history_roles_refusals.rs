@@ -70,7 +70,9 @@ fn allowed(command: CommandName) -> &'static [Role] {
         // The desk signs off public-area property jobs after re-inspection (A14 amended).
         C::Resolve => &[Technician, Coordinator, DeskAgent],
         C::ResolveByPhone => &[Technician, Coordinator],
-        C::Callback => &[DeskAgent, Supervisor],
+        C::Callback => &[DeskAgent, Supervisor, Customer],
+        C::Attach => &[Customer, DeskAgent, Coordinator, Technician, TeamLead, Supervisor],
+        C::RemoveAttachment => &[DeskAgent, Coordinator, Technician, TeamLead, Supervisor, Admin],
         C::Archive => &[DeskAgent, Supervisor, Admin],
         C::RequestCancel => &[DeskAgent, Coordinator, TeamLead, Supervisor, RegionOfficer],
         C::ApproveCancel | C::RejectCancel => &[RegionOfficer, Approver, Supervisor],

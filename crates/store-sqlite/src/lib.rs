@@ -9,14 +9,15 @@
 //!   refused by its checks (version, idempotency key) leaves nothing behind and the batch
 //!   goes on; any other failure rolls the whole batch back and fails every write in it.
 
+mod files;
 mod read;
 mod search;
 mod writer;
 
 use baoxiu_domain::{
-    Account, ApiToken, EventRecord, OrderId, OrderNumber, OrderPage, OrderQuery, Person, PersonId, Session,
-    State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp,
-    WorkOrder, Write, WriteOutcome,
+    Account, ApiToken, AttachmentId, EventRecord, OrderId, OrderNumber, OrderPage, OrderQuery, Person,
+    PersonId, Session, State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId,
+    Timestamp, Upload, WorkOrder, Write, WriteOutcome,
 };
 use chrono::NaiveDate;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -26,7 +27,7 @@ use sqlx::sqlite::{
 use sqlx::{ConnectOptions, SqlSafeStr};
 use sqlx::{Connection, Row};
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
@@ -46,6 +47,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "numbers_accounts_search",
         include_str!("../migrations/0004_numbers_accounts_search.sql"),
     ),
+    (5, "uploads", include_str!("../migrations/0005_uploads.sql")),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -59,6 +61,8 @@ pub struct SqliteStore {
     /// The last order number given per organisation and day. The writer is the file's only
     /// writer, so once read from the file a counter stays exact.
     numbers: Arc<Mutex<HashMap<(TenantId, NaiveDate), u32>>>,
+    /// The folder the files (photos) live in, one subfolder per organisation.
+    files: Arc<PathBuf>,
     #[cfg(test)]
     faults: writer::Faults,
 }
@@ -76,8 +80,17 @@ pub enum OpenError {
 
 impl SqliteStore {
     /// Opens (creating if needed) the database file, runs pending migrations and starts
-    /// the writer task. Must be called inside a Tokio runtime.
+    /// the writer task; files are kept in the folder beside it (`FILE-files`). Must be
+    /// called inside a Tokio runtime.
     pub async fn open(path: impl AsRef<Path>) -> Result<SqliteStore, OpenError> {
+        let path = path.as_ref();
+        let mut files = path.as_os_str().to_owned();
+        files.push("-files");
+        SqliteStore::open_with_files(path, PathBuf::from(files)).await
+    }
+
+    /// [`SqliteStore::open`] with the files in `files`.
+    pub async fn open_with_files(path: impl AsRef<Path>, files: PathBuf) -> Result<SqliteStore, OpenError> {
         let path = path.as_ref();
         let shown = path.display().to_string();
         let open_err = |source| OpenError::Open {
@@ -117,6 +130,7 @@ impl SqliteStore {
             pool,
             jobs,
             numbers: Arc::default(),
+            files: Arc::new(files),
             #[cfg(test)]
             faults,
         })
@@ -375,6 +389,19 @@ impl Store for SqliteStore {
         let last = numbers.entry((tenant, day)).or_insert(0);
         *last += 1;
         Ok(OrderNumber::new(day, *last))
+    }
+
+    async fn put_upload(&self, tenant: TenantId, upload: &Upload, bytes: &[u8]) -> Result<(), StoreError> {
+        files::write(&self.files, tenant, upload.attachment.id, bytes).await?;
+        self.org(OrgWrite::Upload(tenant, upload.clone())).await
+    }
+
+    async fn upload(&self, tenant: TenantId, id: AttachmentId) -> Result<Option<Upload>, StoreError> {
+        read::upload(&self.pool, tenant, id).await
+    }
+
+    async fn file(&self, tenant: TenantId, id: AttachmentId) -> Result<Option<Vec<u8>>, StoreError> {
+        files::read(&self.files, tenant, id).await
     }
 
     async fn count_by_state(

@@ -2,9 +2,9 @@
 
 use crate::backend;
 use baoxiu_domain::{
-    Account, ApiToken, EventRecord, Login, OrderId, OrderNumber, OrderPage, OrderQuery, Person, PersonId,
-    Role, Session, State, Station, StationId, StoreError, StoredResponse, Template, Tenant, TenantId,
-    Timestamp, Visibility, WorkOrder, idempotency_horizon,
+    Account, ApiToken, AttachmentId, EventRecord, Login, OrderId, OrderNumber, OrderPage, OrderQuery, Person,
+    PersonId, Role, Session, State, Station, StationId, StoreError, StoredResponse, Template, Tenant,
+    TenantId, Timestamp, Upload, Visibility, WorkOrder, idempotency_horizon,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
@@ -530,6 +530,27 @@ pub async fn session(pool: &SqlitePool, digest: &str, now: Timestamp) -> Result<
             csrf: r.get(2),
             created_at: millis(r.get(3))?,
             expires_at: millis(r.get(4))?,
+        })
+    })
+    .transpose()
+}
+
+pub async fn upload(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    id: AttachmentId,
+) -> Result<Option<Upload>, StoreError> {
+    let row = sqlx::query("SELECT person_id, created_ms, meta FROM uploads WHERE tenant_id = ?1 AND id = ?2")
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.map(|r| {
+        Ok(Upload {
+            by: parse_id("upload person", r.get(0))?,
+            at: millis(r.get(1))?,
+            attachment: serde_json::from_str(r.get(2)).map_err(|e| corrupt("upload", e))?,
         })
     })
     .transpose()

@@ -10,7 +10,7 @@
 use crate::backend;
 use baoxiu_domain::{
     Account, ApiToken, Person, PersonId, Session, Station, StoreError, StoredResponse, Team, Tenant,
-    TenantId, Timestamp, Write, WriteOutcome, idempotency_horizon,
+    TenantId, Timestamp, Upload, Write, WriteOutcome, idempotency_horizon,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Row};
@@ -55,6 +55,7 @@ pub(crate) enum OrgWrite {
     },
     Session(Session),
     DeleteSession(String),
+    Upload(TenantId, Upload),
 }
 
 enum Answer {
@@ -542,6 +543,20 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
             .bind(&s.csrf)
             .bind(s.created_at.timestamp_millis())
             .bind(s.expires_at.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::Upload(tenant, upload) => {
+            let meta = serde_json::to_string(&upload.attachment)
+                .map_err(|e| JobError::Refused(StoreError::Backend(format!("cannot encode: {e}"))))?;
+            sqlx::query(
+                "INSERT INTO uploads (tenant_id, id, person_id, created_ms, meta) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(tenant.to_string())
+            .bind(upload.attachment.id.to_string())
+            .bind(upload.by.to_string())
+            .bind(upload.at.timestamp_millis())
+            .bind(meta)
             .execute(&mut *conn)
             .await
         }

@@ -46,7 +46,53 @@
     show();
   }
 
+  // The dispatch board: cards move as orders change (server-sent events). The browser
+  // reconnects by itself; after a drop the board is redrawn from the server, so no change
+  // is missed.
+  function liveBoard(board) {
+    var live = document.getElementById("live");
+    var lost = false;
+    function status(on) {
+      live.textContent = on ? live.dataset.on : live.dataset.off;
+      live.classList.toggle("off", !on);
+    }
+    function recount() {
+      board.querySelectorAll("[data-column]").forEach(function (col) {
+        var n = board.querySelector("[data-count='" + col.dataset.column + "']");
+        if (n) n.textContent = col.children.length;
+      });
+    }
+    function redraw() {
+      fetch(window.location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("board");
+        if (fresh) board.innerHTML = fresh.innerHTML;
+      });
+    }
+    var events = new EventSource(board.dataset.events);
+    events.addEventListener("open", function () { status(true); if (lost) { lost = false; redraw(); } });
+    events.addEventListener("error", function () { status(false); lost = true; });
+    events.addEventListener("resync", redraw);
+    events.addEventListener("order", function (e) {
+      var change = JSON.parse(e.data);
+      var old = document.getElementById("card-" + change.id);
+      if (old) old.remove();
+      if (change.column) {
+        var column = board.querySelector("[data-column='" + change.column + "']");
+        if (column) {
+          var holder = document.createElement("div");
+          holder.innerHTML = change.html;
+          var card = holder.firstElementChild;
+          card.classList.add("fresh");
+          column.prepend(card);
+        }
+      }
+      recount();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    var board = document.getElementById("board");
+    if (board && window.EventSource) liveBoard(board);
     document.querySelectorAll("canvas.signature").forEach(signaturePad);
     var t = document.getElementById("template");
     if (t) templateFields(t);

@@ -82,7 +82,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::OtherStation
         | Refusal::SelfApproval
         | Refusal::ReinspectionSignOff
-        | Refusal::NotRecorder => StatusCode::FORBIDDEN,
+        | Refusal::NotRecorder
+        | Refusal::NotReporter => StatusCode::FORBIDDEN,
         Refusal::SubSiteDispatch
         | Refusal::NotASubSite
         | Refusal::NotATechnician(_)
@@ -93,7 +94,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::DeskNoteRequired
         | Refusal::SignatureRequired
         | Refusal::TemplateNotOffered { .. }
-        | Refusal::StationOrderIsCarryIn => StatusCode::UNPROCESSABLE_ENTITY,
+        | Refusal::StationOrderIsCarryIn
+        | Refusal::NoSuchAttachment => StatusCode::UNPROCESSABLE_ENTITY,
         Refusal::InvalidState { .. }
         | Refusal::AlreadyClaimed
         | Refusal::CommitmentLimit

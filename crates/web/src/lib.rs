@@ -12,6 +12,7 @@ mod health;
 mod pages;
 pub mod password;
 pub mod service;
+mod uploads;
 
 pub use api::openapi;
 pub use auth::{issue_token, new_token, token_digest};
@@ -48,6 +49,9 @@ pub struct App<S> {
     pub clock: Clock,
     tokens: auth::TokenCache,
     pages: PageSettings,
+    /// Every order as a write left it, for the live pages (the dispatch board). Only this
+    /// server's writes: several servers on one database share changes through it (later).
+    changes: tokio::sync::broadcast::Sender<Arc<baoxiu_domain::WorkOrder>>,
 }
 
 /// What the pages need beyond the store and the clock.
@@ -65,7 +69,20 @@ impl<S: Store> App<S> {
             clock,
             tokens: auth::TokenCache::default(),
             pages: PageSettings::default(),
+            changes: tokio::sync::broadcast::channel(1024).0,
         }
+    }
+
+    /// Tells the live pages an order changed (a no-op when no page listens).
+    pub(crate) fn changed(&self, order: &baoxiu_domain::WorkOrder) {
+        if self.changes.receiver_count() > 0 {
+            let _ = self.changes.send(Arc::new(order.clone()));
+        }
+    }
+
+    /// Orders as they change, from now on.
+    pub(crate) fn watch(&self) -> tokio::sync::broadcast::Receiver<Arc<baoxiu_domain::WorkOrder>> {
+        self.changes.subscribe()
     }
 
     /// Marks session cookies `Secure` (serve over TLS, or behind a proxy that does).

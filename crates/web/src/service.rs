@@ -136,8 +136,12 @@ impl<S: Store> App<S> {
             events,
             idempotency: Self::remember(caller, idem, 201, &body, now),
         };
+        let order = write.order.clone();
         match self.store.write(write).await? {
-            WriteOutcome::Committed => Ok(Reply { status: 201, body }),
+            WriteOutcome::Committed => {
+                self.changed(&order);
+                Ok(Reply { status: 201, body })
+            }
             WriteOutcome::Replayed(first) => Ok(first.into()),
         }
     }
@@ -217,8 +221,10 @@ impl<S: Store> App<S> {
                 idempotency: Self::remember(caller, idem, status, &body, now),
                 order: next,
             };
+            let changed = write.order.clone();
             match self.store.write(write).await {
                 Ok(WriteOutcome::Committed) => {
+                    self.changed(&changed);
                     return outcome.map(|()| Reply { status, body }).map_err(ApiError::from);
                 }
                 Ok(WriteOutcome::Replayed(first)) => return Ok(first.into()),

@@ -215,6 +215,20 @@ pub(crate) async fn parse_command<S: Store>(
                 note: text("note", &b.note, 1000)?,
             }
         }
+        CommandName::Attach => {
+            let b: AttachBody = parse(raw)?;
+            let attachment = app
+                .own_upload(caller, baoxiu_domain::AttachmentId(b.upload_id))
+                .await?;
+            Command::Attach { attachment }
+        }
+        CommandName::RemoveAttachment => {
+            let b: RemoveAttachmentBody = parse(raw)?;
+            Command::RemoveAttachment {
+                id: baoxiu_domain::AttachmentId(b.attachment_id),
+                reason: text("reason", &b.reason, 500)?,
+            }
+        }
     })
 }
 
@@ -333,6 +347,21 @@ pub struct CancelBody {
     pub note: String,
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AttachBody {
+    /// The id `POST /api/v1/uploads` answered with; only its sender may attach it.
+    pub upload_id: Uuid,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RemoveAttachmentBody {
+    pub attachment_id: Uuid,
+    /// Why the file is taken off the order (kept in the history).
+    pub reason: String,
+}
+
 /// Adds one path per command to the OpenAPI document, from the same list that builds the
 /// router, so the two cannot disagree.
 pub struct CommandPaths;
@@ -374,6 +403,11 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
         RequestCancel => ("CancelBody", "Request cancellation with a reason (A17)."),
         ApproveCancel => ("NoteBody", "Approver: approve the pending cancellation (A17)."),
         RejectCancel => ("RequiredNoteBody", "Approver: reject the pending cancellation."),
+        Attach => ("AttachBody", "Keep an uploaded photo with the order."),
+        RemoveAttachment => (
+            "RemoveAttachmentBody",
+            "Take a photo off the order, saying why (the history keeps the trace).",
+        ),
     }
 }
 

@@ -1,10 +1,12 @@
 //! The JSON API: one router and the OpenAPI document that describes it.
 
 mod commands;
+mod files;
 mod orders;
 
 use commands::CommandPaths;
 pub(crate) use commands::parse_command;
+pub(crate) use files::{BODY_LIMIT, image_response, photo};
 pub(crate) use orders::create_from;
 
 use crate::App;
@@ -21,6 +23,14 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/api/openapi.json", get(openapi_json))
         .route("/api/v1/orders", post(orders::create::<S>).get(orders::list::<S>))
         .route("/api/v1/orders/{id}", get(orders::show::<S>))
+        .route(
+            "/api/v1/orders/{id}/attachments/{file}",
+            get(files::download::<S>),
+        )
+        .route(
+            "/api/v1/uploads",
+            post(files::upload::<S>).layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
+        )
         .merge(commands::router())
 }
 
@@ -38,13 +48,16 @@ pub fn router<S: Store>() -> Router<App<S>> {
         orders::create,
         orders::list,
         orders::show,
+        files::upload,
+        files::download,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, dto::OrderView, dto::OrderList, baoxiu_domain::EventRecord,
         commands::Empty, commands::StationBody, commands::AssignBody, commands::ContactBody,
         commands::CommitBody, commands::PartsBody, commands::NoteBody, commands::RequiredNoteBody,
         commands::ArriveBody, commands::ResolveBody, commands::PhoneBody, commands::CallbackBody,
-        commands::CancelBody,
+        commands::CancelBody, commands::AttachBody, commands::RemoveAttachmentBody,
+        baoxiu_domain::Attachment,
     )),
     modifiers(&BearerAuth, &CommandPaths),
     security(("bearer" = [])),

@@ -234,6 +234,21 @@ fn form(
             ),
             note(false),
         ],
+        // The customer confirms and rates their own repair: reached, by definition.
+        CommandName::Callback if viewer.person.role == Role::Customer => {
+            let scores = (1..=5)
+                .rev()
+                .map(|n| Choice {
+                    value: n.to_string(),
+                    label: tr.word("satisfaction", &n.to_string()),
+                    selected: n == 5,
+                })
+                .collect();
+            vec![
+                select("satisfaction", label("satisfaction"), true, scores),
+                note(false),
+            ]
+        }
         CommandName::Callback => {
             let mut reached = input("reached", label("reached"), "radio", true);
             reached.options = vec![
@@ -262,6 +277,29 @@ fn form(
                 note(false),
             ]
         }
+        // Photos are added with the upload form beside the commands.
+        CommandName::Attach => return None,
+        CommandName::RemoveAttachment => {
+            let photos: Vec<Choice> = order
+                .photos()
+                .map(|f| Choice {
+                    value: f.attachment.id.to_string(),
+                    label: f
+                        .attachment
+                        .name
+                        .clone()
+                        .unwrap_or_else(|| f.attachment.id.to_string()[..8].to_string()),
+                    selected: false,
+                })
+                .collect();
+            if photos.is_empty() {
+                return None;
+            }
+            vec![
+                select("attachment_id", label("attachment_id"), true, photos),
+                input("reason", label("reason"), "text", true),
+            ]
+        }
         CommandName::RequestCancel => vec![
             select(
                 "reason",
@@ -273,9 +311,13 @@ fn form(
         ],
     };
     let key = new_token();
+    let title = match (name, viewer.person.role) {
+        (CommandName::Callback, Role::Customer) => tr.t("order.rate"),
+        _ => tr.word("command", name.as_str()),
+    };
     Some(CommandForm {
         command: name.as_str(),
-        title: tr.word("command", name.as_str()),
+        title,
         for_person,
         inputs,
         dom: key[3..11].to_string(),
@@ -324,6 +366,7 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
     };
     match command {
         CommandName::Dispatch | CommandName::HandOver => copy(&mut body, &["station_id"]),
+        CommandName::RemoveAttachment => copy(&mut body, &["attachment_id", "reason"]),
         CommandName::Assign => copy(&mut body, &["technician_id"]),
         CommandName::Commit => {
             if let Some(at) = form.get("at") {

@@ -4,11 +4,14 @@
 //! Pages never repeat a rule: what a person may do is asked of the domain.
 
 mod assets;
+mod board;
 #[cfg(test)]
 mod catalogue_tests;
 mod desk;
+mod field;
 mod forms;
 pub mod i18n;
+mod my;
 mod order;
 mod orders;
 mod people;
@@ -25,10 +28,11 @@ pub use throttle::Throttle;
 use crate::App;
 use askama::Template;
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use baoxiu_domain::{CommandName, Store};
+use baoxiu_domain::{CommandName, Role, Store};
 use i18n::{Lang, Tr};
 
 pub fn router<S: Store>() -> Router<App<S>> {
@@ -41,6 +45,21 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/orders", get(orders::list::<S>))
         .route("/orders/{id}", get(order::page::<S>))
         .route("/orders/{id}/do/{command}", post(order::run::<S>))
+        .route(
+            "/orders/{id}/photo",
+            post(order::photo::<S>).layer(DefaultBodyLimit::max(crate::api::BODY_LIMIT)),
+        )
+        .route("/orders/{id}/files/{file}", get(order::file::<S>))
+        .route("/field", get(field::page::<S>))
+        .route("/my", get(my::page::<S>))
+        .route(
+            "/my/new",
+            get(my::form)
+                .post(my::submit::<S>)
+                .layer(DefaultBodyLimit::max(crate::api::BODY_LIMIT)),
+        )
+        .route("/board", get(board::page::<S>))
+        .route("/board/events", get(board::events::<S>))
         .route("/orders/{id}/slip", get(slip::page::<S>))
         .route("/orders/{id}/created", get(desk::created::<S>))
         .route("/desk/new", get(desk::form::<S>).post(desk::submit::<S>))
@@ -53,11 +72,21 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/tokens/{id}/revoke", post(people::revoke_token::<S>))
 }
 
-/// `/`: the order list for the signed-in, the sign-in page for everyone else.
+/// `/`: each person's first page (the technician's phone page, the customer's own orders,
+/// the order list), the sign-in page for everyone else.
 async fn home(viewer: Result<Viewer, Response>) -> Redirect {
     match viewer {
-        Ok(_) => Redirect::to("/orders"),
+        Ok(v) => Redirect::to(home_of(v.person.role)),
         Err(_) => Redirect::to("/signin"),
+    }
+}
+
+/// Where a role starts.
+pub fn home_of(role: baoxiu_domain::Role) -> &'static str {
+    match role {
+        baoxiu_domain::Role::Technician => "/field",
+        baoxiu_domain::Role::Customer => "/my",
+        _ => "/orders",
     }
 }
 
@@ -121,8 +150,15 @@ impl Layout {
                 });
             }
         };
-        link("/orders", "nav.orders", true);
-        link("/desk/new", "nav.intake", role.may_create());
+        link("/field", "nav.field", role == Role::Technician);
+        link("/my", "nav.my", role == Role::Customer);
+        link("/orders", "nav.orders", role != Role::Customer);
+        link("/board", "nav.board", role.may(CommandName::Assign));
+        link(
+            "/desk/new",
+            "nav.intake",
+            role.may_create() && !matches!(role, Role::Customer | Role::Technician),
+        );
         link(
             "/queues/callbacks",
             "nav.callbacks",

@@ -24,6 +24,12 @@ pub struct Fact {
     pub href: Option<String>,
 }
 
+pub struct Photo {
+    pub url: String,
+    pub name: String,
+    pub when: String,
+}
+
 pub struct Signed {
     pub alt: String,
     pub signer: String,
@@ -44,6 +50,9 @@ pub struct OrderPage {
     pub facts: Vec<Fact>,
     pub times: Vec<Fact>,
     pub signed: Option<Signed>,
+    pub photos: Vec<Photo>,
+    /// The photo upload form is offered when the domain lets this person attach.
+    pub can_upload: bool,
     pub pending_cancel: Option<String>,
     pub steps: Vec<Step>,
     pub forms: Vec<CommandForm>,
@@ -222,7 +231,18 @@ async fn build<S: Store>(
                 ],
             )
         });
+    let photos = order
+        .photos()
+        .map(|f| Photo {
+            url: format!("/orders/{}/files/{}", order.id, f.attachment.id),
+            name: f.attachment.name.clone().unwrap_or_default(),
+            when: l.time(&f.added_at),
+        })
+        .collect();
+    let can_upload = order.check(&viewer.actor(), CommandName::Attach).is_ok();
     Ok(Some(OrderPage {
+        photos,
+        can_upload,
         id: order.id.to_string(),
         number,
         state: order.state.as_str(),
@@ -368,5 +388,60 @@ fn replayed_error(viewer: &Viewer, body: &str) -> String {
             tr.t(&format!("refusal.{code}"))
         }
         _ => tr.t("order.refused"),
+    }
+}
+
+/// `POST /orders/{id}/photo`: a photo from the order page (a phone's camera), kept and
+/// attached through the `attach` command.
+pub async fn photo<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Path(id): Path<String>,
+    multipart: axum::extract::Multipart,
+) -> Response {
+    let posted = match super::my::read_multipart(multipart).await {
+        Ok(posted) => posted,
+        Err(e) => {
+            let text = error_text(&viewer, &e);
+            return show(&app, &viewer, &id, e.status(), None, Some(text)).await;
+        }
+    };
+    if !viewer.csrf_ok(posted.fields.get("_csrf").map(String::as_str)) {
+        return forms::csrf_refused(&viewer);
+    }
+    let Ok(order_id) = id.parse::<OrderId>() else {
+        return not_found(Some(&viewer), viewer.tr);
+    };
+    let Some(file) = &posted.file else {
+        let text = viewer.tr.field_error("file", "must not be empty");
+        return show(
+            &app,
+            &viewer,
+            &id,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            None,
+            Some(text),
+        )
+        .await;
+    };
+    match super::my::attach_file(&app, &viewer.person, order_id, file).await {
+        Ok(()) => Redirect::to(&format!("/orders/{id}?done=attach")).into_response(),
+        Err(ApiError::NotFound(_)) => not_found(Some(&viewer), viewer.tr),
+        Err(e) => {
+            let text = error_text(&viewer, &e);
+            show(&app, &viewer, &id, e.status(), None, Some(text)).await
+        }
+    }
+}
+
+/// `GET /orders/{id}/files/{file}`: a photo of an order the viewer may see.
+pub async fn file<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Path((id, file)): Path<(String, String)>,
+) -> Response {
+    match crate::api::photo(&app, &viewer.person, &id, &file).await {
+        Ok((attachment, bytes)) => crate::api::image_response(&attachment, bytes),
+        Err(_) => not_found(Some(&viewer), viewer.tr),
     }
 }

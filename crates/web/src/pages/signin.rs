@@ -35,7 +35,8 @@ pub struct Next {
 fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") => n.to_string(),
-        _ => "/orders".to_string(),
+        // The home page sends each person to where their role starts.
+        _ => "/".to_string(),
     }
 }
 

@@ -194,5 +194,10 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         ),
         Event::CancellationApproved { note: n } => (tr.t(&key), note(n)),
         Event::CancellationRejected { note: n } => (tr.t(&key), Some(n.clone())),
+        Event::AttachmentAdded { attachment } => (
+            tr.f(&key, &[("name", attachment.name.as_deref().unwrap_or(""))]),
+            None,
+        ),
+        Event::AttachmentRemoved { reason, .. } => (tr.t(&key), Some(reason.clone())),
     }
 }
