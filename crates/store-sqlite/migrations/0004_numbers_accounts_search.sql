@@ -43,14 +43,16 @@ ALTER TABLE tokens ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tokens ADD COLUMN revoked_ms INTEGER;
 
 -- Search. Each order gets an integer key in creation order; the full-text index stores
--- only its terms (CJK characters one by one, words, phone tails), keyed by it.
+-- only its terms, keyed by it: CJK characters one by one, words and phone tails in
+-- `terms`; every pair of adjacent CJK characters in `pairs`, so a query of two or more
+-- characters reads the short list of a pair rather than the long one of a character.
 CREATE TABLE order_keys (
     key        INTEGER PRIMARY KEY,
     tenant_id  TEXT NOT NULL,
     order_id   TEXT NOT NULL,
     UNIQUE (tenant_id, order_id)
 );
-CREATE VIRTUAL TABLE order_search USING fts5(terms, content = '', contentless_delete = 1);
+CREATE VIRTUAL TABLE order_search USING fts5(terms, pairs, content = '', contentless_delete = 1);
 
 -- Orders per (template, station, state), kept in the same transaction as every write, so
 -- the list's tabs count without reading the orders.

@@ -199,9 +199,11 @@ async fn backfill_search(pool: &SqlitePool, options: &SqliteConnectOptions) -> R
                 .bind(&id)
                 .fetch_one(&mut *tx)
                 .await?;
-        sqlx::query("INSERT INTO order_search (rowid, terms) VALUES (?1, ?2)")
+        let (terms, pairs) = search::terms(&order.search_text());
+        sqlx::query("INSERT INTO order_search (rowid, terms, pairs) VALUES (?1, ?2, ?3)")
             .bind(key)
-            .bind(search::terms(&order.search_text()))
+            .bind(terms)
+            .bind(pairs)
             .execute(&mut *tx)
             .await?;
     }

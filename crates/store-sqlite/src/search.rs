@@ -1,10 +1,11 @@
 //! Search terms for SQLite's full-text index (FTS5). FTS5's tokenizers split on spaces and
 //! punctuation, so a run of Chinese characters would be one token and `漏水` would not find
-//! `卫生间漏水`. The terms given to the index therefore put every CJK character on its
-//! own, and a query for Chinese text becomes a phrase of single characters, which FTS5
-//! matches only where they stand side by side. Words and numbers stay whole; a long digit
-//! run (a phone) also gets a `t`-token of its last four digits, which is how the desk finds
-//! a caller by the end of their number.
+//! `卫生间漏水`. The index therefore gets two columns: `terms` holds every CJK character on
+//! its own plus words and numbers, and `pairs` every two adjacent CJK characters. A query
+//! for one character reads `terms`; for two or more it is a phrase of pairs (`李秀英` is
+//! `李秀 秀英`, side by side), whose lists are short even where a character is common. A
+//! long digit run (a phone) also gets a `t`-token of its last four digits, which is how the
+//! desk finds a caller by the end of their number.
 
 use baoxiu_domain::OrderNumber;
 
@@ -45,34 +46,51 @@ fn pieces(text: &str) -> Vec<Piece> {
     out
 }
 
-/// The terms an order is indexed under. Phone tails come last, so they never stand between
-/// the parts of a phrase (an order number's day and place).
-pub fn terms(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() * 2);
+/// Every two adjacent characters of a run, as pair tokens.
+fn pairs_of(run: &[char]) -> Vec<String> {
+    run.windows(2).map(|w| w.iter().collect()).collect()
+}
+
+/// The runs of adjacent CJK characters.
+fn runs(pieces: &[Piece]) -> Vec<Vec<char>> {
+    let mut runs = vec![Vec::new()];
+    for piece in pieces {
+        match piece {
+            Piece::Han(c) => runs.last_mut().expect("one run").push(*c),
+            _ => {
+                if !runs.last().expect("one run").is_empty() {
+                    runs.push(Vec::new());
+                }
+            }
+        }
+    }
+    runs.retain(|r| !r.is_empty());
+    runs
+}
+
+/// The terms an order is indexed under: `(terms, pairs)`. Phone tails come last, so they
+/// never stand between the parts of a phrase (an order number's day and place).
+pub fn terms(text: &str) -> (String, String) {
+    let pieces = pieces(text);
+    let mut out = Vec::new();
     let mut tails = Vec::new();
-    for piece in pieces(text) {
-        if piece == Piece::Break {
-            continue;
-        }
-        if !out.is_empty() {
-            out.push(' ');
-        }
+    for piece in &pieces {
         match piece {
             Piece::Break => {}
-            Piece::Han(c) => out.push(c),
+            Piece::Han(c) => out.push(c.to_string()),
             Piece::Word(w) => {
-                out.push_str(&w);
+                out.push(w.clone());
                 if w.len() >= 7 && w.bytes().all(|b| b.is_ascii_digit()) {
                     tails.push(format!("t{}", &w[w.len() - 4..]));
                 }
             }
         }
     }
-    for tail in tails {
-        out.push(' ');
-        out.push_str(&tail);
-    }
-    out
+    out.extend(tails);
+    // An `x` between runs keeps a phrase of pairs from spanning them (punctuation would not:
+    // FTS5 gives it no position). Queries never hold it: pairs are CJK.
+    let pairs: Vec<String> = runs(&pieces).iter().map(|r| pairs_of(r).join(" ")).collect();
+    (out.join(" "), pairs.join(" x "))
 }
 
 fn quoted(s: &str) -> String {
@@ -80,36 +98,35 @@ fn quoted(s: &str) -> String {
 }
 
 /// An FTS5 query for what a person typed, or `None` if it holds nothing searchable.
-/// Chinese runs are phrases, an order number is the phrase of its two parts, four digits
-/// are the end of a phone (or a number's place in its day), other words and digits match
-/// as prefixes; all parts must match.
+/// Chinese runs are phrases of pairs (one character alone: the character), an order number
+/// is the phrase of its two parts, four digits are the end of a phone, other words and
+/// digits match as prefixes; all parts must match.
 pub fn query(typed: &str) -> Option<String> {
     if let Some(number) = OrderNumber::parse(typed) {
         let (day, seq) = number.as_str().split_once('-')?;
-        return Some(quoted(&format!("{day} {seq}")));
+        return Some(format!("terms : {}", quoted(&format!("{day} {seq}"))));
     }
     let mut parts: Vec<String> = Vec::new();
-    let mut han = String::new();
-    let end_han = |han: &mut String, parts: &mut Vec<String>| {
-        if !han.is_empty() {
-            parts.push(quoted(han.trim_end()));
-            han.clear();
+    let mut han: Vec<char> = Vec::new();
+    let end_han = |han: &mut Vec<char>, parts: &mut Vec<String>| {
+        match han.len() {
+            0 => {}
+            1 => parts.push(format!("terms : {}", quoted(&han[0].to_string()))),
+            _ => parts.push(format!("pairs : {}", quoted(&pairs_of(han).join(" ")))),
         }
+        han.clear();
     };
     for piece in pieces(typed) {
         match piece {
-            Piece::Han(c) => {
-                han.push(c);
-                han.push(' ');
-            }
+            Piece::Han(c) => han.push(c),
             Piece::Break => end_han(&mut han, &mut parts),
             Piece::Word(w) => {
                 end_han(&mut han, &mut parts);
                 let four_digits = w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
                 parts.push(if four_digits {
-                    format!("({} OR {})", quoted(&format!("t{w}")), quoted(&w))
+                    format!("terms : {}", quoted(&format!("t{w}")))
                 } else {
-                    format!("{}*", quoted(&w))
+                    format!("terms : {}*", quoted(&w))
                 });
             }
         }
@@ -123,27 +140,35 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chinese_is_indexed_character_by_character_and_phones_get_their_tail() {
+    fn chinese_is_indexed_by_character_and_by_pair_and_phones_get_their_tail() {
         assert_eq!(
             terms("卫生间漏水，李秀英 13912345678 KFR-35GW"),
-            "卫 生 间 漏 水 李 秀 英 13912345678 kfr 35gw t5678"
+            (
+                "卫 生 间 漏 水 李 秀 英 13912345678 kfr 35gw t5678".to_string(),
+                "卫生 生间 间漏 漏水 x 李秀 秀英".to_string()
+            )
         );
-        assert_eq!(terms("010-62345678"), "010 62345678 t5678");
+        assert_eq!(terms("010-62345678").0, "010 62345678 t5678");
     }
 
     #[test]
-    fn queries_are_phrases_words_tails_and_numbers() {
-        assert_eq!(query("漏水").as_deref(), Some("\"漏 水\""));
-        assert_eq!(query(" 5678 ").as_deref(), Some("(\"t5678\" OR \"5678\")"));
-        assert_eq!(query("13912345678").as_deref(), Some("\"13912345678\"*"));
-        assert_eq!(query("20261127-0042").as_deref(), Some("\"20261127 0042\""));
+    fn queries_are_phrases_of_pairs_words_tails_and_numbers() {
+        assert_eq!(query("漏水").as_deref(), Some("pairs : \"漏水\""));
+        assert_eq!(query("李秀英").as_deref(), Some("pairs : \"李秀 秀英\""));
+        assert_eq!(query("水").as_deref(), Some("terms : \"水\""));
+        assert_eq!(query(" 5678 ").as_deref(), Some("terms : \"t5678\""));
+        assert_eq!(query("13912345678").as_deref(), Some("terms : \"13912345678\"*"));
+        assert_eq!(
+            query("20261127-0042").as_deref(),
+            Some("terms : \"20261127 0042\"")
+        );
         assert_eq!(
             query("李秀英 漏水").as_deref(),
-            Some("\"李 秀 英\" AND \"漏 水\"")
+            Some("pairs : \"李秀 秀英\" AND pairs : \"漏水\"")
         );
         assert_eq!(
             query("阳光 3栋").as_deref(),
-            Some("\"阳 光\" AND \"3\"* AND \"栋\"")
+            Some("pairs : \"阳光\" AND terms : \"3\"* AND terms : \"栋\"")
         );
         assert_eq!(query("\"*()"), None);
     }

@@ -285,9 +285,11 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
                 .bind(&id)
                 .fetch_one(&mut *conn)
                 .await?;
-        sqlx::query("INSERT INTO order_search (rowid, terms) VALUES (?1, ?2)")
+        let (terms, pairs) = crate::search::terms(&order.search_text());
+        sqlx::query("INSERT INTO order_search (rowid, terms, pairs) VALUES (?1, ?2, ?3)")
             .bind(key)
-            .bind(crate::search::terms(&order.search_text()))
+            .bind(terms)
+            .bind(pairs)
             .execute(&mut *conn)
             .await?;
         None

@@ -160,6 +160,9 @@ pub struct OrderView {
     pub resolution: Option<Resolution>,
     pub callbacks: Vec<CallbackRecord>,
     pub cancellation: Option<Cancellation>,
+    /// Photos kept with the order, removed ones included with who removed them and why;
+    /// the bytes are at `/api/v1/orders/{id}/attachments/{attachment id}`.
+    pub attachments: Vec<baoxiu_domain::AttachedFile>,
     /// The customer's code (B01): shown only to the customer and the desk.
     pub verification_code: Option<String>,
     /// Wrong codes still allowed before arrival by code is locked.
@@ -198,6 +201,7 @@ impl OrderView {
             resolution: order.resolution.clone(),
             callbacks: order.callbacks.clone(),
             cancellation: order.cancellation.clone(),
+            attachments: order.attachments.clone(),
             verification_code: sees_code(viewer).then(|| order.verification.code.as_str().to_string()),
             code_attempts_left: baoxiu_domain::MAX_CODE_ATTEMPTS
                 .saturating_sub(order.verification.failed_attempts),

@@ -62,6 +62,10 @@ impl Drop for Kill {
 pub struct Story {
     pub base: String,
     pub client: Client,
+    /// A folder for files the story uploads.
+    pub files: PathBuf,
+    driver_url: String,
+    capabilities: Capabilities,
     name: &'static str,
     shot: usize,
     _server: Kill,
@@ -153,9 +157,14 @@ impl Story {
         let client = client.expect("chromedriver answers and starts Chromium");
         client.set_window_size(width, height).await.ok();
         std::fs::create_dir_all(shots_dir()).unwrap();
+        let files = dir.path().join("files");
+        std::fs::create_dir_all(&files).unwrap();
         Some(Story {
             base,
             client,
+            files,
+            driver_url: url,
+            capabilities: caps,
             name,
             shot: 0,
             _server: Kill(server),
@@ -163,6 +172,22 @@ impl Story {
             _dir: dir,
             _turn: turn,
         })
+    }
+
+    /// A second browser on the same server (for a page watched while someone else acts).
+    pub async fn second_browser(&self) -> Client {
+        ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(self.capabilities.clone())
+            .connect(&self.driver_url)
+            .await
+            .expect("a second browser")
+    }
+
+    /// Writes a file for the story to upload; returns its path.
+    pub fn file(&self, name: &str, bytes: &[u8]) -> String {
+        let path = self.files.join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path.display().to_string()
     }
 
     pub async fn goto(&self, path: &str) {
@@ -220,7 +245,11 @@ impl Story {
     pub async fn see(&self, text: &str) {
         let deadline = std::time::Instant::now() + PATIENCE;
         loop {
-            let body = self.body().await;
+            // A page being replaced has no body to read yet: try again.
+            let body = match self.client.find(Locator::Css("body")).await {
+                Ok(body) => body.text().await.unwrap_or_default(),
+                Err(_) => String::new(),
+            };
             if body.contains(text) {
                 return;
             }

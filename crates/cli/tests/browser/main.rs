@@ -2,13 +2,14 @@
 //! against a real `baoxiu serve`, at 1280×800, with a screenshot of every page.
 
 mod harness;
+mod phone;
 
 use chrono::{Duration, Utc};
 use fantoccini::Locator;
 use harness::Story;
 
 /// A time the server will take as future, as a `datetime-local` field wants it (China).
-fn in_two_days() -> String {
+pub(crate) fn in_two_days() -> String {
     let at = Utc::now() + Duration::days(2);
     at.with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
         .format("%Y-%m-%dT10:00")
@@ -16,7 +17,7 @@ fn in_two_days() -> String {
 }
 
 /// Opens the order with `number` from the list's search.
-async fn open_order(s: &Story, number: &str) {
+pub(crate) async fn open_order(s: &Story, number: &str) {
     s.goto(&format!("/orders?q={number}")).await;
     s.client
         .wait()
@@ -30,7 +31,7 @@ async fn open_order(s: &Story, number: &str) {
 }
 
 /// Fills the field `name` inside an opened command form.
-async fn field(s: &Story, form: &fantoccini::elements::Element, name: &str, value: &str) {
+pub(crate) async fn field(s: &Story, form: &fantoccini::elements::Element, name: &str, value: &str) {
     let input = form
         .find(Locator::Css(&format!("[name='{name}']")))
         .await

@@ -57,7 +57,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
         commands::CommitBody, commands::PartsBody, commands::NoteBody, commands::RequiredNoteBody,
         commands::ArriveBody, commands::ResolveBody, commands::PhoneBody, commands::CallbackBody,
         commands::CancelBody, commands::AttachBody, commands::RemoveAttachmentBody,
-        baoxiu_domain::Attachment,
+        baoxiu_domain::Attachment, baoxiu_domain::AttachedFile, baoxiu_domain::Removal,
     )),
     modifiers(&BearerAuth, &CommandPaths),
     security(("bearer" = [])),

@@ -336,6 +336,7 @@ pub fn error_text(viewer: &Viewer, error: &ApiError) -> String {
         ApiError::VersionConflict => tr.t("order.changed"),
         ApiError::IdempotencyKeyReused => tr.t("order.resent"),
         ApiError::WriteFailed(_) => tr.t("error.write_failed"),
+        ApiError::TooLarge => tr.t("error.too_large"),
         _ => tr.t("error.internal"),
     }
 }

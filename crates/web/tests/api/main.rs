@@ -10,5 +10,6 @@ mod openapi;
 mod pages;
 mod restart;
 mod stories;
+mod uploads;
 mod validation;
 mod verification;
