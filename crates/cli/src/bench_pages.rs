@@ -336,3 +336,122 @@ async fn fill(
     );
     Ok((tenant, desk))
 }
+
+/// `baoxiu bench --board`: how long after a command a change reaches 200 open dispatch
+/// boards (server-sent events), on this server, over loopback.
+pub async fn board(_args: BenchArgs) -> CliResult {
+    const BOARDS: usize = 200;
+    const ROUNDS: usize = 20;
+    let dir = tempfile::tempdir()?;
+    let db = dir.path().join("board.sqlite3");
+    let store = SqliteStore::open(&db).await?;
+    let (tenant, desk) = fill(&store, ROUNDS * 10).await?;
+    let supervisor = Person {
+        id: PersonId(uuid::Uuid::now_v7()),
+        name: "压测主管".into(),
+        role: Role::Supervisor,
+        ..desk.clone()
+    };
+    let tech = Person {
+        id: PersonId(uuid::Uuid::now_v7()),
+        name: "压测抢单师傅".into(),
+        role: Role::Technician,
+        ..desk.clone()
+    };
+    store.put_person(&supervisor).await?;
+    store.put_person(&tech).await?;
+    let now = Utc::now();
+    let token = baoxiu_web::new_token();
+    store
+        .put_session(&Session {
+            digest: baoxiu_web::token_digest(&token),
+            tenant: tenant.id,
+            person: supervisor.id,
+            csrf: baoxiu_web::new_token(),
+            created_at: now,
+            expires_at: now + Days::days(1),
+        })
+        .await?;
+    let tech_token = baoxiu_web::issue_token(&store, &tech, "bench", now).await?;
+    let app = App::new(store.clone(), Clock::system());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    let base = format!("http://{}", listener.local_addr()?);
+    tokio::spawn(baoxiu_web::serve(listener, app, std::future::pending()));
+
+    // The boards: each reads its event stream and notes when each order's change arrived.
+    let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String, Instant)>();
+    let client = reqwest::Client::new();
+    let mut ready = 0;
+    for board in 0..BOARDS {
+        let mut res = client
+            .get(format!("{base}/board/events"))
+            .header("cookie", format!("bx_session={token}"))
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            return Err(format!("board {board}: {}", res.status()).into());
+        }
+        ready += 1;
+        let seen = seen_tx.clone();
+        tokio::spawn(async move {
+            let mut text = String::new();
+            while let Ok(Some(chunk)) = res.chunk().await {
+                let at = Instant::now();
+                text.push_str(&String::from_utf8_lossy(&chunk));
+                while let Some(end) = text.find("\n\n") {
+                    let message: String = text.drain(..end + 2).collect();
+                    if let Some(id) = message.split("\"id\":\"").nth(1).and_then(|r| r.split('"').next()) {
+                        let _ = seen.send((board, id.to_string(), at));
+                    }
+                }
+            }
+        });
+    }
+    let pool = store
+        .list(
+            tenant.id,
+            &OrderQuery {
+                state: Some(baoxiu_domain::State::Pool),
+                limit: ROUNDS as u32,
+                ..OrderQuery::default()
+            },
+        )
+        .await?
+        .orders;
+    let mut delays = Vec::new();
+    for order in &pool {
+        let id = order.id.to_string();
+        let sent = Instant::now();
+        let res = client
+            .post(format!("{base}/api/v1/orders/{id}/claim"))
+            .bearer_auth(&tech_token)
+            .send()
+            .await?;
+        if !res.status().is_success() {
+            return Err(format!("claim answered {}", res.status()).into());
+        }
+        let mut heard = 0;
+        while heard < ready {
+            let (_, seen, at) = tokio::time::timeout(Duration::from_secs(10), seen_rx.recv())
+                .await?
+                .ok_or("the boards stopped")?;
+            if seen == id {
+                heard += 1;
+                delays.push(at - sent);
+            }
+        }
+    }
+    delays.sort_unstable();
+    let at = |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).saturating_sub(1)];
+    println!("baoxiu bench --board: {BOARDS} boards open, {} claims\n", pool.len());
+    println!("| from sending a claim to a board hearing it | p50 | p99 | max |");
+    println!("|---|---:|---:|---:|");
+    println!(
+        "| {} deliveries | {:.1} ms | {:.1} ms | {:.1} ms |",
+        delays.len(),
+        ms(at(0.5)),
+        ms(at(0.99)),
+        ms(*delays.last().unwrap())
+    );
+    Ok(())
+}

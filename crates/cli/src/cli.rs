@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// a proxy that terminates TLS, for example).
     #[arg(long, env = "BAOXIU_SECURE_COOKIES")]
     pub secure_cookies: bool,
+    /// The folder photos are kept in (default: beside the database, `FILE-files`).
+    #[arg(long, env = "BAOXIU_FILES")]
+    pub files: Option<PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -167,6 +170,9 @@ pub struct BenchArgs {
     /// with that many), then time the order list, the order page, search and sign-in.
     #[arg(long)]
     pub pages: bool,
+    /// Measure the dispatch board instead: how long a change takes to reach 200 open boards.
+    #[arg(long)]
+    pub board: bool,
     /// Orders in the database for `--pages`.
     #[arg(long, default_value_t = 1_000_000)]
     pub orders: usize,

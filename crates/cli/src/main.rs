@@ -37,6 +37,7 @@ fn main() -> ExitCode {
             Command::User(command) => user::run(command).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Bench(args) if args.pages => bench_pages::run(args).await,
+            Command::Bench(args) if args.board => bench_pages::board(args).await,
             Command::Bench(args) => bench::run(args).await,
         }
     });

@@ -16,7 +16,10 @@ pub async fn migrate(args: DbArgs) -> CliResult {
 }
 
 pub async fn run(args: ServeArgs) -> CliResult {
-    let store = SqliteStore::open(&args.db.db).await?;
+    let store = match &args.files {
+        Some(files) => SqliteStore::open_with_files(&args.db.db, files.clone()).await?,
+        None => SqliteStore::open(&args.db.db).await?,
+    };
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;

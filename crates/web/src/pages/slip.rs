@@ -26,6 +26,8 @@ struct SlipPage {
     lines: Vec<Line>,
     signature: Option<(String, String)>,
     summary: Option<String>,
+    /// The photos kept with the order.
+    photos: Vec<String>,
     /// The labels of the signature boxes.
     signers: Vec<String>,
 }
@@ -123,7 +125,12 @@ pub async fn page<S: Store>(State(app): State<App<S>>, viewer: Viewer, Path(id):
     } else {
         vec![tr.t("slip.sign_customer"), tr.t("slip.sign_technician")]
     };
+    let photos = order
+        .photos()
+        .map(|f| format!("/orders/{}/files/{}", order.id, f.attachment.id))
+        .collect();
     render(&SlipPage {
+        photos,
         org: viewer.tenant.name.clone(),
         heading: tr.t("slip.heading"),
         number,
