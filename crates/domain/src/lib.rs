@@ -11,6 +11,7 @@
 
 mod account;
 mod attachment;
+pub mod calendar;
 mod command;
 mod decide;
 mod event;
@@ -26,6 +27,7 @@ mod values;
 mod visibility;
 
 pub use account::{Account, ApiToken, Login, Session};
+pub use calendar::{Calendar, CalendarError};
 pub use attachment::{AttachedFile, Attachment, ImageType, MAX_ATTACHMENT_BYTES, Removal, Upload};
 pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;

@@ -53,6 +53,9 @@ CREATE TABLE order_keys (
     UNIQUE (tenant_id, order_id)
 );
 CREATE VIRTUAL TABLE order_search USING fts5(terms, pairs, content = '', contentless_delete = 1);
+-- The writer puts an order's terms in `search_text` and its pairs in `search_pairs`; a
+-- trigger indexes them as the order is inserted, in the same statement's work.
+ALTER TABLE orders ADD COLUMN search_pairs TEXT NOT NULL DEFAULT '';
 
 -- Orders per (template, station, state), kept in the same transaction as every write, so
 -- the list's tabs count without reading the orders.
@@ -75,3 +78,30 @@ CREATE TABLE store_meta (
     value  TEXT NOT NULL
 );
 INSERT INTO store_meta (key, value) SELECT 'search_backfill', 'pending' WHERE EXISTS (SELECT 1 FROM orders);
+
+-- Kept by the database itself as orders are written, so a write costs the writer no extra
+-- round trips to the engine.
+CREATE TRIGGER orders_indexed AFTER INSERT ON orders BEGIN
+    INSERT INTO order_keys (tenant_id, order_id) VALUES (new.tenant_id, new.id);
+    INSERT INTO order_search (rowid, terms, pairs) VALUES (last_insert_rowid(), new.search_text, new.search_pairs);
+END;
+
+CREATE TRIGGER orders_counted AFTER INSERT ON orders BEGIN
+    INSERT OR IGNORE INTO state_counts (tenant_id, template, station_id, state, n)
+        VALUES (new.tenant_id, new.template, COALESCE(new.station_id, ''), new.state, 0);
+    UPDATE state_counts SET n = n + 1
+        WHERE tenant_id = new.tenant_id AND template = new.template
+          AND station_id = COALESCE(new.station_id, '') AND state = new.state;
+END;
+
+CREATE TRIGGER orders_recounted AFTER UPDATE OF state, station_id ON orders
+WHEN old.state IS NOT new.state OR old.station_id IS NOT new.station_id BEGIN
+    UPDATE state_counts SET n = n - 1
+        WHERE tenant_id = old.tenant_id AND template = old.template
+          AND station_id = COALESCE(old.station_id, '') AND state = old.state;
+    INSERT OR IGNORE INTO state_counts (tenant_id, template, station_id, state, n)
+        VALUES (new.tenant_id, new.template, COALESCE(new.station_id, ''), new.state, 0);
+    UPDATE state_counts SET n = n + 1
+        WHERE tenant_id = new.tenant_id AND template = new.template
+          AND station_id = COALESCE(new.station_id, '') AND state = new.state;
+END;

@@ -243,13 +243,15 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
     let station_parent = order.station.as_ref().and_then(|s| s.head).map(|h| h.to_string());
     let assignee = order.assignee.as_ref().map(|p| p.id.to_string());
     let template = order.details.template.as_str();
-    // What the order counted as before this write: (state, station), for the tabs' counts.
-    let before: Option<(String, String)> = if w.expected_version == 0 {
-        let inserted = sqlx::query(
+    // Its search terms, its key and the counts per state are kept by triggers
+    // (migration 4): one statement per order.
+    let changed = if w.expected_version == 0 {
+        let (terms, pairs) = crate::search::terms(&order.search_text());
+        sqlx::query(
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
-                                 reported_at, updated_at, search_text, doc, reporter_id, number,
-                                 station_parent_id, cancel_pending)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                 reported_at, updated_at, search_text, search_pairs, doc, reporter_id,
+                                 number, station_parent_id, cancel_pending)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (tenant_id, id) DO NOTHING",
         )
         .bind(&tenant)
@@ -261,7 +263,8 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(&assignee)
         .bind(&reported_at)
         .bind(&updated_at)
-        .bind(order.search_text().to_lowercase())
+        .bind(terms)
+        .bind(pairs)
         .bind(&doc)
         .bind(order.created_by.as_ref().map(|p| p.id.to_string()))
         .bind(order.number().map(|n| n.as_str()))
@@ -275,40 +278,12 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
                 Some(d) if d.is_unique_violation() => StoreError::Duplicate("order number".into()),
                 _ => backend(e),
             })
-        })?;
-        if inserted.rows_affected() != 1 {
-            return Err(JobError::Refused(StoreError::VersionConflict));
-        }
-        let key: i64 =
-            sqlx::query_scalar("INSERT INTO order_keys (tenant_id, order_id) VALUES (?1, ?2) RETURNING key")
-                .bind(&tenant)
-                .bind(&id)
-                .fetch_one(&mut *conn)
-                .await?;
-        let (terms, pairs) = crate::search::terms(&order.search_text());
-        sqlx::query("INSERT INTO order_search (rowid, terms, pairs) VALUES (?1, ?2, ?3)")
-            .bind(key)
-            .bind(terms)
-            .bind(pairs)
-            .execute(&mut *conn)
-            .await?;
-        None
+        })?
     } else {
-        let row = sqlx::query(
-            "SELECT state, COALESCE(station_id, '') FROM orders WHERE tenant_id = ?1 AND id = ?2 AND version = ?3",
-        )
-        .bind(&tenant)
-        .bind(&id)
-        .bind(w.expected_version as i64)
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(row) = row else {
-            return Err(JobError::Refused(StoreError::VersionConflict));
-        };
         sqlx::query(
             "UPDATE orders SET version = ?3, state = ?4, station_id = ?5, assignee_id = ?6,
                                updated_at = ?7, doc = ?8, station_parent_id = ?9, cancel_pending = ?10
-             WHERE tenant_id = ?1 AND id = ?2",
+             WHERE tenant_id = ?1 AND id = ?2 AND version = ?11",
         )
         .bind(&tenant)
         .bind(&id)
@@ -320,20 +295,13 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .bind(&doc)
         .bind(&station_parent)
         .bind(order.cancellation_pending())
+        .bind(w.expected_version as i64)
         .execute(&mut *conn)
         .await
-        .map_err(|e| refused_if_constraint(e, backend))?;
-        Some((row.get(0), row.get(1)))
+        .map_err(|e| refused_if_constraint(e, backend))?
     };
-    let after = (
-        order.state.as_str().to_string(),
-        station.clone().unwrap_or_default(),
-    );
-    if before.as_ref() != Some(&after) {
-        if let Some((state, station)) = &before {
-            count(conn, &tenant, template, station, state, -1).await?;
-        }
-        count(conn, &tenant, template, &after.1, &after.0, 1).await?;
+    if changed.rows_affected() != 1 {
+        return Err(JobError::Refused(StoreError::VersionConflict));
     }
 
     for (record, body) in w.events.iter().zip(&bodies) {
@@ -372,29 +340,6 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .await?;
     }
     Ok(WriteOutcome::Committed)
-}
-
-/// Moves the count of orders in (template, station, state) by `by`.
-async fn count(
-    conn: &mut SqliteConnection,
-    tenant: &str,
-    template: &str,
-    station: &str,
-    state: &str,
-    by: i64,
-) -> Result<(), JobError> {
-    sqlx::query(
-        "INSERT INTO state_counts (tenant_id, template, station_id, state, n) VALUES (?1, ?2, ?3, ?4, ?5)
-         ON CONFLICT (tenant_id, template, station_id, state) DO UPDATE SET n = n + excluded.n",
-    )
-    .bind(tenant)
-    .bind(template)
-    .bind(station)
-    .bind(state)
-    .bind(by)
-    .execute(&mut *conn)
-    .await?;
-    Ok(())
 }
 
 async fn ping(conn: &mut SqliteConnection, at: Timestamp) -> Result<(), JobError> {

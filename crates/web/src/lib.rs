@@ -73,11 +73,14 @@ impl<S: Store> App<S> {
         }
     }
 
-    /// Tells the live pages an order changed (a no-op when no page listens).
+    /// Whether a live page listens for changes (so a write need not copy its order).
+    pub(crate) fn listening(&self) -> bool {
+        self.changes.receiver_count() > 0
+    }
+
+    /// Tells the live pages an order changed.
     pub(crate) fn changed(&self, order: &baoxiu_domain::WorkOrder) {
-        if self.changes.receiver_count() > 0 {
-            let _ = self.changes.send(Arc::new(order.clone()));
-        }
+        let _ = self.changes.send(Arc::new(order.clone()));
     }
 
     /// Orders as they change, from now on.
@@ -104,6 +107,9 @@ impl<S: Store> App<S> {
             .merge(pages::router())
             .fallback(fallback)
             .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+            // Pages, styles and JSON travel gzip-compressed to clients that accept it (a phone
+            // on a slow network); images and server-sent events are left as they are.
+            .layer(tower_http::compression::CompressionLayer::new())
             .layer(tower_http::trace::TraceLayer::new_for_http())
             .with_state(self)
     }

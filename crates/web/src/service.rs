@@ -136,10 +136,12 @@ impl<S: Store> App<S> {
             events,
             idempotency: Self::remember(caller, idem, 201, &body, now),
         };
-        let order = write.order.clone();
+        let order = self.listening().then(|| write.order.clone());
         match self.store.write(write).await? {
             WriteOutcome::Committed => {
-                self.changed(&order);
+                if let Some(order) = order {
+                    self.changed(&order);
+                }
                 Ok(Reply { status: 201, body })
             }
             WriteOutcome::Replayed(first) => Ok(first.into()),
@@ -221,10 +223,12 @@ impl<S: Store> App<S> {
                 idempotency: Self::remember(caller, idem, status, &body, now),
                 order: next,
             };
-            let changed = write.order.clone();
+            let changed = self.listening().then(|| write.order.clone());
             match self.store.write(write).await {
                 Ok(WriteOutcome::Committed) => {
-                    self.changed(&changed);
+                    if let Some(order) = changed {
+                        self.changed(&order);
+                    }
                     return outcome.map(|()| Reply { status, body }).map_err(ApiError::from);
                 }
                 Ok(WriteOutcome::Replayed(first)) => return Ok(first.into()),

@@ -276,18 +276,23 @@ impl Story {
         self.find("#login").await;
     }
 
+    /// Opens the `<details>` an element is in (a command's form, a row's actions).
+    pub async fn open(&self, element: &Element) {
+        self.client
+            .execute(
+                "arguments[0].closest('details').open = true;",
+                vec![serde_json::to_value(element).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
     /// Opens the command's form on the order page (its `<details>`) and returns the form.
     pub async fn command(&self, command: &str) -> Element {
         let css = format!("form[data-command='{command}']");
         let form = self.find(&css).await;
         if !form.is_displayed().await.unwrap_or(false) {
-            self.client
-                .execute(
-                    "arguments[0].closest('details').open = true;",
-                    vec![serde_json::to_value(&form).unwrap()],
-                )
-                .await
-                .unwrap();
+            self.open(&form).await;
         }
         form
     }

@@ -176,13 +176,7 @@ async fn after_sales_story_dispatch_hand_over_commit_and_a_rejected_cancellation
     let commit = s
         .find("form[data-command='commit']:has(input[name='_for'])")
         .await;
-    s.client
-        .execute(
-            "arguments[0].closest('details').open = true;",
-            vec![serde_json::to_value(&commit).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.open(&commit).await;
     field(&s, &commit, "at", &in_two_days()).await;
     field(&s, &commit, "reason", "与用户约定后天上午上门").await;
     s.send(&commit).await;
@@ -211,13 +205,7 @@ async fn after_sales_story_dispatch_hand_over_commit_and_a_rejected_cancellation
         .find(Locator::Css("form[data-command='reject-cancel']"))
         .await
         .unwrap();
-    s.client
-        .execute(
-            "arguments[0].closest('details').open = true;",
-            vec![serde_json::to_value(&reject).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.open(&reject).await;
     field(&s, &reject, "note", "请站点再联系用户一次").await;
     s.send(&reject).await;
     s.see("已办理：驳回撤单").await;
@@ -306,13 +294,7 @@ async fn r_x06_scope_csrf_revoked_tokens_and_slowed_sign_ins() {
     s.sign_in("property.admin1").await;
     s.goto("/people").await;
     let issue = s.find("form[action$='/token']").await;
-    s.client
-        .execute(
-            "arguments[0].closest('details').open = true;",
-            vec![serde_json::to_value(&issue).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.open(&issue).await;
     issue
         .find(Locator::Css("input[name='label']"))
         .await

@@ -144,13 +144,7 @@ async fn property_on_a_phone_claim_arrive_photo_sign_resolve_and_the_desk_calls_
         .find(Locator::Css("form[data-command='callback']"))
         .await
         .unwrap();
-    s.client
-        .execute(
-            "arguments[0].closest('details').open = true;",
-            vec![serde_json::to_value(&form).unwrap()],
-        )
-        .await
-        .unwrap();
+    s.open(&form).await;
     s.send(&form).await;
     s.see("已办理：回访").await;
     open_order(&s, &number).await;

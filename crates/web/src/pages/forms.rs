@@ -71,6 +71,18 @@ fn words(tr: Tr, prefix: &str, values: &[&'static str]) -> Vec<Choice> {
         .collect()
 }
 
+/// Satisfaction from 5 down to 1, 5 chosen.
+fn scores(tr: Tr) -> Vec<Choice> {
+    (1..=5)
+        .rev()
+        .map(|n| Choice {
+            value: n.to_string(),
+            label: tr.word("satisfaction", &n.to_string()),
+            selected: n == 5,
+        })
+        .collect()
+}
+
 /// What the order page needs to fill the forms' choices.
 pub struct Context<'a> {
     pub stations: &'a [Station],
@@ -236,14 +248,7 @@ fn form(
         ],
         // The customer confirms and rates their own repair: reached, by definition.
         CommandName::Callback if viewer.person.role == Role::Customer => {
-            let scores = (1..=5)
-                .rev()
-                .map(|n| Choice {
-                    value: n.to_string(),
-                    label: tr.word("satisfaction", &n.to_string()),
-                    selected: n == 5,
-                })
-                .collect();
+            let scores = scores(tr);
             vec![
                 select("satisfaction", label("satisfaction"), true, scores),
                 note(false),
@@ -263,14 +268,7 @@ fn form(
                     selected: false,
                 },
             ];
-            let scores = (1..=5)
-                .rev()
-                .map(|n| Choice {
-                    value: n.to_string(),
-                    label: tr.word("satisfaction", &n.to_string()),
-                    selected: n == 5,
-                })
-                .collect();
+            let scores = scores(tr);
             vec![
                 reached,
                 select("satisfaction", label("satisfaction"), false, scores),

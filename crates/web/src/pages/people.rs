@@ -170,6 +170,21 @@ fn failure(viewer: &Viewer, e: &ApiError) -> (StatusCode, String) {
     (e.status(), text)
 }
 
+/// The people page after a form: the notice (and a token shown once), or what went wrong.
+async fn finish<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    done: Result<(String, Option<String>), ApiError>,
+) -> Response {
+    match done {
+        Ok((notice, token)) => show(app, viewer, StatusCode::OK, Some(notice), token, None).await,
+        Err(e) => {
+            let (status, text) = failure(viewer, &e);
+            show(app, viewer, status, None, None, Some(text)).await
+        }
+    }
+}
+
 fn store_error(e: StoreError) -> ApiError {
     match e {
         StoreError::Duplicate(_) => FieldError::new("login", "is taken by someone else").into(),
@@ -236,18 +251,9 @@ pub async fn add<S: Store>(
             disabled: false,
         };
         app.store.put_account(&account).await.map_err(store_error)?;
-        Ok::<_, ApiError>(person.name)
+        Ok::<_, ApiError>((viewer.tr.f("people.added", &[("name", &person.name)]), None))
     };
-    match added.await {
-        Ok(name) => {
-            let notice = viewer.tr.f("people.added", &[("name", &name)]);
-            show(&app, &viewer, StatusCode::OK, Some(notice), None, None).await
-        }
-        Err(e) => {
-            let (status, text) = failure(&viewer, &e);
-            show(&app, &viewer, status, None, None, Some(text)).await
-        }
-    }
+    finish(&app, &viewer, added.await).await
 }
 
 async fn account_of<S: Store>(app: &App<S>, viewer: &Viewer, id: &str) -> Result<Account, ApiError> {
@@ -277,18 +283,10 @@ pub async fn password<S: Store>(
             .await
             .map_err(ApiError::Internal)?;
         app.store.put_account(&account).await?;
-        Ok::<_, ApiError>(account.login.as_str().to_string())
+        let notice = viewer.tr.f("people.password_set", &[("login", account.login.as_str())]);
+        Ok::<_, ApiError>((notice, None))
     };
-    match done.await {
-        Ok(login) => {
-            let notice = viewer.tr.f("people.password_set", &[("login", &login)]);
-            show(&app, &viewer, StatusCode::OK, Some(notice), None, None).await
-        }
-        Err(e) => {
-            let (status, text) = failure(&viewer, &e);
-            show(&app, &viewer, status, None, None, Some(text)).await
-        }
-    }
+    finish(&app, &viewer, done.await).await
 }
 
 /// Disables the account: its sessions end and its tokens are revoked, at once.
@@ -308,18 +306,10 @@ pub async fn disable<S: Store>(
             .disable_account(viewer.tenant.id, account.person, app.clock.now())
             .await?;
         app.forget_tokens();
-        Ok::<_, ApiError>(account.login.as_str().to_string())
+        let notice = viewer.tr.f("people.disabled_done", &[("login", account.login.as_str())]);
+        Ok::<_, ApiError>((notice, None))
     };
-    match done.await {
-        Ok(login) => {
-            let notice = viewer.tr.f("people.disabled_done", &[("login", &login)]);
-            show(&app, &viewer, StatusCode::OK, Some(notice), None, None).await
-        }
-        Err(e) => {
-            let (status, text) = failure(&viewer, &e);
-            show(&app, &viewer, status, None, None, Some(text)).await
-        }
-    }
+    finish(&app, &viewer, done.await).await
 }
 
 /// Issues an API token for the person; it is shown once, on the page that answers.
@@ -342,18 +332,10 @@ pub async fn issue_token<S: Store>(
             .ok_or(ApiError::NotFound("person"))?;
         let label = text("label", form.get("label").unwrap_or(""), 60)?;
         let token = crate::auth::issue_token(&app.store, &person, &label, app.clock.now()).await?;
-        Ok::<_, ApiError>((person.name, token))
+        let notice = viewer.tr.f("people.token_issued", &[("name", &person.name)]);
+        Ok::<_, ApiError>((notice, Some(token)))
     };
-    match done.await {
-        Ok((name, token)) => {
-            let notice = viewer.tr.f("people.token_issued", &[("name", &name)]);
-            show(&app, &viewer, StatusCode::OK, Some(notice), Some(token), None).await
-        }
-        Err(e) => {
-            let (status, text) = failure(&viewer, &e);
-            show(&app, &viewer, status, None, None, Some(text)).await
-        }
-    }
+    finish(&app, &viewer, done.await).await
 }
 
 /// Revokes a token; this server forgets it at once.

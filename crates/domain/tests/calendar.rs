@@ -1,0 +1,101 @@
+//! X01: working-time arithmetic on a business calendar, across breaks, weekends, public
+//! holidays and make-up working days, around the 2026 National Day holiday.
+
+use baoxiu_domain::calendar::china;
+use baoxiu_domain::{Calendar, CalendarError, Timestamp};
+use chrono::{Duration, TimeZone};
+use proptest::prelude::*;
+
+fn beijing(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Timestamp {
+    chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(y, mo, d, h, mi, 0)
+        .unwrap()
+        .to_utc()
+}
+
+fn office() -> Calendar {
+    china::office()
+}
+
+#[test]
+fn r_x01_working_time_skips_the_lunch_break() {
+    let monday = beijing(2026, 11, 2, 9, 0);
+    assert_eq!(office().add(monday, Duration::minutes(210)), Ok(beijing(2026, 11, 2, 14, 0)));
+    assert_eq!(
+        office().between(monday, beijing(2026, 11, 2, 14, 0)),
+        Ok(Duration::minutes(210))
+    );
+    // Started during the break, the clock waits for the afternoon.
+    assert_eq!(
+        office().add(beijing(2026, 11, 2, 12, 30), Duration::minutes(30)),
+        Ok(beijing(2026, 11, 2, 14, 0))
+    );
+}
+
+#[test]
+fn r_x01_working_time_skips_the_weekend() {
+    let friday = beijing(2026, 11, 6, 17, 0);
+    assert_eq!(office().add(friday, Duration::hours(1)), Ok(beijing(2026, 11, 9, 9, 30)));
+    assert_eq!(office().between(friday, beijing(2026, 11, 9, 9, 30)), Ok(Duration::hours(1)));
+}
+
+#[test]
+fn r_x01_the_2026_national_day_holiday_is_not_worked() {
+    // Half an hour left on 30 September, then 1–7 October off; 8 October is worked.
+    let before = beijing(2026, 9, 30, 17, 0);
+    assert_eq!(office().add(before, Duration::hours(4)), Ok(beijing(2026, 10, 8, 14, 0)));
+    assert_eq!(office().between(before, beijing(2026, 10, 8, 9, 0)), Ok(Duration::minutes(30)));
+    for day in 1..=7 {
+        assert_eq!(
+            office().is_working_day(chrono::NaiveDate::from_ymd_opt(2026, 10, day).unwrap()),
+            Ok(false)
+        );
+    }
+}
+
+#[test]
+fn r_x01_a_saturday_make_up_day_is_worked() {
+    // 10 October 2026 is a Saturday worked for the National Day holiday (调休).
+    let friday = beijing(2026, 10, 9, 17, 0);
+    assert_eq!(office().add(friday, Duration::hours(1)), Ok(beijing(2026, 10, 10, 9, 30)));
+    // An ordinary Saturday is not.
+    assert_eq!(
+        office().add(beijing(2026, 10, 16, 17, 0), Duration::hours(1)),
+        Ok(beijing(2026, 10, 19, 9, 30))
+    );
+}
+
+#[test]
+fn r_x01_a_year_with_no_holidays_known_is_said_to_be_missing() {
+    assert_eq!(
+        office().add(beijing(2027, 1, 4, 9, 0), Duration::hours(1)),
+        Err(CalendarError::YearMissing(2027))
+    );
+    assert_eq!(
+        office().add(beijing(2026, 12, 31, 17, 0), Duration::hours(1)),
+        Err(CalendarError::YearMissing(2027)),
+        "a deadline that runs into the unknown year is not guessed"
+    );
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    /// Adding working time and then measuring it gives it back; the deadline is never
+    /// earlier than the start, and never moves back when more time is added.
+    #[test]
+    fn r_x01_adding_then_measuring_gives_the_duration_back(
+        start_minutes in 0i64..(365 * 24 * 60),
+        minutes in 0i64..(120 * 60),
+        more in 0i64..600,
+    ) {
+        let calendar = office();
+        let from = beijing(2025, 6, 1, 0, 0) + Duration::minutes(start_minutes);
+        let d = Duration::minutes(minutes);
+        let deadline = calendar.add(from, d).unwrap();
+        prop_assert!(deadline >= from);
+        prop_assert_eq!(calendar.between(from, deadline).unwrap(), d);
+        let later = calendar.add(from, d + Duration::minutes(more)).unwrap();
+        prop_assert!(later >= deadline);
+    }
+}
