@@ -400,7 +400,11 @@ pub async fn board(_args: BenchArgs) -> CliResult {
                 text.push_str(&String::from_utf8_lossy(&chunk));
                 while let Some(end) = text.find("\n\n") {
                     let message: String = text.drain(..end + 2).collect();
-                    if let Some(id) = message.split("\"id\":\"").nth(1).and_then(|r| r.split('"').next()) {
+                    if let Some(id) = message
+                        .split("\"id\":\"")
+                        .nth(1)
+                        .and_then(|r| r.split('"').next())
+                    {
                         let _ = seen.send((board, id.to_string(), at));
                     }
                 }
@@ -443,7 +447,10 @@ pub async fn board(_args: BenchArgs) -> CliResult {
     }
     delays.sort_unstable();
     let at = |q: f64| delays[((delays.len() as f64 * q).ceil() as usize).saturating_sub(1)];
-    println!("baoxiu bench --board: {BOARDS} boards open, {} claims\n", pool.len());
+    println!(
+        "baoxiu bench --board: {BOARDS} boards open, {} claims\n",
+        pool.len()
+    );
     println!("| from sending a claim to a board hearing it | p50 | p99 | max |");
     println!("|---|---:|---:|---:|");
     println!(

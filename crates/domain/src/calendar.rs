@@ -60,7 +60,9 @@ impl Calendar {
             .from_local_datetime(&local)
             .earliest()
             // A time that does not exist (a spring-forward gap) is taken an hour later.
-            .unwrap_or_else(|| self.zone.from_utc_datetime(&(local - Duration::hours(1))) + Duration::hours(1))
+            .unwrap_or_else(|| {
+                self.zone.from_utc_datetime(&(local - Duration::hours(1))) + Duration::hours(1)
+            })
             .to_utc()
     }
 
@@ -136,7 +138,11 @@ pub mod china {
     use super::*;
 
     /// `(year, holidays, make-up working days)` as date ranges `(first, last)` and dates.
-    type Year = (i32, &'static [(&'static str, &'static str)], &'static [&'static str]);
+    type Year = (
+        i32,
+        &'static [(&'static str, &'static str)],
+        &'static [&'static str],
+    );
 
     /// 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号) and
     /// 关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号).
@@ -151,7 +157,13 @@ pub mod china {
                 ("2025-05-31", "2025-06-02"),
                 ("2025-10-01", "2025-10-08"),
             ],
-            &["2025-01-26", "2025-02-08", "2025-04-27", "2025-09-28", "2025-10-11"],
+            &[
+                "2025-01-26",
+                "2025-02-08",
+                "2025-04-27",
+                "2025-09-28",
+                "2025-10-11",
+            ],
         ),
         (
             2026,
@@ -164,7 +176,14 @@ pub mod china {
                 ("2026-09-25", "2026-09-27"),
                 ("2026-10-01", "2026-10-07"),
             ],
-            &["2026-01-04", "2026-02-14", "2026-02-28", "2026-05-09", "2026-09-20", "2026-10-10"],
+            &[
+                "2026-01-04",
+                "2026-02-14",
+                "2026-02-28",
+                "2026-05-09",
+                "2026-09-20",
+                "2026-10-10",
+            ],
         ),
     ];
 

@@ -27,8 +27,8 @@ mod values;
 mod visibility;
 
 pub use account::{Account, ApiToken, Login, Session};
-pub use calendar::{Calendar, CalendarError};
 pub use attachment::{AttachedFile, Attachment, ImageType, MAX_ATTACHMENT_BYTES, Removal, Upload};
+pub use calendar::{Calendar, CalendarError};
 pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};

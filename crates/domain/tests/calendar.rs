@@ -20,7 +20,10 @@ fn office() -> Calendar {
 #[test]
 fn r_x01_working_time_skips_the_lunch_break() {
     let monday = beijing(2026, 11, 2, 9, 0);
-    assert_eq!(office().add(monday, Duration::minutes(210)), Ok(beijing(2026, 11, 2, 14, 0)));
+    assert_eq!(
+        office().add(monday, Duration::minutes(210)),
+        Ok(beijing(2026, 11, 2, 14, 0))
+    );
     assert_eq!(
         office().between(monday, beijing(2026, 11, 2, 14, 0)),
         Ok(Duration::minutes(210))
@@ -35,16 +38,28 @@ fn r_x01_working_time_skips_the_lunch_break() {
 #[test]
 fn r_x01_working_time_skips_the_weekend() {
     let friday = beijing(2026, 11, 6, 17, 0);
-    assert_eq!(office().add(friday, Duration::hours(1)), Ok(beijing(2026, 11, 9, 9, 30)));
-    assert_eq!(office().between(friday, beijing(2026, 11, 9, 9, 30)), Ok(Duration::hours(1)));
+    assert_eq!(
+        office().add(friday, Duration::hours(1)),
+        Ok(beijing(2026, 11, 9, 9, 30))
+    );
+    assert_eq!(
+        office().between(friday, beijing(2026, 11, 9, 9, 30)),
+        Ok(Duration::hours(1))
+    );
 }
 
 #[test]
 fn r_x01_the_2026_national_day_holiday_is_not_worked() {
     // Half an hour left on 30 September, then 1–7 October off; 8 October is worked.
     let before = beijing(2026, 9, 30, 17, 0);
-    assert_eq!(office().add(before, Duration::hours(4)), Ok(beijing(2026, 10, 8, 14, 0)));
-    assert_eq!(office().between(before, beijing(2026, 10, 8, 9, 0)), Ok(Duration::minutes(30)));
+    assert_eq!(
+        office().add(before, Duration::hours(4)),
+        Ok(beijing(2026, 10, 8, 14, 0))
+    );
+    assert_eq!(
+        office().between(before, beijing(2026, 10, 8, 9, 0)),
+        Ok(Duration::minutes(30))
+    );
     for day in 1..=7 {
         assert_eq!(
             office().is_working_day(chrono::NaiveDate::from_ymd_opt(2026, 10, day).unwrap()),
@@ -57,7 +72,10 @@ fn r_x01_the_2026_national_day_holiday_is_not_worked() {
 fn r_x01_a_saturday_make_up_day_is_worked() {
     // 10 October 2026 is a Saturday worked for the National Day holiday (调休).
     let friday = beijing(2026, 10, 9, 17, 0);
-    assert_eq!(office().add(friday, Duration::hours(1)), Ok(beijing(2026, 10, 10, 9, 30)));
+    assert_eq!(
+        office().add(friday, Duration::hours(1)),
+        Ok(beijing(2026, 10, 10, 9, 30))
+    );
     // An ordinary Saturday is not.
     assert_eq!(
         office().add(beijing(2026, 10, 16, 17, 0), Duration::hours(1)),

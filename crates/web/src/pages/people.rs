@@ -283,7 +283,9 @@ pub async fn password<S: Store>(
             .await
             .map_err(ApiError::Internal)?;
         app.store.put_account(&account).await?;
-        let notice = viewer.tr.f("people.password_set", &[("login", account.login.as_str())]);
+        let notice = viewer
+            .tr
+            .f("people.password_set", &[("login", account.login.as_str())]);
         Ok::<_, ApiError>((notice, None))
     };
     finish(&app, &viewer, done.await).await
@@ -306,7 +308,9 @@ pub async fn disable<S: Store>(
             .disable_account(viewer.tenant.id, account.person, app.clock.now())
             .await?;
         app.forget_tokens();
-        let notice = viewer.tr.f("people.disabled_done", &[("login", account.login.as_str())]);
+        let notice = viewer
+            .tr
+            .f("people.disabled_done", &[("login", account.login.as_str())]);
         Ok::<_, ApiError>((notice, None))
     };
     finish(&app, &viewer, done.await).await
