@@ -99,7 +99,7 @@ async fn measure(
     let server = tokio::spawn(baoxiu_web::serve(listener, app, async {
         let _ = stopped.await;
     }));
-    let client = reqwest::Client::builder()
+    let client = baoxiu_notify::http_client()
         .pool_max_idle_per_host(clients)
         .build()?;
     let creates = creates(&client, &base, &desk, clients, seconds).await;
@@ -130,6 +130,7 @@ async fn token_for(
         station: None,
         team: None,
         phone: None,
+        email: None,
     };
     store.put_person(&person).await?;
     issue_token(store, &person).await

@@ -53,7 +53,7 @@ pub async fn run(args: BenchArgs) -> CliResult {
             expires_at: now + Days::days(1),
         })
         .await?;
-    let client = reqwest::Client::new();
+    let client = baoxiu_notify::http_client().build().expect("an HTTP client");
     let get = |path: String| {
         let client = client.clone();
         let url = format!("{base}{path}");
@@ -232,6 +232,7 @@ async fn fill(
         station: None,
         team: None,
         phone: None,
+        email: None,
     };
     let tech = Person {
         id: PersonId(uuid::Uuid::now_v7()),
@@ -311,6 +312,8 @@ async fn fill(
             expected_version: 0,
             events,
             idempotency: None,
+            schedule: None,
+            notices: Vec::new(),
         };
         let store = store.clone();
         writes.spawn(async move { store.write(write).await });
@@ -380,7 +383,7 @@ pub async fn board(_args: BenchArgs) -> CliResult {
 
     // The boards: each reads its event stream and notes when each order's change arrived.
     let (seen_tx, mut seen_rx) = tokio::sync::mpsc::unbounded_channel::<(usize, String, Instant)>();
-    let client = reqwest::Client::new();
+    let client = baoxiu_notify::http_client().build().expect("an HTTP client");
     let mut ready = 0;
     for board in 0..BOARDS {
         let mut res = client

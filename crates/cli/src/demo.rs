@@ -221,6 +221,12 @@ async fn write_orders(
                 expected_version: 0,
                 events: std::mem::take(&mut outcome.events),
                 idempotency: None,
+                schedule: Some(baoxiu_domain::sla::schedule(
+                    &outcome.order.details.template.spec().clocks,
+                    &outcome.order,
+                    simulate::calendar(),
+                )),
+                notices: Vec::new(),
             };
             let store = store.clone();
             writes.spawn(async move { store.write(write).await });

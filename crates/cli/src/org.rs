@@ -64,6 +64,7 @@ pub async fn token(args: TokenArgs) -> CliResult {
         station,
         team: None,
         phone: None,
+        email: None,
     };
     store.put_person(&person).await?;
     let token = issue_token(&store, &person).await?;

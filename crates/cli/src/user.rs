@@ -69,6 +69,7 @@ async fn add(args: UserAddArgs) -> CliResult {
         station,
         team: None,
         phone: phone.clone(),
+        email: None,
     };
     let hash = baoxiu_web::password::hash(&password).await?;
     store.put_person(&person).await?;

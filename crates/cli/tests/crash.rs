@@ -56,7 +56,7 @@ async fn acknowledged_orders_and_events_survive_kill_9() {
     let db = dir.path().join("crash.sqlite3");
     let token = Arc::new(token(&db));
     let (mut server, url) = serve(&db);
-    let client = reqwest::Client::new();
+    let client = baoxiu_notify::http_client().build().expect("an HTTP client");
     let body = r#"{"template":"property","customer":{"name":"李秀英","phone":"13912345678"},"location":{"address":"阳光花园3栋502"},"description":"卫生间漏水"}"#;
     let contact = r#"{"outcome":"unreachable","note":"无人接听"}"#;
 

@@ -132,77 +132,97 @@ impl Calendar {
     }
 }
 
+/// One year of a calendar as a file gives it: its public holidays (first and last day of
+/// each) and its make-up working days (调休). The State Council publishes mainland China's
+/// each autumn for the next year; an admin adds it as such a file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct YearFile {
+    pub year: i32,
+    pub holidays: Vec<(NaiveDate, NaiveDate)>,
+    pub workdays: Vec<NaiveDate>,
+}
+
+impl YearFile {
+    /// Reads and checks a year's file: every date in its year, each holiday's last day not
+    /// before its first. The error names the field.
+    pub fn parse(text: &str) -> Result<YearFile, crate::FieldError> {
+        let file: YearFile = toml::from_str(text).map_err(|e| {
+            let message = e.message().to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.contains("field"))
+                .unwrap_or("file");
+            crate::FieldError::new(field, &message)
+        })?;
+        if !(2000..=2200).contains(&file.year) {
+            return Err(crate::FieldError::new("year", "must be a year such as 2027"));
+        }
+        for (first, last) in &file.holidays {
+            if first.year() != file.year || last.year() != file.year && last.year() != file.year + 1 {
+                return Err(crate::FieldError::new(
+                    "holidays",
+                    format!("{first} is not in {}", file.year),
+                ));
+            }
+            if last < first {
+                return Err(crate::FieldError::new(
+                    "holidays",
+                    format!("{last} is before {first}"),
+                ));
+            }
+        }
+        if let Some(day) = file.workdays.iter().find(|d| d.year() != file.year) {
+            return Err(crate::FieldError::new(
+                "workdays",
+                format!("{day} is not in {}", file.year),
+            ));
+        }
+        Ok(file)
+    }
+}
+
+impl Calendar {
+    /// Adds (or replaces) a year's holidays and make-up working days.
+    pub fn add_year(&mut self, year: &YearFile) {
+        self.holidays.retain(|d| d.year() != year.year);
+        self.workdays.retain(|d| d.year() != year.year);
+        self.years.insert(year.year);
+        for (first, last) in &year.holidays {
+            let mut day = *first;
+            while day <= *last {
+                self.holidays.insert(day);
+                day = day.succ_opt().expect("a date after");
+            }
+        }
+        self.workdays.extend(year.workdays.iter().copied());
+    }
+}
+
 /// The public holidays and make-up working days of mainland China, as the State Council
-/// published them, per year.
+/// published them: the files under `calendars/`, embedded.
 pub mod china {
     use super::*;
 
-    /// `(year, holidays, make-up working days)` as date ranges `(first, last)` and dates.
-    type Year = (
-        i32,
-        &'static [(&'static str, &'static str)],
-        &'static [&'static str],
-    );
-
-    /// 国务院办公厅关于2025年部分节假日安排的通知 (国办发明电〔2024〕12号) and
-    /// 关于2026年部分节假日安排的通知 (国办发明电〔2025〕7号).
-    pub const YEARS: &[Year] = &[
+    /// The shipped years' files.
+    pub const FILES: &[(&str, &str)] = &[
         (
-            2025,
-            &[
-                ("2025-01-01", "2025-01-01"),
-                ("2025-01-28", "2025-02-04"),
-                ("2025-04-04", "2025-04-06"),
-                ("2025-05-01", "2025-05-05"),
-                ("2025-05-31", "2025-06-02"),
-                ("2025-10-01", "2025-10-08"),
-            ],
-            &[
-                "2025-01-26",
-                "2025-02-08",
-                "2025-04-27",
-                "2025-09-28",
-                "2025-10-11",
-            ],
+            "calendars/cn-2025.toml",
+            include_str!("../../../calendars/cn-2025.toml"),
         ),
         (
-            2026,
-            &[
-                ("2026-01-01", "2026-01-03"),
-                ("2026-02-15", "2026-02-23"),
-                ("2026-04-04", "2026-04-06"),
-                ("2026-05-01", "2026-05-05"),
-                ("2026-06-19", "2026-06-21"),
-                ("2026-09-25", "2026-09-27"),
-                ("2026-10-01", "2026-10-07"),
-            ],
-            &[
-                "2026-01-04",
-                "2026-02-14",
-                "2026-02-28",
-                "2026-05-09",
-                "2026-09-20",
-                "2026-10-10",
-            ],
+            "calendars/cn-2026.toml",
+            include_str!("../../../calendars/cn-2026.toml"),
         ),
     ];
 
-    fn date(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("the built-in dates are valid")
-    }
-
-    /// Adds the built-in years to `calendar`.
+    /// Adds the shipped years to `calendar`.
     pub fn add_years(calendar: &mut Calendar) {
-        for (year, holidays, workdays) in YEARS {
-            calendar.years.insert(*year);
-            for (first, last) in *holidays {
-                let mut day = date(first);
-                while day <= date(last) {
-                    calendar.holidays.insert(day);
-                    day = day.succ_opt().expect("a date after");
-                }
-            }
-            calendar.workdays.extend(workdays.iter().map(|d| date(d)));
+        for (file, text) in FILES {
+            let year = YearFile::parse(text)
+                .unwrap_or_else(|e| panic!("the shipped calendar {file} is broken: {e}"));
+            calendar.add_year(&year);
         }
     }
 

@@ -7,8 +7,8 @@ use crate::attachment::Attachment;
 use crate::ids::AttachmentId;
 use crate::org::{PersonRef, StationRef};
 use crate::values::{
-    CancelReason, CommitmentKind, ContactOutcome, FieldError, PhoneSolution, Satisfaction, VerificationCode,
-    text,
+    CancelReason, CommitmentKind, ContactOutcome, FieldError, PhoneSolution, Priority, Satisfaction,
+    VerificationCode, text,
 };
 use serde::{Deserialize, Serialize};
 
@@ -97,6 +97,11 @@ pub enum Command {
         id: AttachmentId,
         reason: String,
     },
+    /// Change the order's urgency, saying why; clocks timed by priority follow.
+    Reprioritize {
+        priority: Priority,
+        reason: String,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -125,10 +130,11 @@ pub enum CommandName {
     RejectCancel,
     Attach,
     RemoveAttachment,
+    Reprioritize,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 20] = [
+    pub const ALL: [CommandName; 21] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -149,6 +155,7 @@ impl CommandName {
         CommandName::RejectCancel,
         CommandName::Attach,
         CommandName::RemoveAttachment,
+        CommandName::Reprioritize,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -173,6 +180,7 @@ impl CommandName {
             CommandName::RejectCancel => "reject-cancel",
             CommandName::Attach => "attach",
             CommandName::RemoveAttachment => "remove-attachment",
+            CommandName::Reprioritize => "reprioritize",
         }
     }
 
@@ -204,6 +212,7 @@ impl Command {
             Command::RejectCancel { .. } => CommandName::RejectCancel,
             Command::Attach { .. } => CommandName::Attach,
             Command::RemoveAttachment { .. } => CommandName::RemoveAttachment,
+            Command::Reprioritize { .. } => CommandName::Reprioritize,
         }
     }
 }

@@ -14,14 +14,14 @@ use crate::org::{Actor, PersonRef};
 use crate::refusal::Refusal;
 use crate::role::Role;
 use crate::state::State;
-use crate::values::{Area, ServiceMode};
+use crate::values::{Area, CancelReason, ContactOutcome, ServiceMode};
 
 /// A refused command. It changes nothing, with one exception that must be recorded anyway:
 /// a wrong verification code is counted (`counted`), or the attempt limit could not hold.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Refused {
     pub refusal: Refusal,
-    pub counted: Option<Event>,
+    pub counted: Option<Box<Event>>,
 }
 
 impl From<Refusal> for Refused {
@@ -88,6 +88,17 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             MultipleVisits,
         ],
         C::ApproveCancel | C::RejectCancel => &State::ALL,
+        C::Reprioritize => &[
+            AwaitingDispatch,
+            Pool,
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+        ],
         // Photos are kept until the file is closed.
         C::Attach | C::RemoveAttachment => &[
             AwaitingDispatch,
@@ -224,10 +235,21 @@ impl WorkOrder {
                 technician: actor.person.clone(),
             },
             Command::Accept => Event::Accepted,
-            Command::Contact { outcome, note } => Event::ContactAttempted {
-                outcome: *outcome,
-                note: note.clone(),
-            },
+            Command::Contact { outcome, note } => {
+                // A05 (amended): "unreachable" only once enough time has passed since T1.
+                if let (ContactOutcome::Unreachable, Some(minutes), Some(reported)) = (
+                    outcome,
+                    self.details.template.rules().unreachable_after_minutes,
+                    self.timeline.reported_at,
+                ) && now - reported < chrono::Duration::minutes(i64::from(minutes))
+                {
+                    return Err(Refusal::UnreachableTooEarly { minutes }.into());
+                }
+                Event::ContactAttempted {
+                    outcome: *outcome,
+                    note: note.clone(),
+                }
+            }
             Command::Commit { at, kind, reason } => {
                 let written = self.timeline.commitments.len();
                 if written >= MAX_COMMITMENTS {
@@ -291,10 +313,17 @@ impl WorkOrder {
                 }
             }
             Command::Archive => Event::Archived,
-            Command::RequestCancel { reason, note } => Event::CancellationRequested {
-                reason: *reason,
-                note: note.clone(),
-            },
+            Command::RequestCancel { reason, note } => {
+                // A05: an unreachable customer's order may be cancelled only once the clock
+                // of the contact attempts has opened it (five working days).
+                if *reason == CancelReason::CustomerUnreachable && !self.opened("cancel_unreachable") {
+                    return Err(Refusal::NotYetCancellable.into());
+                }
+                Event::CancellationRequested {
+                    reason: *reason,
+                    note: note.clone(),
+                }
+            }
             Command::ApproveCancel { note } => {
                 if self.pending_request()?.requested_by == actor.id() {
                     return Err(Refusal::SelfApproval.into());
@@ -302,6 +331,10 @@ impl WorkOrder {
                 Event::CancellationApproved { note: note.clone() }
             }
             Command::RejectCancel { note } => Event::CancellationRejected { note: note.clone() },
+            Command::Reprioritize { priority, reason } => Event::Reprioritized {
+                priority: *priority,
+                reason: reason.clone(),
+            },
             Command::Attach { attachment } => Event::AttachmentAdded {
                 attachment: attachment.clone(),
             },
@@ -405,6 +438,34 @@ impl WorkOrder {
             .collect())
     }
 
+    /// Whether a template clock's escalation opened `what` (A05: `cancel_unreachable`).
+    /// Where the template's clocks open nothing of the kind, nothing waits for it.
+    fn opened(&self, what: &str) -> bool {
+        let gated = self
+            .details
+            .template
+            .spec()
+            .clocks
+            .iter()
+            .any(|c| c.ladder.iter().any(|l| l.opens.as_deref() == Some(what)));
+        !gated
+            || self.clocks.iter().any(|log| {
+                let def = self
+                    .details
+                    .template
+                    .spec()
+                    .clocks
+                    .iter()
+                    .find(|d| d.id == log.clock);
+                log.marks.iter().any(|m| match m {
+                    crate::sla::Mark::Fired { level, .. } => def
+                        .and_then(|d| d.ladder.get(usize::from(*level).wrapping_sub(1)))
+                        .is_some_and(|l| l.opens.as_deref() == Some(what)),
+                    _ => false,
+                })
+            })
+    }
+
     fn pending_request(&self) -> Result<&crate::order::Cancellation, Refusal> {
         match &self.cancellation {
             Some(c) if self.state != State::Cancelled => Ok(c),
@@ -453,7 +514,7 @@ impl WorkOrder {
             refusal: Refusal::WrongCode {
                 remaining: MAX_CODE_ATTEMPTS - failed_attempts,
             },
-            counted: Some(Event::CodeRejected { failed_attempts }),
+            counted: Some(Box::new(Event::CodeRejected { failed_attempts })),
         })
     }
 

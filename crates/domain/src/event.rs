@@ -6,6 +6,9 @@ use crate::command::PartLine;
 use crate::ids::{AttachmentId, OrderId};
 use crate::order::{NewOrder, Resolution};
 use crate::org::{PersonRef, StationRef};
+use crate::role::Role;
+use crate::sla::{NotifyChannel, SkipReason};
+use crate::values::Priority;
 use crate::values::{CancelReason, CommitmentKind, ContactOutcome, Satisfaction, VerificationCode};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -116,6 +119,35 @@ pub enum Event {
         id: AttachmentId,
         reason: String,
     },
+    /// The priority changed; clocks whose target depends on it recompute their deadline.
+    Reprioritized {
+        priority: Priority,
+        reason: String,
+    },
+    /// A level of a clock's ladder fired: these roles are told by these channels (X03).
+    Escalated {
+        clock: String,
+        level: u8,
+        /// How long after its time the level fired (after a restart, say).
+        late_by_seconds: i64,
+        tell: Vec<Role>,
+        channels: Vec<NotifyChannel>,
+        /// What the firing allows, if anything (A05: `cancel_unreachable`).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opens: Option<String>,
+    },
+    /// A level did not fire, for good, and why (the clock was met, the order closed).
+    EscalationSkipped {
+        clock: String,
+        level: u8,
+        reason: SkipReason,
+    },
+    /// A level came due while its clock waited (paused); it fires once the clock runs again
+    /// and its deadline passes.
+    EscalationHeld {
+        clock: String,
+        level: u8,
+    },
 }
 
 impl Event {
@@ -143,6 +175,10 @@ impl Event {
             Event::CancellationRejected { .. } => "cancellation_rejected",
             Event::AttachmentAdded { .. } => "attachment_added",
             Event::AttachmentRemoved { .. } => "attachment_removed",
+            Event::Reprioritized { .. } => "reprioritized",
+            Event::Escalated { .. } => "escalated",
+            Event::EscalationSkipped { .. } => "escalation_skipped",
+            Event::EscalationHeld { .. } => "escalation_held",
         }
     }
 }

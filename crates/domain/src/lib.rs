@@ -16,10 +16,12 @@ mod command;
 mod decide;
 mod event;
 mod ids;
+pub mod notify;
 mod order;
 mod org;
 mod refusal;
 mod role;
+pub mod sla;
 mod state;
 mod store;
 mod template;
@@ -33,6 +35,7 @@ pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
 pub use ids::{AttachmentId, OrderId, PersonId, StationId, TeamId, TenantId};
+pub use notify::{Attempt, Delivery, DeliveryState, InboxItem, Notice};
 pub use order::{
     CallbackRecord, Cancellation, Commitment, ContactAttempt, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS, NewOrder,
     PartsRequest, ReplayError, Resolution, Timeline, Verification, WorkOrder,
@@ -42,10 +45,10 @@ pub use refusal::Refusal;
 pub use role::Role;
 pub use state::State;
 pub use store::{
-    IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Store, StoreError, StoredResponse,
-    Write, WriteOutcome, idempotency_horizon,
+    DueTimer, IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Overdue, OverdueQuery,
+    Store, StoreError, StoredResponse, Write, WriteOutcome, idempotency_horizon,
 };
-pub use template::{InitialRoute, Template, TemplateRules};
+pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{
     Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError, Kind, Location,
     OrderNumber, Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode, optional_text,

@@ -176,6 +176,11 @@ pub struct WorkOrder {
     /// Photos kept with the order, removed ones included (with why).
     #[serde(default)]
     pub attachments: Vec<AttachedFile>,
+    /// The logs of the template's clocks on this order, derived from its events by
+    /// [`crate::sla::follow`] when they are written (the fold of the events alone does not
+    /// know the template's clocks, so [`WorkOrder::replay`] leaves them empty).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub clocks: Vec<crate::sla::ClockLog>,
     pub updated_at: Option<DateTime<Utc>>,
 }
 
@@ -346,6 +351,7 @@ impl WorkOrder {
             callbacks: Vec::new(),
             cancellation: None,
             attachments: Vec::new(),
+            clocks: Vec::new(),
             updated_at: Some(at),
         }
     }
@@ -531,6 +537,9 @@ impl WorkOrder {
                 added_by: record.actor.id,
                 removed: None,
             }),
+            Event::Reprioritized { priority, .. } => self.details.priority = *priority,
+            // Escalation decisions live in the clock logs (`sla::follow`).
+            Event::Escalated { .. } | Event::EscalationSkipped { .. } | Event::EscalationHeld { .. } => {}
             Event::AttachmentRemoved { id, reason } => {
                 if let Some(file) = self.attachments.iter_mut().find(|f| f.attachment.id == *id) {
                     file.removed = Some(Removal {

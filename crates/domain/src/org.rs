@@ -91,6 +91,9 @@ pub struct Person {
     pub station: Option<StationId>,
     pub team: Option<TeamId>,
     pub phone: Option<String>,
+    /// Where e-mail notices go (X03).
+    #[serde(default)]
+    pub email: Option<String>,
 }
 
 impl Person {
@@ -118,6 +121,18 @@ pub struct PersonRef {
     pub name: String,
     pub role: Role,
     pub station: Option<StationId>,
+}
+
+impl PersonRef {
+    /// baoxiu itself, as the actor of the clocks' escalations.
+    pub fn system() -> PersonRef {
+        PersonRef {
+            id: crate::ids::PersonId(uuid::Uuid::nil()),
+            name: "baoxiu".into(),
+            role: Role::System,
+            station: None,
+        }
+    }
 }
 
 /// Who issues a command.

@@ -81,6 +81,12 @@ pub enum Refusal {
     NotReporter,
     #[error("the order has no such file")]
     NoSuchAttachment,
+    /// A05 (amended): unreachable may be recorded only some hours after T1.
+    #[error("a customer can be recorded as unreachable only {minutes} minutes after the report")]
+    UnreachableTooEarly { minutes: u32 },
+    /// A05: cancelling for an unreachable customer waits for five working days of attempts.
+    #[error("an unreachable customer's order may be cancelled only after five working days of attempts")]
+    NotYetCancellable,
 }
 
 impl Refusal {
@@ -115,6 +121,8 @@ impl Refusal {
             Refusal::NotRecorder => "not_recorder",
             Refusal::NotReporter => "not_reporter",
             Refusal::NoSuchAttachment => "no_such_attachment",
+            Refusal::UnreachableTooEarly { .. } => "unreachable_too_early",
+            Refusal::NotYetCancellable => "not_yet_cancellable",
         }
     }
 

@@ -28,6 +28,8 @@ pub enum Role {
     Approver,
     /// 管理员.
     Admin,
+    /// baoxiu itself: the clocks' escalations are its steps. Nobody holds this role.
+    System,
 }
 
 impl Role {
@@ -54,6 +56,7 @@ impl Role {
             Role::RegionOfficer => "region_officer",
             Role::Approver => "approver",
             Role::Admin => "admin",
+            Role::System => "system",
         }
     }
 
@@ -72,6 +75,7 @@ impl Role {
             Role::RegionOfficer => "大区接口人",
             Role::Approver => "审批人",
             Role::Admin => "管理员",
+            Role::System => "系统",
         }
     }
 
@@ -79,7 +83,7 @@ impl Role {
     /// calls; coordinators create station orders (A16); supervisors and leads create orders
     /// from self-inspection (B13) and matters that need a repair (B10).
     pub fn may_create(self) -> bool {
-        !matches!(self, Role::Approver | Role::RegionOfficer)
+        !matches!(self, Role::Approver | Role::RegionOfficer | Role::System)
     }
 
     /// Who adds people, sets their passwords, disables accounts and revokes tokens.
@@ -117,6 +121,8 @@ impl Role {
                     DeskAgent | Coordinator | TeamLead | Supervisor | RegionOfficer
                 )
             }
+            // The desk or a supervisor changes an order's urgency, saying why.
+            C::Reprioritize => matches!(self, DeskAgent | Supervisor),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

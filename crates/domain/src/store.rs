@@ -8,8 +8,10 @@ use crate::attachment::Upload;
 use crate::event::EventRecord;
 use crate::ids::AttachmentId;
 use crate::ids::{OrderId, PersonId, StationId, TenantId};
+use crate::notify::{Attempt, Delivery, InboxItem, Notice};
 use crate::order::WorkOrder;
 use crate::org::{Person, Station, Team, Tenant};
+use crate::sla::Schedule;
 use crate::state::State;
 use crate::template::Template;
 use crate::values::OrderNumber;
@@ -38,6 +40,11 @@ pub struct Write {
     pub events: Vec<EventRecord>,
     /// Remember this response under an idempotency key, in the same transaction.
     pub idempotency: Option<IdempotencyRecord>,
+    /// The order's timers and deadlines after the events, replacing what was kept (X02).
+    /// `None` leaves them as they are.
+    pub schedule: Option<Schedule>,
+    /// Notices the events cause: the inbox holds them at once, the outbox delivers the rest.
+    pub notices: Vec<Notice>,
 }
 
 impl Write {
@@ -122,6 +129,33 @@ pub enum StoreError {
     WriteFailed(String),
 }
 
+/// A level of a clock due on an order: a row of the timer table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueTimer {
+    pub tenant: TenantId,
+    pub order: OrderId,
+    pub clock: String,
+    pub level: u8,
+    pub at: Timestamp,
+}
+
+/// Orders whose clock ran past its deadline and is still running or waiting.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OverdueQuery {
+    /// One clock (`b12_unfinished`), or every clock.
+    pub clock: Option<String>,
+    pub visibility: Visibility,
+    pub limit: u32,
+}
+
+/// An order late on a clock.
+#[derive(Debug, Clone)]
+pub struct Overdue {
+    pub order: WorkOrder,
+    pub clock: String,
+    pub deadline: Timestamp,
+}
+
 /// Filters and a page position for listing orders, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderQuery {
@@ -148,6 +182,8 @@ pub struct OrderPage {
 }
 
 /// The storage contract. Implementations MUST:
+/// - write a [`Write`]'s schedule (replacing the order's timers and deadlines) and its
+///   notices in the same transaction as its events;
 /// - scope every read and write by the tenant given;
 /// - make [`Store::write`] atomic: the events, the read row and the idempotency record are
 ///   committed together or not at all, and `Ok` is returned only once they are durable;
@@ -314,4 +350,103 @@ pub trait Store: Clone + Send + Sync + 'static {
         tenant: TenantId,
         query: &OrderQuery,
     ) -> impl Future<Output = Result<Option<Vec<(State, u64)>>, StoreError>> + Send;
+
+    /// Timers due by `now`, earliest first, across organisations (the background step).
+    fn due_timers(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DueTimer>, StoreError>> + Send;
+
+    /// Replaces the order's timers and deadlines if it is still at `version` (a template
+    /// changed under a timer, so the timer moved); `false` if the order moved on.
+    fn reschedule(
+        &self,
+        tenant: TenantId,
+        order: OrderId,
+        version: u64,
+        schedule: &Schedule,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Orders past a clock's deadline at `now` whose clock still runs or waits, most late
+    /// first.
+    fn overdue(
+        &self,
+        tenant: TenantId,
+        query: &OverdueQuery,
+        now: Timestamp,
+    ) -> impl Future<Output = Result<Vec<Overdue>, StoreError>> + Send;
+
+    /// The person's inbox, newest first.
+    fn inbox(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<InboxItem>, StoreError>> + Send;
+
+    /// Marks a notice of the person's inbox read at `at`; `false` if they have no such notice.
+    fn mark_read(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        notice: uuid::Uuid,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// Outbox messages to try now: pending and due by `now`, oldest first.
+    fn deliveries_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// Records one attempt at delivering a message, in its log and its state.
+    fn record_attempt(
+        &self,
+        notice: uuid::Uuid,
+        at: Timestamp,
+        attempt: &Attempt,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The organisation's outbox messages, newest first; only the dead-letter list if `dead`.
+    fn deliveries(
+        &self,
+        tenant: TenantId,
+        dead: bool,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// Puts a dead message back in the outbox to be tried at `at`; `false` if the
+    /// organisation has no such dead message.
+    fn replay_delivery(
+        &self,
+        tenant: TenantId,
+        notice: uuid::Uuid,
+        at: Timestamp,
+    ) -> impl Future<Output = Result<bool, StoreError>> + Send;
+
+    /// The organisation's settings of a channel (webhook, robot), as JSON text.
+    fn channel_settings(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<Vec<(String, String)>, StoreError>> + Send;
+    fn put_channel_settings(
+        &self,
+        tenant: TenantId,
+        channel: &str,
+        settings: Option<&str>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The years an admin added to the organisation's calendar, as their files' text.
+    fn calendar_years(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<Vec<(i32, String)>, StoreError>> + Send;
+    fn put_calendar_year(
+        &self,
+        tenant: TenantId,
+        year: i32,
+        text: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

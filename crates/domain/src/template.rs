@@ -1,13 +1,16 @@
 //! Service templates (服务模板). Each organisation kind runs the same state machine with its
-//! own settings. Today the settings are built in; ROADMAP 1 moves them to files under
-//! `templates/`, which is why they are plain data and not code paths.
+//! own settings, read from the files under `templates/` (embedded in the binary): the
+//! rules of the state machine and the clocks with their escalation ladders. An organisation
+//! may bring its own clocks and ladders in a file of its own; the rules stay the template's.
 //!
 //! Only templates that are built are listed here. The equipment, hotel and utility
 //! templates of the product's plan come with their own rules (approvals, parts, vendors);
 //! until then no organisation can offer them and the API does not name them.
 
 use crate::role::Role;
+use crate::sla::ClockDef;
 use serde::{Deserialize, Serialize};
+use std::sync::LazyLock;
 
 /// The kinds of organisation baoxiu serves today.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -61,33 +64,41 @@ impl Template {
         list.iter().map(|t| t.as_str()).collect::<Vec<_>>().join(", ")
     }
 
-    /// The built-in settings of this template.
-    pub fn rules(self) -> TemplateRules {
+    /// The template's file, as shipped.
+    pub fn source(self) -> (&'static str, &'static str) {
         match self {
-            Template::AfterSales => TemplateRules {
-                initial_route: InitialRoute::AwaitingDispatch,
-                t2_on_first_commitment: true,
-                arrival_code_required: true,
-                dispatch_to_station_first: true,
-                // A17: the region approves cancellations.
-                cancel_approvers: &[Role::RegionOfficer],
-                customer_names_technician: false,
-                station_orders_are_carry_in: true,
-                public_area_reinspection: false,
-                station_records_for_technician: true,
-            },
-            Template::Property => TemplateRules {
-                initial_route: InitialRoute::Pool,
-                t2_on_first_commitment: false,
-                arrival_code_required: true,
-                dispatch_to_station_first: false,
-                cancel_approvers: &[Role::Supervisor, Role::Approver],
-                customer_names_technician: true,
-                station_orders_are_carry_in: false,
-                public_area_reinspection: true,
-                station_records_for_technician: false,
-            },
+            Template::AfterSales => (
+                "templates/after_sales.toml",
+                include_str!("../../../templates/after_sales.toml"),
+            ),
+            Template::Property => (
+                "templates/property.toml",
+                include_str!("../../../templates/property.toml"),
+            ),
         }
+    }
+
+    /// The template as shipped: its rules and its clocks.
+    pub fn spec(self) -> &'static TemplateSpec {
+        static SPECS: LazyLock<Vec<TemplateSpec>> = LazyLock::new(|| {
+            Template::ALL
+                .iter()
+                .map(|t| {
+                    let (file, text) = t.source();
+                    TemplateSpec::parse(file, text)
+                        .unwrap_or_else(|e| panic!("the shipped template is broken: {e}"))
+                })
+                .collect()
+        });
+        &SPECS[Template::ALL
+            .iter()
+            .position(|t| *t == self)
+            .expect("every template is listed")]
+    }
+
+    /// The template's rules.
+    pub fn rules(self) -> &'static TemplateRules {
+        &self.spec().rules
     }
 }
 
@@ -102,7 +113,8 @@ pub enum InitialRoute {
 }
 
 /// A template's settings, as data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TemplateRules {
     pub initial_route: InitialRoute,
     /// A04: writing T31 sets T2 (after_sales). Otherwise T2 is the first reached contact,
@@ -114,7 +126,7 @@ pub struct TemplateRules {
     /// technician to an order no station has taken.
     pub dispatch_to_station_first: bool,
     /// A17: who may approve or reject a cancellation request for this template.
-    pub cancel_approvers: &'static [Role],
+    pub cancel_approvers: Vec<Role>,
     /// B04: the customer may ask for a named technician when reporting (self-service).
     pub customer_names_technician: bool,
     /// A16: an order a station records itself is a carry-in (送修) order of that station.
@@ -125,4 +137,137 @@ pub struct TemplateRules {
     /// X10 (A02 amended): a station's coordinator records steps for its technicians (the
     /// seeds' stations log in "as the engineer"); the history shows both.
     pub station_records_for_technician: bool,
+    /// A15/B07: resolved orders are called back.
+    pub callback: bool,
+    /// A05 (amended): minutes after T1 before a customer may be recorded as unreachable.
+    #[serde(default)]
+    pub unreachable_after_minutes: Option<u32>,
+}
+
+/// A template file: its rules and its clocks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateSpec {
+    pub rules: TemplateRules,
+    pub clocks: Vec<ClockDef>,
+}
+
+/// A template file that cannot be used: which file, where, and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {field}: {message}")]
+pub struct TemplateError {
+    pub file: String,
+    pub line: usize,
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct File {
+    rules: Option<TemplateRules>,
+    #[serde(default)]
+    clocks: Vec<crate::sla::ClockFile>,
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+impl TemplateSpec {
+    /// Parses a shipped template file (rules and clocks both required).
+    pub fn parse(file: &str, text: &str) -> Result<TemplateSpec, TemplateError> {
+        let (rules, clocks) = parse_file(file, text)?;
+        let rules = rules.ok_or_else(|| TemplateError {
+            file: file.into(),
+            line: 1,
+            field: "rules".into(),
+            message: "a template names its rules".into(),
+        })?;
+        Ok(TemplateSpec { rules, clocks })
+    }
+
+    /// An organisation's own file for this template: it may bring clocks and ladders, not
+    /// rules.
+    pub fn with_override(&self, file: &str, text: &str) -> Result<TemplateSpec, TemplateError> {
+        let names_rules = toml::from_str::<toml::Table>(text).is_ok_and(|t| t.contains_key("rules"));
+        if names_rules {
+            let line = text.find("[rules]").map_or(1, |at| line_of(text, at));
+            return Err(TemplateError {
+                file: file.into(),
+                line,
+                field: "rules".into(),
+                message: "an organisation's file may change clocks and ladders, not the template's rules"
+                    .into(),
+            });
+        }
+        let (_, clocks) = parse_file(file, text)?;
+        // What a level opens is a rule (A05: cancellation waits for it): a clock may move, the
+        // gate may not go.
+        let opens = |clocks: &[ClockDef]| -> Vec<String> {
+            clocks
+                .iter()
+                .flat_map(|c| c.ladder.iter().filter_map(|l| l.opens.clone()))
+                .collect()
+        };
+        let kept = opens(&clocks);
+        if let Some(gone) = opens(&self.clocks).into_iter().find(|o| !kept.contains(o)) {
+            return Err(TemplateError {
+                file: file.into(),
+                line: 1,
+                field: "clocks".into(),
+                message: format!("the template's rules wait for a level that opens `{gone}`; keep one"),
+            });
+        }
+        Ok(TemplateSpec {
+            rules: self.rules.clone(),
+            clocks,
+        })
+    }
+}
+
+fn parse_file(file: &str, text: &str) -> Result<(Option<TemplateRules>, Vec<ClockDef>), TemplateError> {
+    let parsed: File = toml::from_str(text).map_err(|e| {
+        let line = e.span().map_or(1, |s| line_of(text, s.start));
+        let message = e.message().to_string();
+        let field = message
+            .split('`')
+            .nth(1)
+            .filter(|_| message.contains("field"))
+            .unwrap_or("file")
+            .to_string();
+        TemplateError {
+            file: file.into(),
+            line,
+            field,
+            message,
+        }
+    })?;
+    let mut clocks = Vec::new();
+    for (i, clock) in parsed.clocks.into_iter().enumerate() {
+        let at = |needle: &str| {
+            text.match_indices("[[clocks]]")
+                .nth(i)
+                .and_then(|(start, _)| text[start..].find(needle).map(|o| start + o))
+                .map_or(1, |offset| line_of(text, offset))
+        };
+        clocks.push(clock.check().map_err(|(field, message)| TemplateError {
+            file: file.into(),
+            line: at(field.split('.').next().unwrap_or("id")),
+            field: format!("clocks[{i}].{field}"),
+            message,
+        })?);
+    }
+    let mut ids: Vec<&str> = clocks.iter().map(|c| c.id.as_str()).collect();
+    ids.sort_unstable();
+    if let Some(twice) = ids.windows(2).find(|w| w[0] == w[1]) {
+        return Err(TemplateError {
+            file: file.into(),
+            line: text
+                .find(&format!("\"{}\"", twice[0]))
+                .map_or(1, |o| line_of(text, o)),
+            field: "clocks.id".into(),
+            message: format!("the clock `{}` is defined twice", twice[0]),
+        });
+    }
+    Ok((parsed.rules, clocks))
 }

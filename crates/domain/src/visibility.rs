@@ -36,9 +36,15 @@ impl Visibility {
             },
             (Role::Coordinator | Role::TeamLead, Some(station)) => Visibility::Station(station),
             (Role::Coordinator | Role::TeamLead, None) => Visibility::ReportedBy(person.id),
-            (Role::DeskAgent | Role::Supervisor | Role::RegionOfficer | Role::Approver | Role::Admin, _) => {
-                Visibility::All
-            }
+            (
+                Role::DeskAgent
+                | Role::Supervisor
+                | Role::RegionOfficer
+                | Role::Approver
+                | Role::Admin
+                | Role::System,
+                _,
+            ) => Visibility::All,
         }
     }
 

@@ -3,7 +3,7 @@
 
 use baoxiu_domain::calendar::china;
 use baoxiu_domain::{Calendar, CalendarError, Timestamp};
-use chrono::{Duration, TimeZone};
+use chrono::{Duration, NaiveDate, TimeZone};
 use proptest::prelude::*;
 
 fn beijing(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> Timestamp {
@@ -116,4 +116,29 @@ proptest! {
         let later = calendar.add(from, d + Duration::minutes(more)).unwrap();
         prop_assert!(later >= deadline);
     }
+}
+
+#[test]
+fn r_x01_a_year_is_added_from_a_file_and_a_bad_file_names_its_field() {
+    use baoxiu_domain::calendar::YearFile;
+    let mut calendar = china::office();
+    let new_year = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+    assert_eq!(
+        calendar.is_working_day(new_year),
+        Err(CalendarError::YearMissing(2027)),
+        "a year with no data is missing, never guessed"
+    );
+    let year = YearFile::parse("year = 2027\nholidays = [[\"2027-01-01\", \"2027-01-03\"]]\nworkdays = []\n")
+        .unwrap();
+    calendar.add_year(&year);
+    assert_eq!(calendar.is_working_day(new_year), Ok(false));
+    assert_eq!(
+        calendar.is_working_day(NaiveDate::from_ymd_opt(2027, 1, 4).unwrap()),
+        Ok(true)
+    );
+    let wrong_year =
+        YearFile::parse("year = 2027\nholidays = [[\"2026-12-31\", \"2027-01-01\"]]\nworkdays = []\n");
+    assert_eq!(wrong_year.unwrap_err().field, "holidays");
+    let typo = YearFile::parse("year = 2027\nholiday = []\nworkdays = []\n");
+    assert_eq!(typo.unwrap_err().field, "holiday");
 }

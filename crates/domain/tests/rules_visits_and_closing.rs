@@ -368,11 +368,11 @@ fn r_a15_a_called_back_order_is_not_called_back_again() {
 fn r_a17_a_cancellation_request_approved_by_the_region_cancels_the_order() {
     let mut case = Case::after_sales_accepted();
     let requested_at = case.now();
-    case.ok(&coordinator(), request_cancel(CancelReason::CustomerUnreachable));
+    case.ok(&coordinator(), request_cancel(CancelReason::WrongNumber));
     assert!(case.order.cancellation_pending());
     assert_eq!(case.state(), State::Accepted);
     let request = case.order.cancellation.clone().unwrap();
-    assert_eq!(request.reason, CancelReason::CustomerUnreachable);
+    assert_eq!(request.reason, CancelReason::WrongNumber);
     assert_eq!(request.requested_by, coordinator().id);
     assert_eq!(request.requested_at, requested_at);
     assert_eq!(request.approved_by, None);
@@ -446,7 +446,7 @@ fn r_a17_after_sales_cancellations_are_decided_by_the_region_property_ones_by_th
 #[test]
 fn r_a17_while_a_cancellation_is_pending_other_commands_are_refused() {
     let mut case = Case::after_sales_scheduled();
-    case.ok(&coordinator(), request_cancel(CancelReason::CustomerUnreachable));
+    case.ok(&coordinator(), request_cancel(CancelReason::WrongNumber));
     let later = case.now() + days(2);
     let refused = [
         (technician(), arrive(code())),
@@ -466,7 +466,8 @@ fn r_a17_while_a_cancellation_is_pending_other_commands_are_refused() {
             "{name:?}"
         );
     }
-    // Contact attempts go on while the region decides (A05).
+    // Contact attempts go on while the region decides (A05), once 3.5 hours have passed.
+    case.clock.advance(hours(4));
     case.ok(&coordinator(), contact(ContactOutcome::Unreachable));
     assert!(case.order.cancellation_pending());
 }

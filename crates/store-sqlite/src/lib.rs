@@ -14,10 +14,12 @@ mod read;
 mod search;
 mod writer;
 
+use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::{
-    Account, ApiToken, AttachmentId, EventRecord, OrderId, OrderNumber, OrderPage, OrderQuery, Person,
-    PersonId, Session, State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId,
-    Timestamp, Upload, WorkOrder, Write, WriteOutcome,
+    Account, ApiToken, AttachmentId, Attempt, Delivery, DueTimer, EventRecord, InboxItem, OrderId,
+    OrderNumber, OrderPage, OrderQuery, Overdue, OverdueQuery, Person, PersonId, Session, State, Station,
+    StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp, Upload, WorkOrder,
+    Write, WriteOutcome,
 };
 use chrono::NaiveDate;
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -48,6 +50,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0004_numbers_accounts_search.sql"),
     ),
     (5, "uploads", include_str!("../migrations/0005_uploads.sql")),
+    (
+        6,
+        "clocks_outbox",
+        include_str!("../migrations/0006_clocks_outbox.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -416,6 +423,128 @@ impl Store for SqliteStore {
 
     async fn person_by_token(&self, digest: &str) -> Result<Option<Person>, StoreError> {
         read::person_by_token(&self.pool, digest).await
+    }
+
+    async fn due_timers(&self, now: Timestamp, limit: u32) -> Result<Vec<DueTimer>, StoreError> {
+        read::due_timers(&self.pool, now, limit).await
+    }
+
+    async fn reschedule(
+        &self,
+        tenant: TenantId,
+        order: OrderId,
+        version: u64,
+        schedule: &Schedule,
+    ) -> Result<bool, StoreError> {
+        let write = OrgWrite::Reschedule {
+            tenant,
+            order,
+            version,
+            schedule: schedule.clone(),
+        };
+        Ok(self.submit(|reply| Job::Org(write, reply)).await? > 0)
+    }
+
+    async fn overdue(
+        &self,
+        tenant: TenantId,
+        query: &OverdueQuery,
+        now: Timestamp,
+    ) -> Result<Vec<Overdue>, StoreError> {
+        read::overdue(&self.pool, tenant, query, now).await
+    }
+
+    async fn inbox(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        limit: u32,
+    ) -> Result<Vec<InboxItem>, StoreError> {
+        read::inbox(&self.pool, tenant, person, limit).await
+    }
+
+    async fn mark_read(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        notice: uuid::Uuid,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let write = OrgWrite::MarkRead {
+            tenant,
+            person,
+            notice,
+            at,
+        };
+        Ok(self.submit(|reply| Job::Org(write, reply)).await? > 0)
+    }
+
+    async fn deliveries_due(&self, now: Timestamp, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+        read::deliveries_due(&self.pool, now, limit).await
+    }
+
+    async fn record_attempt(
+        &self,
+        notice: uuid::Uuid,
+        at: Timestamp,
+        attempt: &Attempt,
+    ) -> Result<(), StoreError> {
+        self.org(OrgWrite::Attempt {
+            notice,
+            at,
+            attempt: attempt.clone(),
+        })
+        .await
+    }
+
+    async fn deliveries(
+        &self,
+        tenant: TenantId,
+        dead: bool,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        read::deliveries(&self.pool, tenant, dead, limit).await
+    }
+
+    async fn replay_delivery(
+        &self,
+        tenant: TenantId,
+        notice: uuid::Uuid,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let write = OrgWrite::Replay { tenant, notice, at };
+        Ok(self.submit(|reply| Job::Org(write, reply)).await? > 0)
+    }
+
+    async fn channel_settings(&self, tenant: TenantId) -> Result<Vec<(String, String)>, StoreError> {
+        read::channel_settings(&self.pool, tenant).await
+    }
+
+    async fn put_channel_settings(
+        &self,
+        tenant: TenantId,
+        channel: &str,
+        settings: Option<&str>,
+    ) -> Result<(), StoreError> {
+        self.org(OrgWrite::ChannelSettings {
+            tenant,
+            channel: channel.to_string(),
+            settings: settings.map(str::to_string),
+        })
+        .await
+    }
+
+    async fn calendar_years(&self, tenant: TenantId) -> Result<Vec<(i32, String)>, StoreError> {
+        read::calendar_years(&self.pool, tenant).await
+    }
+
+    async fn put_calendar_year(&self, tenant: TenantId, year: i32, text: &str) -> Result<(), StoreError> {
+        self.org(OrgWrite::CalendarYear {
+            tenant,
+            year,
+            text: text.to_string(),
+        })
+        .await
     }
 }
 

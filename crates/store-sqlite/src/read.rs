@@ -2,9 +2,10 @@
 
 use crate::backend;
 use baoxiu_domain::{
-    Account, ApiToken, AttachmentId, EventRecord, Login, OrderId, OrderNumber, OrderPage, OrderQuery, Person,
-    PersonId, Role, Session, State, Station, StationId, StoreError, StoredResponse, Template, Tenant,
-    TenantId, Timestamp, Upload, Visibility, WorkOrder, idempotency_horizon,
+    Account, ApiToken, AttachmentId, Delivery, DeliveryState, DueTimer, EventRecord, InboxItem, Login,
+    Notice, OrderId, OrderNumber, OrderPage, OrderQuery, Overdue, OverdueQuery, Person, PersonId, Role,
+    Session, State, Station, StationId, StoreError, StoredResponse, Template, Tenant, TenantId, Timestamp,
+    Upload, Visibility, WorkOrder, idempotency_horizon,
 };
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::sqlite::{SqlitePool, SqliteRow};
@@ -361,7 +362,7 @@ pub async fn station(
     .transpose()
 }
 
-const PERSON_COLUMNS: &str = "p.tenant_id, p.id, p.name, p.role, p.station_id, p.team_id, p.phone";
+const PERSON_COLUMNS: &str = "p.tenant_id, p.id, p.name, p.role, p.station_id, p.team_id, p.phone, p.email";
 
 fn person_row(r: &SqliteRow) -> Result<Person, StoreError> {
     let role: String = r.get(3);
@@ -373,6 +374,7 @@ fn person_row(r: &SqliteRow) -> Result<Person, StoreError> {
         station: optional_id("person station", r.get(4))?,
         team: optional_id("person team", r.get(5))?,
         phone: r.get(6),
+        email: r.get(7),
     })
 }
 
@@ -554,4 +556,182 @@ pub async fn upload(
         })
     })
     .transpose()
+}
+
+pub async fn due_timers(pool: &SqlitePool, now: Timestamp, limit: u32) -> Result<Vec<DueTimer>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT tenant_id, order_id, clock, level, due_ms FROM timers WHERE due_ms <= ?1 ORDER BY due_ms LIMIT ?2",
+    )
+    .bind(now.timestamp_millis())
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let level: i64 = r.get(3);
+            Ok(DueTimer {
+                tenant: parse_id("timer tenant", r.get(0))?,
+                order: parse_id("timer order", r.get(1))?,
+                clock: r.get(2),
+                level: u8::try_from(level).map_err(|e| corrupt("timer level", e))?,
+                at: millis(r.get(4))?,
+            })
+        })
+        .collect()
+}
+
+pub async fn overdue(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    q: &OverdueQuery,
+    now: Timestamp,
+) -> Result<Vec<Overdue>, StoreError> {
+    let mut filter = Filter::new(tenant);
+    filter.scope(&OrderQuery {
+        visibility: q.visibility.clone(),
+        ..OrderQuery::default()
+    });
+    if let Some(clock) = &q.clock {
+        filter.and(" AND d.clock = ?", std::slice::from_ref(clock));
+    }
+    let sql = format!(
+        "SELECT o.doc, d.clock, d.deadline_ms FROM deadlines d
+         JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id
+         {} AND d.tenant_id = ? AND d.state IN ('running', 'paused') AND d.deadline_ms < ?
+         ORDER BY d.deadline_ms LIMIT ?",
+        filter.sql
+    );
+    let mut query = sqlx::query(AssertSqlSafe(sql));
+    for bind in &filter.binds {
+        query = query.bind(bind);
+    }
+    let rows = query
+        .bind(tenant.to_string())
+        .bind(now.timestamp_millis())
+        .bind(i64::from(q.limit.clamp(1, MAX_PAGE)))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            Ok(Overdue {
+                order: order_doc(r.get(0))?,
+                clock: r.get(1),
+                deadline: millis(r.get(2))?,
+            })
+        })
+        .collect()
+}
+
+fn notice_doc(doc: &str) -> Result<Notice, StoreError> {
+    serde_json::from_str(doc).map_err(|e| corrupt("notice", e))
+}
+
+pub async fn inbox(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    person: PersonId,
+    limit: u32,
+) -> Result<Vec<InboxItem>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT notice, read_ms IS NOT NULL FROM inbox WHERE tenant_id = ?1 AND person_id = ?2
+         ORDER BY created_ms DESC, id DESC LIMIT ?3",
+    )
+    .bind(tenant.to_string())
+    .bind(person.to_string())
+    .bind(i64::from(limit.clamp(1, MAX_PAGE)))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            Ok(InboxItem {
+                notice: notice_doc(r.get(0))?,
+                read: r.get(1),
+            })
+        })
+        .collect()
+}
+
+const DELIVERY_COLUMNS: &str = "notice, state, attempts, next_ms, last_error, delivered_ms";
+
+fn delivery_row(r: &SqliteRow) -> Result<Delivery, StoreError> {
+    let state: String = r.get(1);
+    let attempts: i64 = r.get(2);
+    Ok(Delivery {
+        notice: notice_doc(r.get(0))?,
+        state: DeliveryState::parse(&state).ok_or_else(|| corrupt("delivery state", &state))?,
+        attempts: u32::try_from(attempts).map_err(|e| corrupt("attempts", e))?,
+        next_at: r.get::<Option<i64>, _>(3).map(millis).transpose()?,
+        last_error: r.get(4),
+        delivered_at: r.get::<Option<i64>, _>(5).map(millis).transpose()?,
+    })
+}
+
+pub async fn deliveries_due(
+    pool: &SqlitePool,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<Delivery>, StoreError> {
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE state = 'pending' AND next_ms <= ?1 ORDER BY next_ms LIMIT ?2"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(now.timestamp_millis())
+        .bind(i64::from(limit))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter().map(delivery_row).collect()
+}
+
+pub async fn deliveries(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    dead: bool,
+    limit: u32,
+) -> Result<Vec<Delivery>, StoreError> {
+    let sql = format!(
+        "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = ?1 AND (?2 = 0 OR state = 'dead')
+         ORDER BY created_ms DESC LIMIT ?3"
+    );
+    let rows = sqlx::query(AssertSqlSafe(sql))
+        .bind(tenant.to_string())
+        .bind(dead)
+        .bind(i64::from(limit.clamp(1, MAX_PAGE)))
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter().map(delivery_row).collect()
+}
+
+pub async fn channel_settings(
+    pool: &SqlitePool,
+    tenant: TenantId,
+) -> Result<Vec<(String, String)>, StoreError> {
+    let rows =
+        sqlx::query("SELECT channel, settings FROM channel_settings WHERE tenant_id = ?1 ORDER BY channel")
+            .bind(tenant.to_string())
+            .fetch_all(pool)
+            .await
+            .map_err(backend)?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+pub async fn calendar_years(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<(i32, String)>, StoreError> {
+    let rows = sqlx::query("SELECT year, body FROM calendar_years WHERE tenant_id = ?1 ORDER BY year")
+        .bind(tenant.to_string())
+        .fetch_all(pool)
+        .await
+        .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let year: i64 = r.get(0);
+            Ok((
+                i32::try_from(year).map_err(|e| corrupt("calendar year", e))?,
+                r.get(1),
+            ))
+        })
+        .collect()
 }

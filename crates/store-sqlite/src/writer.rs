@@ -8,14 +8,16 @@
 //! with the next batch.
 
 use crate::backend;
+use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::{
-    Account, ApiToken, Person, PersonId, Session, Station, StoreError, StoredResponse, Team, Tenant,
-    TenantId, Timestamp, Upload, Write, WriteOutcome, idempotency_horizon,
+    Account, ApiToken, Attempt, Notice, OrderId, Person, PersonId, Session, Station, StoreError,
+    StoredResponse, Team, Tenant, TenantId, Timestamp, Upload, Write, WriteOutcome, idempotency_horizon,
 };
 use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
 use sqlx::{ConnectOptions, Connection, Row};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
+use uuid::Uuid;
 
 /// Most jobs in one transaction: bounds the latency a large batch adds to its first job.
 const MAX_BATCH: usize = 256;
@@ -56,6 +58,39 @@ pub(crate) enum OrgWrite {
     Session(Session),
     DeleteSession(String),
     Upload(TenantId, Upload),
+    /// Replaces an order's timers and deadlines if it is still at the version.
+    Reschedule {
+        tenant: TenantId,
+        order: OrderId,
+        version: u64,
+        schedule: Schedule,
+    },
+    MarkRead {
+        tenant: TenantId,
+        person: PersonId,
+        notice: Uuid,
+        at: Timestamp,
+    },
+    Attempt {
+        notice: Uuid,
+        at: Timestamp,
+        attempt: Attempt,
+    },
+    Replay {
+        tenant: TenantId,
+        notice: Uuid,
+        at: Timestamp,
+    },
+    ChannelSettings {
+        tenant: TenantId,
+        channel: String,
+        settings: Option<String>,
+    },
+    CalendarYear {
+        tenant: TenantId,
+        year: i32,
+        text: String,
+    },
 }
 
 enum Answer {
@@ -339,7 +374,87 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
         .execute(&mut *conn)
         .await?;
     }
+    if let Some(schedule) = &w.schedule {
+        put_schedule(conn, &tenant, &id, schedule).await?;
+    }
+    for notice in &w.notices {
+        put_notice(conn, notice).await?;
+    }
     Ok(WriteOutcome::Committed)
+}
+
+/// Replaces the order's timers and deadlines.
+async fn put_schedule(
+    conn: &mut SqliteConnection,
+    tenant: &str,
+    order: &str,
+    schedule: &Schedule,
+) -> Result<(), JobError> {
+    for table in ["timers", "deadlines"] {
+        sqlx::query(sqlx::AssertSqlSafe(format!(
+            "DELETE FROM {table} WHERE tenant_id = ?1 AND order_id = ?2"
+        )))
+        .bind(tenant)
+        .bind(order)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for timer in &schedule.timers {
+        sqlx::query("INSERT OR REPLACE INTO timers (tenant_id, order_id, clock, level, due_ms) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(tenant)
+            .bind(order)
+            .bind(&timer.clock)
+            .bind(i64::from(timer.level))
+            .bind(timer.at.timestamp_millis())
+            .execute(&mut *conn)
+            .await?;
+    }
+    for deadline in &schedule.deadlines {
+        sqlx::query(
+            "INSERT OR REPLACE INTO deadlines (tenant_id, order_id, clock, state, deadline_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )
+        .bind(tenant)
+        .bind(order)
+        .bind(&deadline.clock)
+        .bind(deadline.state.as_str())
+        .bind(deadline.at.timestamp_millis())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The inbox holds a notice at once; the outbox keeps every other channel's until delivered.
+async fn put_notice(conn: &mut SqliteConnection, notice: &Notice) -> Result<(), JobError> {
+    let body = json(notice)?;
+    let created = notice.created_at.timestamp_millis();
+    match (notice.channel, notice.person) {
+        (baoxiu_domain::sla::NotifyChannel::Inbox, Some(person)) => {
+            sqlx::query(
+                "INSERT OR IGNORE INTO inbox (tenant_id, person_id, id, created_ms, notice) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )
+            .bind(notice.tenant.to_string())
+            .bind(person.to_string())
+            .bind(notice.id.to_string())
+            .bind(created)
+            .bind(body)
+            .execute(&mut *conn)
+            .await?;
+        }
+        _ => {
+            sqlx::query(
+                "INSERT OR IGNORE INTO outbox (id, tenant_id, created_ms, state, next_ms, notice)
+                 VALUES (?1, ?2, ?3, 'pending', ?3, ?4)",
+            )
+            .bind(notice.id.to_string())
+            .bind(notice.tenant.to_string())
+            .bind(created)
+            .bind(body)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 async fn ping(conn: &mut SqliteConnection, at: Timestamp) -> Result<(), JobError> {
@@ -395,8 +510,8 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
         }
         OrgWrite::Person(p) => {
             sqlx::query(
-                "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone, email)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )
             .bind(p.tenant.to_string())
             .bind(p.id.to_string())
@@ -405,6 +520,7 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
             .bind(p.station.map(|s| s.to_string()))
             .bind(p.team.map(|t| t.to_string()))
             .bind(&p.phone)
+            .bind(&p.email)
             .execute(&mut *conn)
             .await
         }
@@ -506,6 +622,113 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
             .bind(meta)
             .execute(&mut *conn)
             .await
+        }
+        OrgWrite::Reschedule {
+            tenant,
+            order,
+            version,
+            schedule,
+        } => {
+            let (tenant, order) = (tenant.to_string(), order.to_string());
+            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM orders WHERE tenant_id = ?1 AND id = ?2")
+                .bind(&tenant)
+                .bind(&order)
+                .fetch_optional(&mut *conn)
+                .await?;
+            if current != Some(*version as i64) {
+                return Ok(0);
+            }
+            put_schedule(conn, &tenant, &order, schedule).await?;
+            return Ok(1);
+        }
+        OrgWrite::MarkRead {
+            tenant,
+            person,
+            notice,
+            at,
+        } => {
+            sqlx::query(
+                "UPDATE inbox SET read_ms = coalesce(read_ms, ?4) WHERE tenant_id = ?1 AND person_id = ?2 AND id = ?3",
+            )
+            .bind(tenant.to_string())
+            .bind(person.to_string())
+            .bind(notice.to_string())
+            .bind(at.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::Attempt { notice, at, attempt } => {
+            let id = notice.to_string();
+            let (outcome, error) = match attempt {
+                Attempt::Delivered => ("delivered", None),
+                Attempt::Retry { error, .. } => ("failed", Some(error)),
+                Attempt::Dead { error } => ("dead", Some(error)),
+            };
+            sqlx::query("INSERT INTO delivery_log (outbox_id, at_ms, outcome, error) VALUES (?1, ?2, ?3, ?4)")
+                .bind(&id)
+                .bind(at.timestamp_millis())
+                .bind(outcome)
+                .bind(error)
+                .execute(&mut *conn)
+                .await?;
+            let (state, next) = match attempt {
+                Attempt::Delivered => ("delivered", None),
+                Attempt::Retry { at, .. } => ("pending", Some(at.timestamp_millis())),
+                Attempt::Dead { .. } => ("dead", None),
+            };
+            sqlx::query(
+                "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_ms = ?3,
+                     last_error = coalesce(?4, last_error),
+                     delivered_ms = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_ms END
+                 WHERE id = ?1",
+            )
+            .bind(&id)
+            .bind(state)
+            .bind(next)
+            .bind(error)
+            .bind(at.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::Replay { tenant, notice, at } => {
+            sqlx::query(
+                "UPDATE outbox SET state = 'pending', attempts = 0, next_ms = ?3
+                 WHERE tenant_id = ?1 AND id = ?2 AND state = 'dead'",
+            )
+            .bind(tenant.to_string())
+            .bind(notice.to_string())
+            .bind(at.timestamp_millis())
+            .execute(&mut *conn)
+            .await
+        }
+        OrgWrite::ChannelSettings {
+            tenant,
+            channel,
+            settings,
+        } => match settings {
+            Some(settings) => {
+                sqlx::query("INSERT OR REPLACE INTO channel_settings (tenant_id, channel, settings) VALUES (?1, ?2, ?3)")
+                    .bind(tenant.to_string())
+                    .bind(channel)
+                    .bind(settings)
+                    .execute(&mut *conn)
+                    .await
+            }
+            None => {
+                sqlx::query("DELETE FROM channel_settings WHERE tenant_id = ?1 AND channel = ?2")
+                    .bind(tenant.to_string())
+                    .bind(channel)
+                    .execute(&mut *conn)
+                    .await
+            }
+        },
+        OrgWrite::CalendarYear { tenant, year, text } => {
+            sqlx::query("INSERT OR REPLACE INTO calendar_years (tenant_id, year, body) VALUES (?1, ?2, ?3)")
+                .bind(tenant.to_string())
+                .bind(i64::from(*year))
+                .bind(text)
+                .execute(&mut *conn)
+                .await
         }
         OrgWrite::DeleteSession(digest) => {
             sqlx::query("DELETE FROM sessions WHERE digest = ?1")

@@ -32,6 +32,7 @@ impl Fixture {
             station: None,
             team: None,
             phone: Some("13800001111".into()),
+            email: None,
         };
         let desk = person("王芳", Role::DeskAgent);
         let technician = person("张师傅", Role::Technician);
@@ -98,6 +99,8 @@ impl Fixture {
             expected_version,
             events,
             idempotency: None,
+            schedule: None,
+            notices: Vec::new(),
         }
     }
 }

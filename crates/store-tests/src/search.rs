@@ -162,6 +162,7 @@ pub async fn r_x06_lists_show_each_person_what_their_role_allows<S: Store>(store
         station: station.map(|s| s.id),
         team: None,
         phone: None,
+        email: None,
     };
     let people = [
         person("总站协调员", Role::Coordinator, Some(&head)),

@@ -167,6 +167,8 @@ pub struct OrderView {
     pub verification_code: Option<String>,
     /// Wrong codes still allowed before arrival by code is locked.
     pub code_attempts_left: u8,
+    /// The order's service-level clocks: deadline, paused and why, late (X01).
+    pub clocks: Vec<crate::clocks::ClockView>,
     /// The whole history (X05), on `GET /api/v1/orders/{id}` only.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[schema(value_type = Option<Vec<baoxiu_domain::EventRecord>>)]
@@ -205,6 +207,7 @@ impl OrderView {
             verification_code: sees_code(viewer).then(|| order.verification.code.as_str().to_string()),
             code_attempts_left: baoxiu_domain::MAX_CODE_ATTEMPTS
                 .saturating_sub(order.verification.failed_attempts),
+            clocks: Vec::new(),
             history: None,
         }
     }

@@ -103,7 +103,9 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::SolvedByPhone
         | Refusal::CancellationPending
         | Refusal::NoCancellationPending
-        | Refusal::NotDispatched => StatusCode::CONFLICT,
+        | Refusal::NotDispatched
+        | Refusal::UnreachableTooEarly { .. }
+        | Refusal::NotYetCancellable => StatusCode::CONFLICT,
     }
 }
 

@@ -6,6 +6,7 @@ mod api;
 mod auth;
 mod background;
 mod body;
+pub mod clocks;
 mod dto;
 mod error;
 mod health;
@@ -52,6 +53,10 @@ pub struct App<S> {
     /// Every order as a write left it, for the live pages (the dispatch board). Only this
     /// server's writes: several servers on one database share changes through it (later).
     changes: tokio::sync::broadcast::Sender<Arc<baoxiu_domain::WorkOrder>>,
+    /// Each organisation's templates and calendar (X01).
+    clocks: Arc<clocks::ClockBook>,
+    /// Where notices go beyond the inbox (X03).
+    channels: Arc<baoxiu_notify::Channels>,
 }
 
 /// What the pages need beyond the store and the clock.
@@ -70,7 +75,24 @@ impl<S: Store> App<S> {
             tokens: auth::TokenCache::default(),
             pages: PageSettings::default(),
             changes: tokio::sync::broadcast::channel(1024).0,
+            clocks: Arc::new(clocks::ClockBook::default()),
+            channels: Arc::new(
+                baoxiu_notify::Channels::new(baoxiu_notify::Config::default())
+                    .expect("channels with no settings always start"),
+            ),
         }
+    }
+
+    /// Runs each organisation's own clocks and ladders (`--templates DIR`).
+    pub fn with_templates(mut self, book: clocks::ClockBook) -> App<S> {
+        self.clocks = Arc::new(book);
+        self
+    }
+
+    /// Delivers notices through these channels.
+    pub fn with_channels(mut self, channels: baoxiu_notify::Channels) -> App<S> {
+        self.channels = Arc::new(channels);
+        self
     }
 
     /// Whether a live page listens for changes (so a write need not copy its order).

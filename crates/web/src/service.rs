@@ -65,11 +65,19 @@ impl From<StoredResponse> for Reply {
     }
 }
 
-fn render(order: &WorkOrder, caller: &Person) -> ApiResult<String> {
-    serde_json::to_string(&OrderView::new(order, caller.role)).map_err(|e| ApiError::Internal(e.to_string()))
-}
-
 impl<S: Store> App<S> {
+    /// The order as the API answers it to `caller`, its clocks included.
+    pub(crate) async fn render(
+        &self,
+        tenant: &Tenant,
+        order: &WorkOrder,
+        caller: &Person,
+    ) -> ApiResult<String> {
+        let mut view = OrderView::new(order, caller.role);
+        view.clocks = self.clock_views(tenant, order).await?;
+        serde_json::to_string(&view).map_err(|e| ApiError::Internal(e.to_string()))
+    }
+
     /// A previous answer to this key, or a refusal if the key was used for another request.
     async fn replay(&self, caller: &Person, idem: Option<&Idempotency>) -> ApiResult<Option<Reply>> {
         let Some(idem) = idem else { return Ok(None) };
@@ -127,14 +135,18 @@ impl<S: Store> App<S> {
                 .reserve_order_number(tenant.id, tenant.local_date(now))
                 .await?,
         );
-        let (order, events) = WorkOrder::open(id, tenant, new, code, &by, now)?;
-        let body = render(&order, caller)?;
+        let (mut order, events) = WorkOrder::open(id, tenant, new, code, &by, now)?;
+        let schedule = self.follow_clocks(tenant, None, &mut order, &events).await?;
+        let body = self.render(tenant, &order, caller).await?;
+        let notices = self.code_notice(tenant, &order, now).into_iter().collect();
         let write = Write {
             tenant: caller.tenant,
             order,
             expected_version: 0,
             events,
             idempotency: Self::remember(caller, idem, 201, &body, now),
+            schedule: Some(schedule),
+            notices,
         };
         let order = self.listening().then(|| write.order.clone());
         match self.store.write(write).await? {
@@ -169,6 +181,11 @@ impl<S: Store> App<S> {
             Some(subject) => (subject, Some(&actor)),
             None => (&actor, None),
         };
+        let tenant = self
+            .store
+            .tenant(caller.tenant)
+            .await?
+            .ok_or(ApiError::NotFound("organisation"))?;
         for _ in 0..RETRIES {
             if let Some(reply) = self.replay(caller, idem).await? {
                 return Ok(reply);
@@ -195,7 +212,7 @@ impl<S: Store> App<S> {
                 // the refusal is what a retry with the same key must hear, not a recount.
                 Err(refused) => match refused.counted {
                     Some(event) => (
-                        vec![next.record_by(acts, recorder, now, event)],
+                        vec![next.record_by(acts, recorder, now, *event)],
                         Err(refused.refusal),
                     ),
                     // Refused on an order that changed since the key was looked up: the
@@ -207,8 +224,11 @@ impl<S: Store> App<S> {
                     },
                 },
             };
+            let schedule = self
+                .follow_clocks(&tenant, Some(&order), &mut next, &events)
+                .await?;
             let (status, body) = match &outcome {
-                Ok(()) => (200, render(&next, caller)?),
+                Ok(()) => (200, self.render(&tenant, &next, caller).await?),
                 Err(refusal) => {
                     let error = ApiError::from(refusal.clone());
                     let body = serde_json::to_string(&error.body())
@@ -222,6 +242,8 @@ impl<S: Store> App<S> {
                 events,
                 idempotency: Self::remember(caller, idem, status, &body, now),
                 order: next,
+                schedule: Some(schedule),
+                notices: Vec::new(),
             };
             let changed = self.listening().then(|| write.order.clone());
             match self.store.write(write).await {

@@ -69,6 +69,7 @@ impl Hire<'_> {
                 station: station.map(|s| s.id),
                 team: None,
                 phone: Some(names::mobile(self.rng)),
+                email: None,
             })
             .collect()
     }

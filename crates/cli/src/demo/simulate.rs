@@ -2,6 +2,8 @@
 //! `execute` per step with a historical `now`. A story stops at the state the order should
 //! be left in, or earlier if its next step would fall after the present.
 
+use baoxiu_domain::calendar::{Calendar, china as holidays};
+use baoxiu_domain::sla::{self, ClockDef};
 use baoxiu_domain::{
     Command, CommandName, CommitmentKind, EventRecord, NewOrder, Person, PersonRef, Priority, Refused, Role,
     Satisfaction, Signature, State, Timestamp, VerificationCode, WorkOrder,
@@ -10,6 +12,7 @@ use chrono::{Days, Duration, FixedOffset, NaiveDate, TimeZone, Timelike};
 use rand::rngs::StdRng;
 use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
+use std::sync::LazyLock;
 
 /// A 1×1 PNG: the customer's signature as the app would upload it.
 const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
@@ -63,15 +66,23 @@ pub fn local(date: NaiveDate, hour: u32, minute: u32) -> Timestamp {
         .to_utc()
 }
 
+/// The demo organisations' calendar: a mainland office.
+pub fn calendar() -> &'static Calendar {
+    static OFFICE: LazyLock<Calendar> = LazyLock::new(holidays::office);
+    &OFFICE
+}
+
 impl Sim {
     /// A story about to be played on a freshly opened order.
     pub fn new(
         seed: u64,
         limit: Timestamp,
         target: State,
-        order: WorkOrder,
+        mut order: WorkOrder,
         events: Vec<EventRecord>,
     ) -> Sim {
+        let defs = &order.details.template.spec().clocks;
+        order.clocks = sla::follow(defs, calendar().zone, order.tenant, None, &events);
         Sim {
             rng: StdRng::seed_from_u64(seed),
             t: events[0].at,
@@ -84,7 +95,36 @@ impl Sim {
         }
     }
 
-    pub fn outcome(self) -> Outcome {
+    fn defs(&self) -> &'static [ClockDef] {
+        &self.order.details.template.spec().clocks
+    }
+
+    /// Fires the clocks' levels due by `at`, each at the moment it was due, as the server
+    /// would have.
+    fn clocks_until(&mut self, at: Timestamp) {
+        if let Ok(records) = sla::fire_due(self.defs(), calendar(), &mut self.order, at, true) {
+            self.events.extend(records);
+        }
+    }
+
+    /// When a clock's level comes due on the order as it stands.
+    pub fn due_of(&self, clock: &str, level: u8) -> Option<Timestamp> {
+        let timers = sla::timers(self.defs(), &self.order, calendar()).ok()?;
+        timers
+            .into_iter()
+            .find(|t| t.clock == clock && t.level == level)
+            .map(|t| t.at)
+    }
+
+    /// Lets time pass to `at` with nothing done.
+    pub fn wait_until(&mut self, at: Timestamp) {
+        self.t = self.t.max(at);
+    }
+
+    /// The order as the story left it: every level due by the present fired, and what the
+    /// store keeps of its clocks.
+    pub fn outcome(mut self) -> Outcome {
+        self.clocks_until(self.limit);
         Outcome {
             order: self.order,
             events: self.events,
@@ -166,12 +206,20 @@ impl Sim {
             self.done = true;
             return None;
         }
+        self.clocks_until(at);
         let mut next = self.order.clone();
         match next.execute(&who.actor(), at, &command) {
             Ok(records) => {
                 if self.holds(next.state) {
                     return None;
                 }
+                next.clocks = sla::follow(
+                    self.defs(),
+                    calendar().zone,
+                    next.tenant,
+                    Some(&self.order),
+                    &records,
+                );
                 self.events.extend(records);
                 self.order = next;
                 self.t = at;
@@ -218,7 +266,16 @@ impl Sim {
             Err(Refused {
                 counted: Some(event), ..
             }) => {
-                let record = self.order.record(&actor, at, event);
+                self.clocks_until(at);
+                let before = self.order.clone();
+                let record = self.order.record(&actor, at, *event);
+                self.order.clocks = sla::follow(
+                    self.defs(),
+                    calendar().zone,
+                    self.order.tenant,
+                    Some(&before),
+                    std::slice::from_ref(&record),
+                );
                 self.events.push(record);
                 self.t = at;
                 Some(())

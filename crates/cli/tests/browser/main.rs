@@ -305,7 +305,7 @@ async fn r_x06_scope_csrf_revoked_tokens_and_slowed_sign_ins() {
     s.send(&issue).await;
     let token = s.text("#new-token").await;
     s.shot("people").await;
-    let http = reqwest::Client::new();
+    let http = baoxiu_notify::http_client().build().expect("an HTTP client");
     let orders = format!("{}/api/v1/orders", s.base);
     let status = |r: reqwest::Response| r.status().as_u16();
     assert_eq!(

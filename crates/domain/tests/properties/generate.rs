@@ -19,7 +19,13 @@ pub(crate) fn command(choice: usize, param: u8, now: baoxiu_domain::Timestamp) -
     let reason = (param & 1 == 0).then(|| format!("备件订单PO-{param:03}，编码P-KFR35-0101"));
     let kinds = CommitmentKind::ALL;
     let kind = kinds[usize::from(param) % kinds.len()];
-    let reasons = CancelReason::ALL;
+    // An unreachable customer's order waits for the A05 clock (five working days), which
+    // these runs do not keep; `rules_clocks` covers it.
+    let reasons: Vec<CancelReason> = CancelReason::ALL
+        .iter()
+        .filter(|r| **r != CancelReason::CustomerUnreachable)
+        .copied()
+        .collect();
     let cancel_reason = reasons[usize::from(param) % reasons.len()];
     match choice {
         0 => dispatch(head_station()),
@@ -223,7 +229,7 @@ pub(crate) fn simulate(template: Template, steps: &[Step], check: Check) -> Resu
             }
             Err(refused) => match refused.counted {
                 Some(event) => {
-                    let record = order.record(&who, now, event);
+                    let record = order.record(&who, now, *event);
                     records.push(record.clone());
                     Outcome::Counted(refused.refusal, Box::new(record))
                 }

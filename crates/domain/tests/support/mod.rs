@@ -290,7 +290,7 @@ impl Case {
             Err(refused) => {
                 assert_eq!(self.order, before, "a refused {command:?} changed the order");
                 if let Some(event) = refused.counted.clone() {
-                    let record = self.order.record(&who, now, event);
+                    let record = self.order.record(&who, now, *event);
                     self.records.push(record);
                 }
                 Err(refused)

@@ -222,6 +222,13 @@ pub(crate) async fn parse_command<S: Store>(
                 .await?;
             Command::Attach { attachment }
         }
+        CommandName::Reprioritize => {
+            let b: ReprioritizeBody = parse(raw)?;
+            Command::Reprioritize {
+                priority: b.priority,
+                reason: text("reason", &b.reason, 500)?,
+            }
+        }
         CommandName::RemoveAttachment => {
             let b: RemoveAttachmentBody = parse(raw)?;
             Command::RemoveAttachment {
@@ -290,6 +297,14 @@ pub struct PartsBody {
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReprioritizeBody {
+    pub priority: baoxiu_domain::Priority,
+    /// Why the priority changes (kept in the history).
+    pub reason: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -404,6 +419,10 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
         ApproveCancel => ("NoteBody", "Approver: approve the pending cancellation (A17)."),
         RejectCancel => ("RequiredNoteBody", "Approver: reject the pending cancellation."),
         Attach => ("AttachBody", "Keep an uploaded photo with the order."),
+        Reprioritize => (
+            "ReprioritizeBody",
+            "Desk or supervisor: change the priority; the clocks that depend on it recompute (X01).",
+        ),
         RemoveAttachment => (
             "RemoveAttachmentBody",
             "Take a photo off the order, saying why (the history keeps the trace).",

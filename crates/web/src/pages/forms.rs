@@ -8,8 +8,8 @@ use super::i18n::Tr;
 use super::orders::Choice;
 use crate::auth::new_token;
 use baoxiu_domain::{
-    Actor, CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, Person, PhoneSolution, Role,
-    Station, Timestamp, WorkOrder,
+    Actor, CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, Person, PhoneSolution,
+    Priority, Role, Station, Timestamp, WorkOrder,
 };
 use chrono::{NaiveDateTime, TimeZone};
 use serde_json::{Map, Value, json};
@@ -298,6 +298,22 @@ fn form(
                 input("reason", label("reason"), "text", true),
             ]
         }
+        CommandName::Reprioritize => {
+            let others: Vec<&str> = Priority::ALL
+                .iter()
+                .filter(|p| **p != order.details.priority)
+                .map(|p| p.as_str())
+                .collect();
+            vec![
+                select(
+                    "priority",
+                    label("priority"),
+                    true,
+                    words(tr, "priority", &others),
+                ),
+                input("reason", label("reason"), "text", true),
+            ]
+        }
         CommandName::RequestCancel => vec![
             select(
                 "reason",
@@ -365,6 +381,10 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
     match command {
         CommandName::Dispatch | CommandName::HandOver => copy(&mut body, &["station_id"]),
         CommandName::RemoveAttachment => copy(&mut body, &["attachment_id", "reason"]),
+        CommandName::Reprioritize => {
+            body.insert("reason".into(), json!(form.get("reason").unwrap_or("")));
+            copy(&mut body, &["priority"]);
+        }
         CommandName::Assign => copy(&mut body, &["technician_id"]),
         CommandName::Commit => {
             if let Some(at) = form.get("at") {

@@ -193,6 +193,20 @@ impl Layout {
         at.with_timezone(&self.zone).format("%Y-%m-%d %H:%M").to_string()
     }
 
+    /// A length of time, roughly: "2 d 3 h", "1 h 5 min", "4 min".
+    pub fn span(&self, seconds: i64) -> String {
+        let minutes = seconds.abs() / 60;
+        let (d, h, m) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+        let part = |key: &str, n: i64| self.tr.f(key, &[("n", &n.to_string())]);
+        match (d, h) {
+            (0, 0) => part("span.minutes", m),
+            (0, _) if m == 0 => part("span.hours", h),
+            (0, _) => format!("{} {}", part("span.hours", h), part("span.minutes", m)),
+            (_, 0) => part("span.days", d),
+            _ => format!("{} {}", part("span.days", d), part("span.hours", h)),
+        }
+    }
+
     /// An optional time, or a dash.
     pub fn maybe_time(&self, at: &Option<baoxiu_domain::Timestamp>) -> String {
         at.as_ref().map_or_else(|| "—".to_string(), |at| self.time(at))

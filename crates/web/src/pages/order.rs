@@ -365,6 +365,7 @@ fn refusal_text(viewer: &Viewer, r: &Refusal) -> String {
         ),
         Refusal::WrongCode { remaining } => tr.f(&key, &[("remaining", &remaining.to_string())]),
         Refusal::NotATechnician(name) => tr.f(&key, &[("name", name)]),
+        Refusal::UnreachableTooEarly { minutes } => tr.f(&key, &[("minutes", &minutes.to_string())]),
         Refusal::Missing { field } => tr.f(&key, &[("field", &tr.field_label(field))]),
         Refusal::TemplateNotOffered { offered } => {
             let names: Vec<String> = offered.iter().map(|t| tr.word("template", t.as_str())).collect();

@@ -226,6 +226,21 @@ pub async fn add<S: Store>(
             None => None,
             Some(p) => Some(baoxiu_domain::Phone::parse("phone", p)?.as_str().to_string()),
         };
+        let email = match form.get("email").map(str::trim).filter(|e| !e.is_empty()) {
+            None => None,
+            Some(e)
+                if e.len() <= 200
+                    && e.split_once('@')
+                        .is_some_and(|(a, b)| !a.is_empty() && b.contains('.')) =>
+            {
+                Some(e.to_string())
+            }
+            Some(_) => {
+                return Err(
+                    FieldError::new("email", "must be an e-mail address such as li@example.com").into(),
+                );
+            }
+        };
         let person = Person {
             id: PersonId(uuid::Uuid::now_v7()),
             tenant: viewer.tenant.id,
@@ -234,6 +249,7 @@ pub async fn add<S: Store>(
             station,
             team: None,
             phone: phone.clone(),
+            email,
         };
         let hash = crate::password::hash(password)
             .await

@@ -199,5 +199,52 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
             None,
         ),
         Event::AttachmentRemoved { reason, .. } => (tr.t(&key), Some(reason.clone())),
+        Event::Reprioritized { priority, reason } => (
+            tr.f(&key, &[("priority", &tr.word("priority", priority.as_str()))]),
+            Some(reason.clone()),
+        ),
+        Event::Escalated {
+            clock,
+            level,
+            late_by_seconds,
+            tell,
+            channels,
+            ..
+        } => {
+            let roles: Vec<String> = tell.iter().map(|r| tr.word("role", r.as_str())).collect();
+            let ways: Vec<String> = channels.iter().map(|c| tr.word("channel", c.as_str())).collect();
+            let mut what = tr.f(
+                &key,
+                &[
+                    ("clock", &tr.word("clock", clock)),
+                    ("level", &level.to_string()),
+                    ("roles", &roles.join("、")),
+                    ("channels", &ways.join("、")),
+                ],
+            );
+            if *late_by_seconds >= 60 {
+                what.push(' ');
+                what.push_str(&tr.f("event.escalated_late", &[("late", &l.span(*late_by_seconds))]));
+            }
+            (what, None)
+        }
+        Event::EscalationSkipped { clock, level, reason } => (
+            tr.f(
+                &key,
+                &[
+                    ("clock", &tr.word("clock", clock)),
+                    ("level", &level.to_string()),
+                    ("reason", &tr.word("skip", reason.as_str())),
+                ],
+            ),
+            None,
+        ),
+        Event::EscalationHeld { clock, level } => (
+            tr.f(
+                &key,
+                &[("clock", &tr.word("clock", clock)), ("level", &level.to_string())],
+            ),
+            None,
+        ),
     }
 }

@@ -73,6 +73,7 @@ async fn an_order_of_another_organisation_does_not_exist_for_you() {
         station: None,
         team: None,
         phone: None,
+        email: None,
     };
     app.store.put_person(&person).await.unwrap();
     let token = baoxiu_web::issue_token(&app.store, &person, "test", chrono::Utc::now())

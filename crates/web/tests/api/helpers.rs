@@ -82,7 +82,7 @@ async fn start(
     });
     TestApp {
         base,
-        client: reqwest::Client::new(),
+        client: baoxiu_notify::http_client().build().expect("an HTTP client"),
         store,
         db,
         dir,
@@ -170,6 +170,7 @@ pub async fn person(
         station,
         team: None,
         phone: None,
+        email: None,
     };
     store.put_person(&p).await.unwrap();
     let token = baoxiu_web::issue_token(store, &p, "test", Utc::now())

@@ -27,7 +27,7 @@ async fn account(app: &TestApp, who: &str) -> String {
 }
 
 fn no_redirects() -> reqwest::Client {
-    reqwest::Client::builder()
+    baoxiu_notify::http_client()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap()

@@ -95,6 +95,10 @@ impl Draft<'_> {
                     let note = format!("第{i}次致电用户，无人接听");
                     self.contact_later(sim, coordinator, Unreachable, &note)?;
                 }
+                // A05: cancellation waits until five working days of attempts have passed.
+                if let Some(open) = sim.due_of("a05_unreachable", 2) {
+                    sim.wait_until(open);
+                }
                 let note = "连续5个工作日无法联系用户，申请撤单";
                 return self.cancel(sim, cast, CancelReason::CustomerUnreachable, note);
             }
@@ -120,13 +124,13 @@ impl Draft<'_> {
                     self.contact_later(sim, coordinator, Unreachable, note)?;
                 }
                 let gap = sim.mins(10, 60);
-                let reason = CancelReason::CustomerUnreachable;
-                let note = "多次联系用户未果，申请撤单".to_string();
+                let reason = CancelReason::WrongNumber;
+                let note = "多次致电无人接听，疑似号码错误，申请撤单".to_string();
                 sim.step(coordinator, gap, Command::RequestCancel { reason, note })?;
                 let officer = &cast.regions[site.region];
                 let at = sim.t + sim.hours(1, 8);
                 let at = sim.working(at);
-                let note = "未满5个工作日，请按规范继续联系用户".to_string();
+                let note = "经大区核实号码无误，请按规范继续联系用户".to_string();
                 sim.step_at(officer, at, Command::RejectCancel { note })?;
                 let note = "用户出差刚回，已约定上门时间";
                 self.contact_later(sim, coordinator, Reached, note)?;

@@ -1,0 +1,1005 @@
+//! Service levels (SLA clocks). A template names its clocks: what starts each one, what
+//! meets it, what pauses it and why, its target, whether it runs on the wall clock or on
+//! the organisation's business calendar, and its escalation ladder (who is told, by which
+//! channel, how long after the deadline).
+//!
+//! Every clock keeps an append-only log of marks per order (started, paused with a reason,
+//! resumed, met, stopped, and each level's decision). The log is derived from the order's
+//! events ([`follow`]); the deadline is derived from the log, the target and the calendar
+//! ([`ClockLog::status`]), so a pause, a priority change or a changed template recomputes the
+//! deadline without losing or counting twice the time already spent. Each level not yet
+//! decided is a durable timer ([`timers`]); when one comes due, [`decide`] says whether it
+//! fires, is skipped (the clock was met, the order closed) or held (the clock is paused),
+//! and that decision is an event in the order's history.
+
+use crate::Timestamp;
+use crate::calendar::{Calendar, CalendarError};
+use crate::event::{Event, EventRecord};
+use crate::ids::TenantId;
+use crate::order::WorkOrder;
+use crate::role::Role;
+use crate::state::State;
+use crate::values::{Kind, Priority};
+use chrono::{Duration, NaiveTime, TimeZone};
+use serde::{Deserialize, Serialize};
+
+// ---------------------------------------------------------------------------------------
+// Definitions, as templates write them
+// ---------------------------------------------------------------------------------------
+
+/// How a clock measures time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Measure {
+    /// The clock on the wall, nights and holidays included.
+    Wall,
+    /// The organisation's working time (its business calendar).
+    Working,
+}
+
+/// Why a clock waits (X01).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseReason {
+    Customer,
+    Parts,
+    Vendor,
+    Approval,
+}
+
+impl PauseReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PauseReason::Customer => "customer",
+            PauseReason::Parts => "parts",
+            PauseReason::Vendor => "vendor",
+            PauseReason::Approval => "approval",
+        }
+    }
+}
+
+/// Where a level's message goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyChannel {
+    /// The person's inbox in baoxiu.
+    Inbox,
+    /// A text message to the person's mobile, through the SMS gateway.
+    Sms,
+    /// An e-mail to the person's address.
+    Email,
+    /// A signed HTTP call to the organisation's system.
+    Webhook,
+    /// The station's group chat robot (DingTalk or Feishu).
+    Robot,
+}
+
+impl NotifyChannel {
+    pub const ALL: [NotifyChannel; 5] = [
+        NotifyChannel::Inbox,
+        NotifyChannel::Sms,
+        NotifyChannel::Email,
+        NotifyChannel::Webhook,
+        NotifyChannel::Robot,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NotifyChannel::Inbox => "inbox",
+            NotifyChannel::Sms => "sms",
+            NotifyChannel::Email => "email",
+            NotifyChannel::Webhook => "webhook",
+            NotifyChannel::Robot => "robot",
+        }
+    }
+}
+
+/// What starts, meets, pauses or resumes a clock.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Trigger {
+    /// The order was created.
+    Created,
+    /// An event of this kind, optionally of this outcome (`contact_attempted:reached`).
+    Event { kind: String, qualifier: Option<String> },
+    /// The order came into this state.
+    Enter(State),
+    /// The order left this state.
+    Leave(State),
+}
+
+impl Trigger {
+    fn parse(s: &str) -> Result<Trigger, String> {
+        let mut parts = s.splitn(3, ':');
+        let head = parts.next().unwrap_or("");
+        let state = |name: Option<&str>| {
+            name.and_then(State::parse)
+                .ok_or_else(|| format!("`{s}`: unknown state"))
+        };
+        match head {
+            "created" => Ok(Trigger::Created),
+            "event" => Ok(Trigger::Event {
+                kind: parts
+                    .next()
+                    .filter(|k| !k.is_empty())
+                    .ok_or_else(|| format!("`{s}`: which event?"))?
+                    .into(),
+                qualifier: parts.next().map(str::to_string),
+            }),
+            "enter" => Ok(Trigger::Enter(state(parts.next())?)),
+            "leave" => Ok(Trigger::Leave(state(parts.next())?)),
+            _ => Err(format!(
+                "`{s}`: a trigger is created, event:KIND[:OUTCOME], enter:STATE or leave:STATE"
+            )),
+        }
+    }
+
+    fn matches(&self, event: &Event, before: Option<State>, after: State) -> bool {
+        match self {
+            Trigger::Created => matches!(event, Event::Created { .. }),
+            Trigger::Event { kind, qualifier } => {
+                event.kind() == kind
+                    && qualifier.as_ref().is_none_or(|q| match event {
+                        Event::ContactAttempted { outcome, .. } => outcome.as_str() == q,
+                        _ => false,
+                    })
+            }
+            Trigger::Enter(state) => before != Some(*state) && after == *state,
+            Trigger::Leave(state) => before == Some(*state) && after != *state,
+        }
+    }
+}
+
+/// A length of time as a template writes it: minutes, or days (working days of the
+/// calendar for working clocks, 24 hours for wall clocks).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Span {
+    Minutes(i64),
+    Days(i64),
+}
+
+impl Span {
+    fn parse(s: &str) -> Result<Span, String> {
+        let s = s.trim();
+        let (number, unit) = s.split_at(s.len().saturating_sub(1));
+        let n: i64 = number
+            .parse()
+            .map_err(|_| format!("`{s}` is not a duration such as 30m, 4h or 3d"))?;
+        match unit {
+            "m" => Ok(Span::Minutes(n)),
+            "h" => Ok(Span::Minutes(n * 60)),
+            "d" => Ok(Span::Days(n)),
+            _ => Err(format!("`{s}` is not a duration such as 30m, 4h or 3d")),
+        }
+    }
+
+    /// Minutes, counting a day as 24 hours: to keep a ladder's levels in order.
+    fn nominal(self) -> i64 {
+        match self {
+            Span::Minutes(m) => m,
+            Span::Days(d) => d * 24 * 60,
+        }
+    }
+
+    /// The span as a duration of this measure.
+    pub fn resolve(self, measure: Measure, calendar: &Calendar) -> Duration {
+        match (self, measure) {
+            (Span::Minutes(m), _) => Duration::minutes(m),
+            (Span::Days(d), Measure::Wall) => Duration::days(d),
+            (Span::Days(d), Measure::Working) => calendar.day_length() * d as i32,
+        }
+    }
+}
+
+/// A clock's target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// The same for every order.
+    Fixed(Span),
+    /// By the order's priority; a change of priority changes the target.
+    ByPriority {
+        emergency: Span,
+        urgent: Span,
+        normal: Span,
+    },
+    /// A time of the day the clock started on (`23:59`: not left overnight); a clock that
+    /// starts at or after `started_before` does not apply.
+    Until {
+        at: NaiveTime,
+        started_before: Option<NaiveTime>,
+    },
+}
+
+/// One level of an escalation ladder (X03).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Level {
+    /// How long after the deadline it fires, in the clock's measure (negative: before it,
+    /// counted on the wall clock).
+    pub after: Span,
+    pub tell: Vec<Role>,
+    pub channels: Vec<NotifyChannel>,
+    /// What its firing allows (A05: `cancel_unreachable`).
+    pub opens: Option<String>,
+}
+
+/// Which orders a clock times.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Applies {
+    #[serde(default)]
+    pub kinds: Vec<Kind>,
+    #[serde(default)]
+    pub priorities: Vec<Priority>,
+}
+
+impl Applies {
+    fn admits(&self, order: &WorkOrder) -> bool {
+        (self.kinds.is_empty() || self.kinds.contains(&order.details.kind))
+            && (self.priorities.is_empty() || self.priorities.contains(&order.details.priority))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PauseDef {
+    pub on: Trigger,
+    pub until: Vec<Trigger>,
+    pub reason: PauseReason,
+}
+
+/// A clock as a template defines it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockDef {
+    pub id: String,
+    /// The rule it keeps (`B02`).
+    pub rule: String,
+    pub applies: Applies,
+    pub starts: Vec<Trigger>,
+    pub meets: Vec<Trigger>,
+    pub pauses: Vec<PauseDef>,
+    pub target: Target,
+    pub measure: Measure,
+    pub ladder: Vec<Level>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PauseFile {
+    on: String,
+    until: Vec<String>,
+    reason: PauseReason,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(crate) enum TargetFile {
+    Fixed(String),
+    ByPriority {
+        emergency: String,
+        urgent: String,
+        normal: String,
+    },
+    Until {
+        until: String,
+        started_before: Option<String>,
+    },
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct LevelFile {
+    after: String,
+    tell: Vec<Role>,
+    channels: Vec<NotifyChannel>,
+    opens: Option<String>,
+}
+
+/// A clock as written in a template file, before it is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ClockFile {
+    id: String,
+    rule: String,
+    #[serde(default)]
+    applies: Applies,
+    starts: Vec<String>,
+    meets: Vec<String>,
+    #[serde(default)]
+    pauses: Vec<PauseFile>,
+    target: TargetFile,
+    time: Measure,
+    ladder: Vec<LevelFile>,
+}
+
+fn time_of_day(field: &'static str, s: &str) -> Result<NaiveTime, (&'static str, String)> {
+    NaiveTime::parse_from_str(s, "%H:%M").map_err(|_| (field, format!("`{s}` is not a time such as 17:00")))
+}
+
+impl ClockFile {
+    /// The checked clock, or the field at fault and why.
+    pub(crate) fn check(self) -> Result<ClockDef, (&'static str, String)> {
+        let triggers = |field: &'static str, list: &[String]| {
+            list.iter()
+                .map(|s| Trigger::parse(s).map_err(|e| (field, e)))
+                .collect::<Result<Vec<_>, _>>()
+        };
+        if self.id.trim().is_empty() || !self.id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(("id", "a clock's id is letters, digits and underscores".into()));
+        }
+        let starts = triggers("starts", &self.starts)?;
+        if starts.is_empty() {
+            return Err(("starts", "a clock starts on something".into()));
+        }
+        let span = |field: &'static str, s: &str| Span::parse(s).map_err(|e| (field, e));
+        let target = match &self.target {
+            TargetFile::Fixed(s) => Target::Fixed(span("target", s)?),
+            TargetFile::ByPriority {
+                emergency,
+                urgent,
+                normal,
+            } => Target::ByPriority {
+                emergency: span("target", emergency)?,
+                urgent: span("target", urgent)?,
+                normal: span("target", normal)?,
+            },
+            TargetFile::Until {
+                until,
+                started_before,
+            } => Target::Until {
+                at: time_of_day("target", until)?,
+                started_before: started_before
+                    .as_deref()
+                    .map(|s| time_of_day("target", s))
+                    .transpose()?,
+            },
+        };
+        if matches!(target, Target::Until { .. }) && self.time == Measure::Working {
+            return Err(("time", "a time-of-day target runs on the wall clock".into()));
+        }
+        if self.ladder.is_empty() {
+            return Err(("ladder", "a clock names at least one level".into()));
+        }
+        let mut ladder = Vec::new();
+        for level in self.ladder {
+            let after = Span::parse(&level.after).map_err(|e| ("ladder", e))?;
+            if level.tell.is_empty() || level.channels.is_empty() {
+                return Err((
+                    "ladder",
+                    "each level names who is told and by which channel".into(),
+                ));
+            }
+            ladder.push(Level {
+                after,
+                tell: level.tell,
+                channels: level.channels,
+                opens: level.opens,
+            });
+        }
+        if ladder
+            .windows(2)
+            .any(|w| w[0].after.nominal() >= w[1].after.nominal())
+        {
+            return Err(("ladder", "levels come in order, each later than the last".into()));
+        }
+        let pauses = self
+            .pauses
+            .iter()
+            .map(|p| {
+                Ok(PauseDef {
+                    on: Trigger::parse(&p.on).map_err(|e| ("pauses", e))?,
+                    until: triggers("pauses", &p.until)?,
+                    reason: p.reason,
+                })
+            })
+            .collect::<Result<Vec<_>, (&'static str, String)>>()?;
+        Ok(ClockDef {
+            meets: triggers("meets", &self.meets)?,
+            id: self.id,
+            rule: self.rule,
+            applies: self.applies,
+            starts,
+            pauses,
+            target,
+            measure: self.time,
+            ladder,
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The log of a clock on an order
+// ---------------------------------------------------------------------------------------
+
+impl ClockDef {
+    /// When `level` of the ladder is due, for a clock due at `deadline`: later levels count
+    /// in the clock's measure (two working days after a working deadline are two working
+    /// days), earlier ones (negative) on the wall clock.
+    pub fn level_due(
+        &self,
+        level: &Level,
+        deadline: Timestamp,
+        calendar: &Calendar,
+    ) -> Result<Timestamp, CalendarError> {
+        let after = level.after.resolve(self.measure, calendar);
+        match self.measure {
+            Measure::Working if after > Duration::zero() => calendar.add(deadline, after),
+            _ => Ok(deadline + after),
+        }
+    }
+}
+
+/// Why a level did not fire, for good.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum SkipReason {
+    /// The clock was met in time.
+    Met,
+    /// The order was closed (cancelled, archived) before the clock was met.
+    Closed,
+    /// The clock did not apply (a slip issued after the day's cut-off).
+    NotApplicable,
+}
+
+impl SkipReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SkipReason::Met => "met",
+            SkipReason::Closed => "closed",
+            SkipReason::NotApplicable => "not_applicable",
+        }
+    }
+}
+
+/// One entry of a clock's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "mark", rename_all = "snake_case")]
+pub enum Mark {
+    Started {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    Paused {
+        at: chrono::DateTime<chrono::Utc>,
+        reason: String,
+    },
+    Resumed {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    Met {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    Stopped {
+        at: chrono::DateTime<chrono::Utc>,
+    },
+    Fired {
+        at: chrono::DateTime<chrono::Utc>,
+        level: u8,
+        late_by_seconds: i64,
+    },
+    Skipped {
+        at: chrono::DateTime<chrono::Utc>,
+        level: u8,
+        reason: SkipReason,
+    },
+    Held {
+        at: chrono::DateTime<chrono::Utc>,
+        level: u8,
+    },
+}
+
+/// The log of one clock on one order: append-only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ClockLog {
+    pub clock: String,
+    pub marks: Vec<Mark>,
+}
+
+/// Where a clock stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ClockState {
+    Running,
+    Paused,
+    Met,
+    Stopped,
+}
+
+impl ClockState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockState::Running => "running",
+            ClockState::Paused => "paused",
+            ClockState::Met => "met",
+            ClockState::Stopped => "stopped",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ClockState> {
+        [
+            ClockState::Running,
+            ClockState::Paused,
+            ClockState::Met,
+            ClockState::Stopped,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// A clock as a person sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClockStatus {
+    pub state: ClockState,
+    /// Why it waits, while paused.
+    pub paused_for: Option<String>,
+    /// When it is (or was, or would have been) due.
+    pub deadline: Timestamp,
+    /// Time counted so far (in the clock's measure).
+    pub spent: Duration,
+    /// Met or stopped after the deadline, or still running past it.
+    pub late: bool,
+}
+
+impl ClockLog {
+    fn state(&self) -> ClockState {
+        let mut state = ClockState::Running;
+        for mark in &self.marks {
+            state = match mark {
+                Mark::Started { .. } | Mark::Resumed { .. } => ClockState::Running,
+                Mark::Paused { .. } => ClockState::Paused,
+                Mark::Met { .. } => ClockState::Met,
+                Mark::Stopped { .. } => ClockState::Stopped,
+                _ => state,
+            };
+        }
+        state
+    }
+
+    fn started_at(&self) -> Option<Timestamp> {
+        self.marks.iter().find_map(|m| match m {
+            Mark::Started { at } => Some(*at),
+            _ => None,
+        })
+    }
+
+    /// A level's final decision, if it was fired or skipped.
+    pub fn decided(&self, level: u8) -> bool {
+        self.marks.iter().any(
+            |m| matches!(m, Mark::Fired { level: l, .. } | Mark::Skipped { level: l, .. } if *l == level),
+        )
+    }
+
+    fn held_since_pause(&self, level: u8) -> bool {
+        let paused = self.marks.iter().rposition(|m| matches!(m, Mark::Paused { .. }));
+        let held = self
+            .marks
+            .iter()
+            .rposition(|m| matches!(m, Mark::Held { level: l, .. } if *l == level));
+        matches!((paused, held), (Some(p), Some(h)) if h > p)
+    }
+
+    /// Where the clock stands, for `order` on `calendar`.
+    pub fn status(
+        &self,
+        def: &ClockDef,
+        order: &WorkOrder,
+        calendar: &Calendar,
+    ) -> Result<ClockStatus, CalendarError> {
+        let started = self.started_at().unwrap_or_default();
+        let measure = |from: Timestamp, to: Timestamp| match def.measure {
+            Measure::Wall => Ok((to - from).max(Duration::zero())),
+            Measure::Working => calendar.between(from, to),
+        };
+        // Time spent in the running segments, and where the last one began.
+        let (mut spent, mut running_since, mut end) = (Duration::zero(), None::<Timestamp>, None);
+        let mut paused_for = None;
+        for mark in &self.marks {
+            match mark {
+                Mark::Started { at } | Mark::Resumed { at } => {
+                    running_since = Some(*at);
+                    paused_for = None;
+                }
+                Mark::Paused { at, reason } => {
+                    if let Some(since) = running_since.take() {
+                        spent += measure(since, *at)?;
+                    }
+                    paused_for = Some(reason.clone());
+                    end = Some(*at);
+                }
+                Mark::Met { at } | Mark::Stopped { at } => {
+                    if let Some(since) = running_since.take() {
+                        spent += measure(since, *at)?;
+                        end = Some(*at);
+                    }
+                }
+                _ => {}
+            }
+        }
+        let state = self.state();
+        let deadline = match &def.target {
+            Target::Until { at, .. } => {
+                let day = started.with_timezone(&calendar.zone).date_naive();
+                calendar
+                    .zone
+                    .from_local_datetime(&day.and_time(*at))
+                    .earliest()
+                    .map_or(started, |t| t.to_utc())
+            }
+            target => {
+                let span = match target {
+                    Target::Fixed(span) => *span,
+                    Target::ByPriority {
+                        emergency,
+                        urgent,
+                        normal,
+                    } => match order.details.priority {
+                        Priority::Emergency => *emergency,
+                        Priority::Urgent => *urgent,
+                        Priority::Normal => *normal,
+                    },
+                    Target::Until { .. } => unreachable!("handled above"),
+                };
+                let remaining = span.resolve(def.measure, calendar) - spent;
+                // Running: from where it resumed; otherwise as if it had gone on from where it
+                // stopped (the time the level would have fired).
+                let from = running_since.or(end).unwrap_or(started);
+                match def.measure {
+                    Measure::Wall => from + remaining,
+                    Measure::Working if remaining <= Duration::zero() => from + remaining,
+                    Measure::Working => calendar.add(from, remaining)?,
+                }
+            }
+        };
+        let finished = self.marks.iter().rev().find_map(|m| match m {
+            Mark::Met { at } | Mark::Stopped { at } => Some(*at),
+            _ => None,
+        });
+        let late = match state {
+            ClockState::Met | ClockState::Stopped => finished.is_some_and(|at| at > deadline),
+            _ => false,
+        };
+        Ok(ClockStatus {
+            state,
+            paused_for: (state == ClockState::Paused).then_some(paused_for).flatten(),
+            deadline,
+            spent,
+            late,
+        })
+    }
+}
+
+/// An order is finished for the clocks when nothing more can be done on it.
+fn terminal(state: State) -> bool {
+    matches!(state, State::Archived | State::Cancelled)
+}
+
+/// The clock logs after `records` happened to `start` (the order before them; `None` for a
+/// create) in an organisation whose day is in `zone`. Pure and incremental: following a
+/// history in parts gives the same logs as following it whole.
+pub fn follow(
+    defs: &[ClockDef],
+    zone: chrono_tz::Tz,
+    tenant: TenantId,
+    start: Option<&WorkOrder>,
+    records: &[EventRecord],
+) -> Vec<ClockLog> {
+    let mut order = start.cloned();
+    let mut logs = start.map(|o| o.clocks.clone()).unwrap_or_default();
+    for record in records {
+        let before = order.as_ref().map(|o| o.state);
+        let next = match order.take() {
+            Some(mut o) => {
+                o.apply(record);
+                o
+            }
+            None => match WorkOrder::replay(tenant, std::slice::from_ref(record)) {
+                Ok(o) => o,
+                Err(_) => return logs,
+            },
+        };
+        let after = next.state;
+        let at = record.at;
+        for def in defs {
+            let index = logs.iter().position(|l| l.clock == def.id);
+            match (&record.event, index) {
+                (
+                    Event::Escalated {
+                        clock,
+                        level,
+                        late_by_seconds,
+                        ..
+                    },
+                    Some(i),
+                ) if *clock == def.id => {
+                    logs[i].marks.push(Mark::Fired {
+                        at,
+                        level: *level,
+                        late_by_seconds: *late_by_seconds,
+                    });
+                    continue;
+                }
+                (Event::EscalationSkipped { clock, level, reason }, Some(i)) if *clock == def.id => {
+                    logs[i].marks.push(Mark::Skipped {
+                        at,
+                        level: *level,
+                        reason: *reason,
+                    });
+                    continue;
+                }
+                (Event::EscalationHeld { clock, level }, Some(i)) if *clock == def.id => {
+                    logs[i].marks.push(Mark::Held { at, level: *level });
+                    continue;
+                }
+                _ => {}
+            }
+            let hit = |triggers: &[Trigger]| triggers.iter().any(|t| t.matches(&record.event, before, after));
+            match index {
+                None => {
+                    let starts = def.applies.admits(&next) && hit(&def.starts);
+                    // A slip issued after the day's cut-off is not timed that day (B23).
+                    let too_late = match &def.target {
+                        Target::Until {
+                            started_before: Some(cutoff),
+                            ..
+                        } => at.with_timezone(&zone).time() >= *cutoff,
+                        _ => false,
+                    };
+                    if starts && !too_late {
+                        logs.push(ClockLog {
+                            clock: def.id.clone(),
+                            marks: vec![Mark::Started { at }],
+                        });
+                    }
+                }
+                Some(i) => {
+                    let log = &mut logs[i];
+                    match log.state() {
+                        ClockState::Running | ClockState::Paused if hit(&def.meets) => {
+                            log.marks.push(Mark::Met { at })
+                        }
+                        ClockState::Running | ClockState::Paused if terminal(after) => {
+                            log.marks.push(Mark::Stopped { at })
+                        }
+                        ClockState::Running => {
+                            if let Some(pause) = def
+                                .pauses
+                                .iter()
+                                .find(|p| p.on.matches(&record.event, before, after))
+                            {
+                                log.marks.push(Mark::Paused {
+                                    at,
+                                    reason: pause.reason.as_str().into(),
+                                });
+                            }
+                        }
+                        ClockState::Paused => {
+                            let resumes = def
+                                .pauses
+                                .iter()
+                                .any(|p| p.until.iter().any(|t| t.matches(&record.event, before, after)));
+                            if resumes {
+                                log.marks.push(Mark::Resumed { at });
+                            }
+                        }
+                        ClockState::Met | ClockState::Stopped => {}
+                    }
+                }
+            }
+        }
+        order = Some(next);
+    }
+    logs
+}
+
+/// A level due at a time: a durable timer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Due {
+    pub clock: String,
+    pub level: u8,
+    pub at: Timestamp,
+}
+
+/// The timers `order` needs: one per level of each started clock not yet fired or skipped
+/// (a level already held while its clock is paused waits for the clock to resume).
+pub fn timers(defs: &[ClockDef], order: &WorkOrder, calendar: &Calendar) -> Result<Vec<Due>, CalendarError> {
+    let mut due = Vec::new();
+    for log in &order.clocks {
+        let Some(def) = defs.iter().find(|d| d.id == log.clock) else {
+            continue;
+        };
+        let status = log.status(def, order, calendar)?;
+        for (i, level) in def.ladder.iter().enumerate() {
+            let level_no = i as u8 + 1;
+            if log.decided(level_no) || (status.state == ClockState::Paused && log.held_since_pause(level_no))
+            {
+                continue;
+            }
+            due.push(Due {
+                clock: def.id.clone(),
+                level: level_no,
+                at: def.level_due(level, status.deadline, calendar)?,
+            });
+        }
+    }
+    Ok(due)
+}
+
+/// What a timer coming due means.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Decision {
+    /// Record this event (a firing, a skip, a hold).
+    Record(Event),
+    /// The deadline moved later (the priority or the clock changed): come back then.
+    Later(Timestamp),
+    /// Nothing to do (the level was decided already, or the clock is unknown).
+    Nothing,
+}
+
+/// Decides a timer of `clock`, level `level` (1-based) coming due at `now`.
+pub fn decide(
+    defs: &[ClockDef],
+    order: &WorkOrder,
+    calendar: &Calendar,
+    clock: &str,
+    level: u8,
+    now: Timestamp,
+) -> Result<Decision, CalendarError> {
+    let (Some(def), Some(log)) = (
+        defs.iter().find(|d| d.id == clock),
+        order.clocks.iter().find(|l| l.clock == clock),
+    ) else {
+        return Ok(Decision::Nothing);
+    };
+    let Some(step) = def.ladder.get(usize::from(level).wrapping_sub(1)) else {
+        return Ok(Decision::Nothing);
+    };
+    if log.decided(level) {
+        return Ok(Decision::Nothing);
+    }
+    let status = log.status(def, order, calendar)?;
+    let skip = |reason| {
+        Ok(Decision::Record(Event::EscalationSkipped {
+            clock: clock.into(),
+            level,
+            reason,
+        }))
+    };
+    match status.state {
+        ClockState::Met => return skip(SkipReason::Met),
+        ClockState::Stopped => return skip(SkipReason::Closed),
+        _ if terminal(order.state) => return skip(SkipReason::Closed),
+        ClockState::Paused => {
+            return Ok(Decision::Record(Event::EscalationHeld {
+                clock: clock.into(),
+                level,
+            }));
+        }
+        ClockState::Running => {}
+    }
+    let due = def.level_due(step, status.deadline, calendar)?;
+    if now < due {
+        return Ok(Decision::Later(due));
+    }
+    Ok(Decision::Record(Event::Escalated {
+        clock: clock.into(),
+        level,
+        late_by_seconds: (now - due).num_seconds(),
+        tell: step.tell.clone(),
+        channels: step.channels.clone(),
+        opens: step.opens.clone(),
+    }))
+}
+
+/// A clock's deadline as the lists of late orders need it (X01: the overdue page, B12).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Deadline {
+    pub clock: String,
+    pub state: ClockState,
+    pub at: Timestamp,
+}
+
+/// What the store keeps of an order's clocks besides its document: the levels still to
+/// decide (durable timers, X02) and each clock's deadline.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Schedule {
+    pub timers: Vec<Due>,
+    pub deadlines: Vec<Deadline>,
+    /// Clocks that cannot be computed (a calendar year is missing): shown, never guessed.
+    pub problems: Vec<(String, CalendarError)>,
+}
+
+/// The timers and deadlines of `order`'s clocks. A clock whose working time cannot be
+/// counted (its calendar lacks a year) has neither, and is named in `problems`.
+pub fn schedule(defs: &[ClockDef], order: &WorkOrder, calendar: &Calendar) -> Schedule {
+    let mut out = Schedule::default();
+    for log in &order.clocks {
+        let Some(def) = defs.iter().find(|d| d.id == log.clock) else {
+            continue;
+        };
+        let single = WorkOrder {
+            clocks: vec![log.clone()],
+            ..order.clone()
+        };
+        match (log.status(def, order, calendar), timers(defs, &single, calendar)) {
+            (Ok(status), Ok(due)) => {
+                out.deadlines.push(Deadline {
+                    clock: def.id.clone(),
+                    state: status.state,
+                    at: status.deadline,
+                });
+                out.timers.extend(due);
+            }
+            (Err(e), _) | (_, Err(e)) => out.problems.push((def.id.clone(), e)),
+        }
+    }
+    out
+}
+
+/// Decides every level due by `now` on `order`, earliest first, recording each decision
+/// on the order as baoxiu's own step and following the clocks after it. `on_time` records
+/// each at the moment it was due (a history played afterwards, as the demo does);
+/// otherwise at `now`, late by however long the timer waited.
+pub fn fire_due(
+    defs: &[ClockDef],
+    calendar: &Calendar,
+    order: &mut WorkOrder,
+    now: Timestamp,
+    on_time: bool,
+) -> Result<Vec<EventRecord>, CalendarError> {
+    let system = crate::org::Actor {
+        person: crate::org::PersonRef::system(),
+    };
+    let mut records = Vec::new();
+    // Each pass decides one timer; a decision removes or moves its timer, so this ends.
+    for _ in 0..defs.iter().map(|d| d.ladder.len() * 2 + 1).sum::<usize>().max(1) {
+        let mut due = timers(defs, order, calendar)?;
+        due.retain(|d| d.at <= now);
+        due.sort_by(|a, b| (a.at, &a.clock, a.level).cmp(&(b.at, &b.clock, b.level)));
+        let mut decided = false;
+        for timer in due {
+            let at = if on_time {
+                timer.at.max(order.updated_at.unwrap_or(timer.at))
+            } else {
+                now
+            };
+            if let Decision::Record(event) = decide(defs, order, calendar, &timer.clock, timer.level, at)? {
+                let before = order.clone();
+                let record = order.record(&system, at, event);
+                order.clocks = follow(
+                    defs,
+                    calendar.zone,
+                    order.tenant,
+                    Some(&before),
+                    std::slice::from_ref(&record),
+                );
+                records.push(record);
+                decided = true;
+                break;
+            }
+        }
+        if !decided {
+            break;
+        }
+    }
+    Ok(records)
+}
+
+/// Whether `person` is among the `role` told about `order`: people of a station hear of
+/// their station's orders (a head station of its sub-sites' too), a technician of the
+/// orders assigned to them; everyone else in the role hears of every order.
+pub fn told(role: Role, order: &WorkOrder, person: &crate::org::Person) -> bool {
+    if person.role != role {
+        return false;
+    }
+    let station = order.station.as_ref();
+    let at_station = |s: Option<crate::ids::StationId>| {
+        s.is_some_and(|s| station.is_some_and(|o| o.id == s || o.head == Some(s)))
+    };
+    match role {
+        Role::Technician => order.assignee.as_ref().is_some_and(|a| a.id == person.id),
+        Role::Coordinator | Role::TeamLead => station.is_none() || at_station(person.station),
+        Role::Customer | Role::System => false,
+        _ => true,
+    }
+}
