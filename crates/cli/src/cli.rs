@@ -30,6 +30,111 @@ pub enum Command {
     Demo(DemoArgs),
     /// Measure the HTTP API on SQLite: creates and claims per second, latency percentiles.
     Bench(BenchArgs),
+    /// The clocks' timers: fire what is due and deliver what waits, once (for cron).
+    #[command(subcommand)]
+    Timers(TimersCommand),
+    /// An organisation's notification channels: its webhook and its group robot.
+    #[command(subcommand)]
+    Notify(NotifyCommand),
+    /// An organisation's business calendar: add a year of holidays, show the years known.
+    #[command(subcommand)]
+    Calendar(CalendarCommand),
+}
+
+/// How the server runs its clocks and where it sends notices; shared by `serve`, `demo`
+/// and `timers run-due`.
+#[derive(Debug, Clone, Args)]
+pub struct RunArgs {
+    /// Each organisation's own clocks and ladders, as DIR/<organisation>/<template>.toml.
+    #[arg(long, env = "BAOXIU_TEMPLATES")]
+    pub templates: Option<PathBuf>,
+    /// The SMS gateway's address: a JSON POST {"id", "to", "text"} per message.
+    #[arg(long, env = "BAOXIU_SMS_URL")]
+    pub sms_url: Option<String>,
+    /// The SMS gateway's key, sent as a bearer token (never logged).
+    #[arg(long, env = "BAOXIU_SMS_KEY", hide_env_values = true)]
+    pub sms_key: Option<String>,
+    /// The SMTP server: smtp://user:password@host:587?tls=required, smtps://… or smtp://host:25.
+    #[arg(long, env = "BAOXIU_SMTP_URL", hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// The sender of e-mail notices: 报修 <baoxiu@example.com>.
+    #[arg(long, env = "BAOXIU_MAIL_FROM")]
+    pub mail_from: Option<String>,
+    /// The address people open baoxiu at, for links in notices (default: the listening address).
+    #[arg(long, env = "BAOXIU_PUBLIC_URL")]
+    pub public_url: Option<String>,
+    /// Seconds between the background steps that fire timers and deliver notices.
+    #[arg(long, env = "BAOXIU_TICK", default_value_t = 5)]
+    pub tick: u64,
+    /// For tests: read the time from this file (an RFC 3339 time) instead of the system clock.
+    #[arg(long, env = "BAOXIU_CLOCK_FILE", hide = true)]
+    pub clock_file: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimersCommand {
+    /// Fire every timer due now and try every notice waiting, once; print what happened.
+    RunDue {
+        #[command(flatten)]
+        db: DbArgs,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NotifyCommand {
+    /// Set the organisation's webhook (HMAC-SHA256 signed with the secret); --off removes it.
+    Webhook {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, required_unless_present = "off")]
+        url: Option<String>,
+        /// The shared secret, read from the first line of standard input.
+        #[arg(long)]
+        secret_stdin: bool,
+        #[arg(long)]
+        off: bool,
+    },
+    /// Set the organisation's group robot: wecom, dingtalk or feishu; --off removes it.
+    Robot {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long, required_unless_present = "off")]
+        kind: Option<String>,
+        /// The robot's webhook address (WeCom's carries its key).
+        #[arg(long, required_unless_present = "off")]
+        url: Option<String>,
+        /// The signing secret (DingTalk, Feishu), read from the first line of standard input.
+        #[arg(long)]
+        secret_stdin: bool,
+        #[arg(long)]
+        off: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalendarCommand {
+    /// Add (or replace) a year of the organisation's calendar from a file such as
+    /// calendars/cn-2026.toml.
+    AddYear {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        tenant: String,
+        file: PathBuf,
+    },
+    /// The years the organisation's calendar knows.
+    Show {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        tenant: String,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -53,6 +158,8 @@ pub struct ServeArgs {
     /// The folder photos are kept in (default: beside the database, `FILE-files`).
     #[arg(long, env = "BAOXIU_FILES")]
     pub files: Option<PathBuf>,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Subcommand)]
@@ -153,6 +260,8 @@ pub struct DemoArgs {
     /// Seed for the generator: the same seed builds the same organisations and orders.
     #[arg(long, default_value_t = 20261127)]
     pub seed: u64,
+    #[command(flatten)]
+    pub run: RunArgs,
 }
 
 #[derive(Debug, Args)]

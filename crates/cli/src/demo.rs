@@ -105,7 +105,7 @@ pub async fn run(args: DemoArgs) -> CliResult {
         }
         Some(listener) => {
             println!("Serving until Ctrl-C.");
-            serve_until_stopped(listener, built.store, false).await
+            serve_until_stopped(listener, built.store, false, &args.run).await
         }
     }
 }

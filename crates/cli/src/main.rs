@@ -4,6 +4,7 @@
 mod bench;
 mod bench_pages;
 mod cli;
+mod clocks;
 mod demo;
 mod org;
 mod serve;
@@ -39,6 +40,9 @@ fn main() -> ExitCode {
             Command::Bench(args) if args.pages => bench_pages::run(args).await,
             Command::Bench(args) if args.board => bench_pages::board(args).await,
             Command::Bench(args) => bench::run(args).await,
+            Command::Timers(command) => clocks::timers(command).await,
+            Command::Notify(command) => clocks::notify(command).await,
+            Command::Calendar(command) => clocks::calendar(command).await,
         }
     });
     match result {

@@ -1,8 +1,7 @@
 //! `baoxiu serve` and `baoxiu migrate`.
 
-use crate::cli::{DbArgs, ServeArgs};
+use crate::cli::{DbArgs, RunArgs, ServeArgs};
 use baoxiu_store_sqlite::SqliteStore;
-use baoxiu_web::{App, Clock};
 use std::error::Error;
 use tokio::net::TcpListener;
 
@@ -28,17 +27,24 @@ pub async fn run(args: ServeArgs) -> CliResult {
         args.db.db.display(),
         listener.local_addr()?
     );
-    serve_until_stopped(listener, store, args.secure_cookies).await
+    serve_until_stopped(listener, store, args.secure_cookies, &args.run).await
 }
 
-/// Serves until Ctrl-C or SIGTERM, then drains requests and closes the store.
+/// Serves until Ctrl-C or SIGTERM, then drains requests and closes the store. The clocks'
+/// timers fire and notices go out in the background meanwhile.
 pub async fn serve_until_stopped(
     listener: TcpListener,
     store: SqliteStore,
     secure_cookies: bool,
+    run: &RunArgs,
 ) -> CliResult {
-    let app = App::new(store.clone(), Clock::system()).secure_cookies(secure_cookies);
-    let background = tokio::spawn(app.clone().run_background());
+    let (app, lines) = crate::clocks::app(store.clone(), run, listener.local_addr().ok())?;
+    for line in lines {
+        println!("  {line}");
+    }
+    let app = app.secure_cookies(secure_cookies);
+    let tick = std::time::Duration::from_secs(run.tick);
+    let background = tokio::spawn(app.clone().run_background(tick));
     baoxiu_web::serve(listener, app, shutdown_signal()).await?;
     background.abort();
     store.close().await;

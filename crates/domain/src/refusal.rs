@@ -12,6 +12,9 @@ pub enum Refusal {
     NotPermitted { role: Role, command: CommandName },
     #[error("a {} may not create work orders", .role.as_str())]
     NotPermittedToCreate { role: Role },
+    /// The organisation's settings (people, deliveries, calendar) are its admins'.
+    #[error("a {} may not change the organisation's settings; an admin may", .role.as_str())]
+    NotAdmin { role: Role },
     #[error("cannot {} an order that is {} ({})", .command.as_str(), .state.as_str(), .state.label_zh())]
     InvalidState { state: State, command: CommandName },
     /// B02: someone else's claim won.
@@ -95,6 +98,7 @@ impl Refusal {
         match self {
             Refusal::NotPermitted { .. } => "not_permitted",
             Refusal::NotPermittedToCreate { .. } => "not_permitted",
+            Refusal::NotAdmin { .. } => "not_admin",
             Refusal::InvalidState { .. } => "invalid_transition",
             Refusal::AlreadyClaimed => "already_claimed",
             Refusal::NotAssignee => "not_assignee",

@@ -368,7 +368,7 @@ pub trait Store: Clone + Send + Sync + 'static {
         schedule: &Schedule,
     ) -> impl Future<Output = Result<bool, StoreError>> + Send;
 
-    /// Orders past a clock's deadline at `now` whose clock still runs or waits, most late
+    /// Orders at or past a clock's deadline at `now` whose clock still runs or waits, most late
     /// first.
     fn overdue(
         &self,

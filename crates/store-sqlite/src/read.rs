@@ -598,7 +598,7 @@ pub async fn overdue(
     let sql = format!(
         "SELECT o.doc, d.clock, d.deadline_ms FROM deadlines d
          JOIN orders o ON o.tenant_id = d.tenant_id AND o.id = d.order_id
-         {} AND d.tenant_id = ? AND d.state IN ('running', 'paused') AND d.deadline_ms < ?
+         {} AND d.tenant_id = ? AND d.state IN ('running', 'paused') AND d.deadline_ms <= ?
          ORDER BY d.deadline_ms LIMIT ?",
         filter.sql
     );

@@ -5,8 +5,8 @@ use crate::App;
 use baoxiu_domain::{Store, StoreError, idempotency_horizon};
 use std::time::Duration;
 
-/// How often the loop runs its steps.
-const EVERY: Duration = Duration::from_secs(600);
+/// How often expired idempotency records are swept.
+const SWEEP_EVERY: Duration = Duration::from_secs(600);
 
 impl<S: Store> App<S> {
     /// Removes the idempotency records that expired by now (24 hours after their first
@@ -17,17 +17,47 @@ impl<S: Store> App<S> {
             .await
     }
 
-    /// Runs the background steps every ten minutes until the task is dropped. A failed step
-    /// is logged and tried again next time.
-    pub async fn run_background(self) {
-        let mut tick = tokio::time::interval(EVERY);
-        tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    /// Runs the background steps until the task is dropped: every `tick` the timers due
+    /// fire and the notices waiting are delivered; every ten minutes the expired
+    /// idempotency records go. A failed step is logged and tried again next time.
+    pub async fn run_background(self, tick: Duration) {
+        let mut ticks = tokio::time::interval(tick.max(Duration::from_millis(100)));
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        let mut swept = tokio::time::Instant::now() - SWEEP_EVERY;
         loop {
-            tick.tick().await;
-            match self.sweep_idempotency().await {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(removed = n, "expired idempotency records"),
-                Err(e) => tracing::warn!(error = %e, "cannot expire idempotency records"),
+            ticks.tick().await;
+            match self.run_due().await {
+                Ok(r) if r.orders > 0 => {
+                    tracing::info!(
+                        orders = r.orders,
+                        fired = r.fired,
+                        skipped = r.skipped,
+                        held = r.held,
+                        "timers"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot fire the timers due"),
+            }
+            match self.deliver_due().await {
+                Ok(r) if r.delivered + r.retrying + r.dead > 0 => {
+                    tracing::info!(
+                        delivered = r.delivered,
+                        retrying = r.retrying,
+                        dead = r.dead,
+                        "notices"
+                    )
+                }
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "cannot deliver the notices waiting"),
+            }
+            if swept.elapsed() >= SWEEP_EVERY {
+                swept = tokio::time::Instant::now();
+                match self.sweep_idempotency().await {
+                    Ok(0) => {}
+                    Ok(n) => tracing::info!(removed = n, "expired idempotency records"),
+                    Err(e) => tracing::warn!(error = %e, "cannot expire idempotency records"),
+                }
             }
         }
     }

@@ -21,8 +21,13 @@ use std::sync::{Arc, RwLock};
 #[derive(Default)]
 pub struct ClockBook {
     overrides: HashMap<(String, Template), TemplateSpec>,
-    calendars: RwLock<HashMap<TenantId, Arc<Calendar>>>,
+    /// Each organisation's calendar as last read, and when: re-read after a minute, so a year
+    /// an admin adds elsewhere (the command line, another server) is used within a minute.
+    calendars: RwLock<HashMap<TenantId, (std::time::Instant, Arc<Calendar>)>>,
 }
+
+/// How long a calendar read from the store is used before it is read again.
+const CALENDAR_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ClockBook {
     /// Reads every organisation's files under `dir`. A file that cannot be used stops the
@@ -148,14 +153,17 @@ impl<S: Store> App<S> {
     /// The organisation's business calendar: the mainland-China years baoxiu ships, and
     /// the years its admin added, in its time zone.
     pub async fn calendar(&self, tenant: &Tenant) -> Result<Arc<Calendar>, StoreError> {
-        if let Some(calendar) = self
+        let known = self
             .clocks
             .calendars
             .read()
             .expect("calendars lock")
             .get(&tenant.id)
+            .cloned();
+        if let Some((read, calendar)) = known
+            && read.elapsed() < CALENDAR_FRESH
         {
-            return Ok(calendar.clone());
+            return Ok(calendar);
         }
         let mut calendar = china::office();
         calendar.zone = tenant.zone();
@@ -172,7 +180,7 @@ impl<S: Store> App<S> {
             .calendars
             .write()
             .expect("calendars lock")
-            .insert(tenant.id, calendar.clone());
+            .insert(tenant.id, (std::time::Instant::now(), calendar.clone()));
         Ok(calendar)
     }
 

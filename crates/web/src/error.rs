@@ -78,6 +78,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
     match r {
         Refusal::NotPermitted { .. }
         | Refusal::NotPermittedToCreate { .. }
+        | Refusal::NotAdmin { .. }
         | Refusal::NotAssignee
         | Refusal::OtherStation
         | Refusal::SelfApproval

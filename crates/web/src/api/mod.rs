@@ -1,5 +1,6 @@
 //! The JSON API: one router and the OpenAPI document that describes it.
 
+mod clocks;
 mod commands;
 mod files;
 mod orders;
@@ -31,6 +32,13 @@ pub fn router<S: Store>() -> Router<App<S>> {
             "/api/v1/uploads",
             post(files::upload::<S>).layer(axum::extract::DefaultBodyLimit::max(files::BODY_LIMIT)),
         )
+        .route("/api/v1/overdue", get(clocks::overdue::<S>))
+        .route("/api/v1/inbox", get(clocks::inbox::<S>))
+        .route("/api/v1/inbox/{id}/read", post(clocks::read::<S>))
+        .route("/api/v1/deliveries", get(clocks::deliveries::<S>))
+        .route("/api/v1/deliveries/{id}/replay", post(clocks::replay::<S>))
+        .route("/api/v1/calendar", get(clocks::calendar::<S>))
+        .route("/api/v1/calendar/years", post(clocks::add_year::<S>))
         .merge(commands::router())
 }
 
@@ -50,6 +58,13 @@ pub fn router<S: Store>() -> Router<App<S>> {
         orders::show,
         files::upload,
         files::download,
+        clocks::overdue,
+        clocks::inbox,
+        clocks::read,
+        clocks::deliveries,
+        clocks::replay,
+        clocks::calendar,
+        clocks::add_year,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, dto::OrderView, dto::OrderList, baoxiu_domain::EventRecord,
@@ -58,12 +73,16 @@ pub fn router<S: Store>() -> Router<App<S>> {
         commands::ArriveBody, commands::ResolveBody, commands::PhoneBody, commands::CallbackBody,
         commands::CancelBody, commands::AttachBody, commands::RemoveAttachmentBody,
         baoxiu_domain::Attachment, baoxiu_domain::AttachedFile, baoxiu_domain::Removal,
+        crate::clocks::ClockView, clocks::OverdueRow, clocks::CalendarView, clocks::YearBody,
+        baoxiu_domain::Notice, baoxiu_domain::InboxItem, baoxiu_domain::Delivery, baoxiu_domain::DeliveryState,
+        baoxiu_domain::sla::NotifyChannel,
     )),
     modifiers(&BearerAuth, &CommandPaths),
     security(("bearer" = [])),
     tags(
         (name = "orders", description = "Create, list and read work orders"),
         (name = "commands", description = "One state-machine command per endpoint"),
+        (name = "clocks", description = "Service levels: late orders, the inbox, deliveries, the calendar"),
     )
 )]
 struct ApiDoc;

@@ -205,7 +205,7 @@ fn parse_query(params: &HashMap<String, String>, caller: &Person) -> ApiResult<O
 )]
 pub async fn show<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller, _): Caller,
+    Caller(caller, tenant): Caller,
     Path(id): Path<String>,
 ) -> ApiResult<Json<OrderView>> {
     let id = order_id(&id)?;
@@ -217,6 +217,7 @@ pub async fn show<S: Store>(
         .ok_or(ApiError::NotFound("order"))?;
     let history = app.store.history(caller.tenant, id).await?;
     let mut view = OrderView::new(&order, caller.role);
+    view.clocks = app.clock_views(&tenant, &order).await?;
     let shows_code = dto::sees_code(caller.role);
     view.history = Some(
         history

@@ -25,6 +25,8 @@ pub struct TestApp {
     pub dir: Arc<tempfile::TempDir>,
     pub now: Arc<Mutex<DateTime<Utc>>>,
     pub org: Org,
+    /// The server's application, for its background steps (`run_due`, `deliver_due`).
+    pub app: App<SqliteStore>,
     stop: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
@@ -50,12 +52,17 @@ impl Org {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(None).await
+}
+
+/// [`spawn_app`] delivering notices through `channels`.
+pub async fn spawn_app_with(channels: Option<baoxiu_notify::Channels>) -> TestApp {
     let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
     let db = dir.path().join("baoxiu.sqlite3");
     let store = SqliteStore::open(&db).await.expect("open store");
     let org = seed(&store).await;
     let now = Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap()));
-    start(store, db, dir, now, org).await
+    start(store, db, dir, now, org, channels).await
 }
 
 async fn start(
@@ -64,6 +71,7 @@ async fn start(
     dir: Arc<tempfile::TempDir>,
     now: Arc<Mutex<DateTime<Utc>>>,
     org: Org,
+    channels: Option<baoxiu_notify::Channels>,
 ) -> TestApp {
     let clock_now = now.clone();
     let clock = Clock::new(move || *clock_now.lock().unwrap());
@@ -72,9 +80,13 @@ async fn start(
         .expect("bind port 0");
     let base = format!("http://{}", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
-    let app = App::new(store.clone(), clock);
+    let mut app = App::new(store.clone(), clock);
+    if let Some(channels) = channels {
+        app = app.with_channels(channels);
+    }
+    let served = app.clone();
     let server = tokio::spawn(async move {
-        baoxiu_web::serve(listener, app, async move {
+        baoxiu_web::serve(listener, served, async move {
             let _ = rx.await;
         })
         .await
@@ -88,6 +100,7 @@ async fn start(
         dir,
         now,
         org,
+        app,
         stop: Some((tx, server)),
     }
 }
@@ -326,7 +339,7 @@ impl TestApp {
     pub async fn restart(self) -> TestApp {
         let (db, dir, now, org) = self.stop().await;
         let store = SqliteStore::open(&db).await.expect("reopen store");
-        start(store, db, dir, now, org).await
+        start(store, db, dir, now, org, None).await
     }
 }
 

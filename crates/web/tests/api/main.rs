@@ -1,6 +1,7 @@
 //! Black-box tests of the HTTP API: a real server on port 0 over a temporary SQLite file.
 
 mod auth;
+mod clocks;
 mod concurrency;
 mod corrections;
 mod helpers;
