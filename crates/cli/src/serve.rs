@@ -39,8 +39,9 @@ pub async fn serve_until_stopped(
     run: &RunArgs,
 ) -> CliResult {
     let (app, lines) = crate::clocks::app(store.clone(), run, listener.local_addr().ok())?;
+    // On standard error: standard output carries only the address, for scripts to read.
     for line in lines {
-        println!("  {line}");
+        eprintln!("  {line}");
     }
     let app = app.secure_cookies(secure_cookies);
     let tick = std::time::Duration::from_secs(run.tick);
