@@ -563,6 +563,12 @@ impl ClockLog {
         })
     }
 
+    /// A level fired and the clock still runs or waits: the order is late on it.
+    pub fn escalated(&self) -> bool {
+        matches!(self.state(), ClockState::Running | ClockState::Paused)
+            && self.marks.iter().any(|m| matches!(m, Mark::Fired { .. }))
+    }
+
     /// A level's final decision, if it was fired or skipped.
     pub fn decided(&self, level: u8) -> bool {
         self.marks.iter().any(

@@ -68,6 +68,8 @@ pub struct Story {
     capabilities: Capabilities,
     name: &'static str,
     shot: usize,
+    /// The file the server reads the time from, when the story moves time itself.
+    clock: Option<PathBuf>,
     _server: Kill,
     _driver: Kill,
     _dir: tempfile::TempDir,
@@ -78,6 +80,16 @@ impl Story {
     /// Starts a story at a window of `width`×`height`, or `None` (with a message) when this
     /// machine has no chromedriver.
     pub async fn start(name: &'static str, width: u32, height: u32) -> Option<Story> {
+        Story::start_with(name, width, height, false).await
+    }
+
+    /// A story whose server reads the time from a file the story moves
+    /// ([`Story::advance_clock`]), with its background step every second.
+    pub async fn start_timed(name: &'static str, width: u32, height: u32) -> Option<Story> {
+        Story::start_with(name, width, height, true).await
+    }
+
+    async fn start_with(name: &'static str, width: u32, height: u32, timed: bool) -> Option<Story> {
         let Some(driver_path) = chromedriver() else {
             eprintln!(
                 "skipping browser story `{name}`: no chromedriver on PATH \
@@ -98,9 +110,19 @@ impl Story {
             "{}",
             String::from_utf8_lossy(&built.stderr)
         );
-        let mut server = Command::new(BAOXIU)
+        let clock = timed.then(|| {
+            let file = dir.path().join("now");
+            std::fs::write(&file, chrono::Utc::now().to_rfc3339()).unwrap();
+            file
+        });
+        let mut command = Command::new(BAOXIU);
+        command
             .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-            .arg(&db)
+            .arg(&db);
+        if let Some(file) = &clock {
+            command.arg("--clock-file").arg(file).args(["--tick", "1"]);
+        }
+        let mut server = command
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -167,11 +189,20 @@ impl Story {
             capabilities: caps,
             name,
             shot: 0,
+            clock,
             _server: Kill(server),
             _driver: driver,
             _dir: dir,
             _turn: turn,
         })
+    }
+
+    /// Moves the server's clock on by `by` (a timed story only).
+    pub fn advance_clock(&self, by: chrono::Duration) {
+        let file = self.clock.as_ref().expect("a timed story (Story::start_timed)");
+        let now = std::fs::read_to_string(file).unwrap();
+        let now = chrono::DateTime::parse_from_rfc3339(now.trim()).unwrap() + by;
+        std::fs::write(file, now.to_rfc3339()).unwrap();
     }
 
     /// A second browser on the same server (for a page watched while someone else acts).

@@ -1,6 +1,7 @@
 //! Browser stories: people of the demo organisations doing their work in headless Chromium
 //! against a real `baoxiu serve`, at 1280×800, with a screenshot of every page.
 
+mod clocks;
 mod harness;
 mod phone;
 

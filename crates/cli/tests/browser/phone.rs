@@ -17,7 +17,7 @@ const PNG: [u8; 70] = [
 ];
 
 /// Records an order at the desk's intake; returns its number and the customer's code.
-async fn desk_records(s: &Story, desk: &str, description: &str) -> (String, String) {
+pub(crate) async fn desk_records(s: &Story, desk: &str, description: &str) -> (String, String) {
     s.sign_in(desk).await;
     s.goto("/desk/new").await;
     s.fill("#phone", "13722223333").await;

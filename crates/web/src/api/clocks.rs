@@ -58,7 +58,23 @@ pub async fn overdue<S: Store>(
 }
 
 impl<S: Store> App<S> {
-    /// Late orders as `visibility` may see them.
+    /// Orders at or past a clock's deadline, as `visibility` may see them, most late first.
+    pub(crate) async fn late(
+        &self,
+        tenant: &baoxiu_domain::Tenant,
+        visibility: Visibility,
+        clock: Option<String>,
+        limit: u32,
+    ) -> ApiResult<Vec<baoxiu_domain::Overdue>> {
+        let query = OverdueQuery {
+            clock,
+            visibility,
+            limit,
+        };
+        Ok(self.store.overdue(tenant.id, &query, self.clock.now()).await?)
+    }
+
+    /// Late orders as `visibility` may see them, for the API.
     pub(crate) async fn overdue(
         &self,
         tenant: &baoxiu_domain::Tenant,
@@ -67,12 +83,7 @@ impl<S: Store> App<S> {
         limit: u32,
     ) -> ApiResult<Vec<OverdueRow>> {
         let now = self.clock.now();
-        let query = OverdueQuery {
-            clock,
-            visibility,
-            limit,
-        };
-        let rows = self.store.overdue(tenant.id, &query, now).await?;
+        let rows = self.late(tenant, visibility, clock, limit).await?;
         Ok(rows
             .into_iter()
             .map(|row| {

@@ -33,6 +33,8 @@ const COLUMNS: [OrderState; 9] = [
 #[template(path = "board_card.html")]
 pub struct Card {
     pub row: Row,
+    /// The service levels it is late on and escalated for (B02: unclaimed in the pool).
+    pub late: Vec<String>,
 }
 
 pub struct Column {
@@ -51,6 +53,12 @@ struct BoardPage {
 fn card_html(order: &WorkOrder, l: &Layout) -> String {
     Card {
         row: Row::new(order, l),
+        late: order
+            .clocks
+            .iter()
+            .filter(|c| c.escalated())
+            .map(|c| l.tr.word("clock", &c.clock))
+            .collect(),
     }
     .render()
     .unwrap_or_default()

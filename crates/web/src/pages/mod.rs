@@ -7,6 +7,7 @@ mod assets;
 mod board;
 #[cfg(test)]
 mod catalogue_tests;
+mod clocks;
 mod desk;
 mod field;
 mod forms;
@@ -70,6 +71,16 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/people/{id}/disable", post(people::disable::<S>))
         .route("/people/{id}/token", post(people::issue_token::<S>))
         .route("/tokens/{id}/revoke", post(people::revoke_token::<S>))
+        .route("/overdue", get(clocks::overdue::<S>))
+        .route("/unfinished", get(clocks::unfinished::<S>))
+        .route("/inbox", get(clocks::inbox::<S>))
+        .route("/inbox/{id}/read", post(clocks::read::<S>))
+        .route("/admin/deliveries", get(clocks::deliveries::<S>))
+        .route("/admin/deliveries/{id}/replay", post(clocks::replay::<S>))
+        .route(
+            "/admin/calendar",
+            get(clocks::calendar::<S>).post(clocks::add_year::<S>),
+        )
 }
 
 /// `/`: each person's first page (the technician's phone page, the customer's own orders,
@@ -169,7 +180,12 @@ impl Layout {
             "nav.cancellations",
             role.may(CommandName::ApproveCancel),
         );
+        link("/overdue", "nav.overdue", role != Role::Customer);
+        link("/unfinished", "nav.unfinished", role != Role::Customer);
+        link("/inbox", "nav.inbox", role != Role::Customer);
         link("/people", "nav.people", role.manages_people());
+        link("/admin/deliveries", "nav.deliveries", role.manages_people());
+        link("/admin/calendar", "nav.calendar", role.manages_people());
         let mut layout = Layout::public(tr, "app.name", &viewer.here);
         layout.title = title;
         layout.org = Some(viewer.tenant.name.clone());

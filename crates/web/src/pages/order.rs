@@ -30,6 +30,18 @@ pub struct Photo {
     pub when: String,
 }
 
+/// A service-level clock as the order page shows it (X01).
+pub struct ClockRow {
+    pub name: String,
+    pub state: String,
+    /// When it is due, or was.
+    pub deadline: String,
+    /// "2 h 10 min left", "35 min late", "waiting: parts", or why it cannot be computed.
+    pub status: String,
+    /// `late`, `paused`, `met`, `running`: for the colour.
+    pub class: &'static str,
+}
+
 pub struct Signed {
     pub alt: String,
     pub signer: String,
@@ -54,6 +66,7 @@ pub struct OrderPage {
     /// The photo upload form is offered when the domain lets this person attach.
     pub can_upload: bool,
     pub pending_cancel: Option<String>,
+    pub clocks: Vec<ClockRow>,
     pub steps: Vec<Step>,
     pub forms: Vec<CommandForm>,
     pub notice: Option<String>,
@@ -240,6 +253,7 @@ async fn build<S: Store>(
         })
         .collect();
     let can_upload = order.check(&viewer.actor(), CommandName::Attach).is_ok();
+    let clocks = clock_rows(app, viewer, &order, &l).await?;
     Ok(Some(OrderPage {
         photos,
         can_upload,
@@ -258,6 +272,7 @@ async fn build<S: Store>(
         times,
         signed,
         pending_cancel,
+        clocks,
         steps: history.iter().map(|r| Step::new(r, &l, shows_code)).collect(),
         forms: forms::forms_for(&order, viewer, &cx),
         notice,
@@ -446,4 +461,53 @@ pub async fn file<S: Store>(
         Ok((attachment, bytes)) => crate::api::image_response(&attachment, bytes),
         Err(_) => not_found(Some(&viewer), viewer.tr),
     }
+}
+
+/// The order's clocks for the page: what each keeps, its deadline, time left or how late,
+/// waiting and why.
+pub(crate) async fn clock_rows<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    order: &WorkOrder,
+    l: &Layout,
+) -> Result<Vec<ClockRow>, ApiError> {
+    let tr = viewer.tr;
+    let now = app.clock.now();
+    let views = app.clock_views(&viewer.tenant, order).await?;
+    Ok(views
+        .into_iter()
+        .map(|c| {
+            let (status, class) = match (&c.problem, c.deadline) {
+                (Some(problem), _) => (tr.f("clock.problem", &[("why", problem)]), "late"),
+                (None, None) => (String::new(), "running"),
+                (None, Some(deadline)) => match c.state {
+                    "met" if c.late => (tr.t("clock.met_late"), "met"),
+                    "met" => (tr.t("clock.met"), "met"),
+                    "stopped" => (tr.t("clock.stopped"), "met"),
+                    "paused" => (
+                        tr.f(
+                            "clock.paused",
+                            &[("why", &tr.word("pause", c.paused_for.as_deref().unwrap_or("")))],
+                        ),
+                        "paused",
+                    ),
+                    _ if deadline <= now => (
+                        tr.f("clock.late", &[("span", &l.span((now - deadline).num_seconds()))]),
+                        "late",
+                    ),
+                    _ => (
+                        tr.f("clock.left", &[("span", &l.span((deadline - now).num_seconds()))]),
+                        "running",
+                    ),
+                },
+            };
+            ClockRow {
+                name: tr.word("clock", &c.clock),
+                state: tr.word("clock_state", c.state),
+                deadline: l.maybe_time(&c.deadline),
+                status,
+                class,
+            }
+        })
+        .collect())
 }
