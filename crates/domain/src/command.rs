@@ -102,6 +102,24 @@ pub enum Command {
         priority: Priority,
         reason: String,
     },
+    /// A18: the desk urges a special customer's order (催上门单: ministries, the press, key
+    /// accounts); the station must tell the region within half a working day.
+    Urge {
+        note: String,
+    },
+    /// A18: the station tells the region about a special customer's order.
+    ReportToRegion {
+        note: String,
+    },
+    /// B19: the repair is complex; a technical review is due within 30 minutes and the
+    /// owner is to hear the plan within 24 hours.
+    MarkComplex {
+        note: String,
+    },
+    /// B19: the technical review of a complex repair, with its plan.
+    ReviewComplex {
+        plan: String,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -131,10 +149,14 @@ pub enum CommandName {
     Attach,
     RemoveAttachment,
     Reprioritize,
+    Urge,
+    ReportToRegion,
+    MarkComplex,
+    ReviewComplex,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 21] = [
+    pub const ALL: [CommandName; 25] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -156,6 +178,18 @@ impl CommandName {
         CommandName::Attach,
         CommandName::RemoveAttachment,
         CommandName::Reprioritize,
+        CommandName::Urge,
+        CommandName::ReportToRegion,
+        CommandName::MarkComplex,
+        CommandName::ReviewComplex,
+    ];
+
+    /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
+    pub const OPTIONAL: [CommandName; 4] = [
+        CommandName::Urge,
+        CommandName::ReportToRegion,
+        CommandName::MarkComplex,
+        CommandName::ReviewComplex,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -181,6 +215,10 @@ impl CommandName {
             CommandName::Attach => "attach",
             CommandName::RemoveAttachment => "remove-attachment",
             CommandName::Reprioritize => "reprioritize",
+            CommandName::Urge => "urge",
+            CommandName::ReportToRegion => "report-to-region",
+            CommandName::MarkComplex => "mark-complex",
+            CommandName::ReviewComplex => "review-complex",
         }
     }
 
@@ -213,6 +251,10 @@ impl Command {
             Command::Attach { .. } => CommandName::Attach,
             Command::RemoveAttachment { .. } => CommandName::RemoveAttachment,
             Command::Reprioritize { .. } => CommandName::Reprioritize,
+            Command::Urge { .. } => CommandName::Urge,
+            Command::ReportToRegion { .. } => CommandName::ReportToRegion,
+            Command::MarkComplex { .. } => CommandName::MarkComplex,
+            Command::ReviewComplex { .. } => CommandName::ReviewComplex,
         }
     }
 }

@@ -88,10 +88,18 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             MultipleVisits,
         ],
         C::ApproveCancel | C::RejectCancel => &State::ALL,
-        C::Reprioritize => &[
+        C::Reprioritize | C::Urge | C::ReportToRegion => &[
             AwaitingDispatch,
             Pool,
             Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+        ],
+        C::MarkComplex | C::ReviewComplex => &[
             Accepted,
             Scheduled,
             OnSite,
@@ -145,6 +153,9 @@ impl WorkOrder {
         };
         if !permitted {
             return Err(Refusal::NotPermitted { role, command: name });
+        }
+        if CommandName::OPTIONAL.contains(&name) && !template.rules().steps.contains(&name) {
+            return Err(Refusal::NotInTemplate { command: name });
         }
         if name == CommandName::RequestCancel && self.solved_by_phone() {
             return Err(Refusal::SolvedByPhone);
@@ -331,6 +342,10 @@ impl WorkOrder {
                 Event::CancellationApproved { note: note.clone() }
             }
             Command::RejectCancel { note } => Event::CancellationRejected { note: note.clone() },
+            Command::Urge { note } => Event::Urged { note: note.clone() },
+            Command::ReportToRegion { note } => Event::ReportedToRegion { note: note.clone() },
+            Command::MarkComplex { note } => Event::MarkedComplex { note: note.clone() },
+            Command::ReviewComplex { plan } => Event::ComplexReviewed { plan: plan.clone() },
             Command::Reprioritize { priority, reason } => Event::Reprioritized {
                 priority: *priority,
                 reason: reason.clone(),

@@ -124,6 +124,22 @@ pub enum Event {
         priority: Priority,
         reason: String,
     },
+    /// A18: the desk urged a special customer's order.
+    Urged {
+        note: String,
+    },
+    /// A18: the station told the region.
+    ReportedToRegion {
+        note: String,
+    },
+    /// B19: the repair was found complex.
+    MarkedComplex {
+        note: String,
+    },
+    /// B19: the technical review, with its plan.
+    ComplexReviewed {
+        plan: String,
+    },
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -176,6 +192,10 @@ impl Event {
             Event::AttachmentAdded { .. } => "attachment_added",
             Event::AttachmentRemoved { .. } => "attachment_removed",
             Event::Reprioritized { .. } => "reprioritized",
+            Event::Urged { .. } => "urged",
+            Event::ReportedToRegion { .. } => "reported_to_region",
+            Event::MarkedComplex { .. } => "marked_complex",
+            Event::ComplexReviewed { .. } => "complex_reviewed",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

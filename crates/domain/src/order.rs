@@ -538,8 +538,15 @@ impl WorkOrder {
                 removed: None,
             }),
             Event::Reprioritized { priority, .. } => self.details.priority = *priority,
-            // Escalation decisions live in the clock logs (`sla::follow`).
-            Event::Escalated { .. } | Event::EscalationSkipped { .. } | Event::EscalationHeld { .. } => {}
+            // Escalation decisions live in the clock logs (`sla::follow`); urging, reporting
+            // to the region and the complex-repair review are timed there too.
+            Event::Escalated { .. }
+            | Event::EscalationSkipped { .. }
+            | Event::EscalationHeld { .. }
+            | Event::Urged { .. }
+            | Event::ReportedToRegion { .. }
+            | Event::MarkedComplex { .. }
+            | Event::ComplexReviewed { .. } => {}
             Event::AttachmentRemoved { id, reason } => {
                 if let Some(file) = self.attachments.iter_mut().find(|f| f.attachment.id == *id) {
                     file.removed = Some(Removal {

@@ -12,6 +12,9 @@ pub enum Refusal {
     NotPermitted { role: Role, command: CommandName },
     #[error("a {} may not create work orders", .role.as_str())]
     NotPermittedToCreate { role: Role },
+    /// The template has no such step (A18's urging is after-sales', B19's review property's).
+    #[error("this template has no `{}` step", .command.as_str())]
+    NotInTemplate { command: CommandName },
     /// The organisation's settings (people, deliveries, calendar) are its admins'.
     #[error("a {} may not change the organisation's settings; an admin may", .role.as_str())]
     NotAdmin { role: Role },
@@ -99,6 +102,7 @@ impl Refusal {
             Refusal::NotPermitted { .. } => "not_permitted",
             Refusal::NotPermittedToCreate { .. } => "not_permitted",
             Refusal::NotAdmin { .. } => "not_admin",
+            Refusal::NotInTemplate { .. } => "not_in_template",
             Refusal::InvalidState { .. } => "invalid_transition",
             Refusal::AlreadyClaimed => "already_claimed",
             Refusal::NotAssignee => "not_assignee",

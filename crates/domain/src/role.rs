@@ -123,6 +123,13 @@ impl Role {
             }
             // The desk or a supervisor changes an order's urgency, saying why.
             C::Reprioritize => matches!(self, DeskAgent | Supervisor),
+            // A18: the desk urges a special customer's order; the station tells the region.
+            C::Urge => matches!(self, DeskAgent | Supervisor),
+            C::ReportToRegion => matches!(self, Coordinator | TeamLead),
+            // B19: whoever is on the job finds it complex; the team lead or the supervisor
+            // reviews it.
+            C::MarkComplex => matches!(self, Technician | TeamLead | Coordinator),
+            C::ReviewComplex => matches!(self, TeamLead | Supervisor),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

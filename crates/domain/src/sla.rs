@@ -151,25 +151,33 @@ impl Trigger {
 }
 
 /// A length of time as a template writes it: minutes, or days (working days of the
-/// calendar for working clocks, 24 hours for wall clocks).
+/// calendar for working clocks, 24 hours for wall clocks), a half day written `0.5d`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Span {
     Minutes(i64),
-    Days(i64),
+    /// Thousandths of a day.
+    MilliDays(i64),
 }
 
 impl Span {
     fn parse(s: &str) -> Result<Span, String> {
         let s = s.trim();
+        let wrong = || format!("`{s}` is not a duration such as 30m, 4h, 3d or 0.5d");
         let (number, unit) = s.split_at(s.len().saturating_sub(1));
-        let n: i64 = number
-            .parse()
-            .map_err(|_| format!("`{s}` is not a duration such as 30m, 4h or 3d"))?;
         match unit {
-            "m" => Ok(Span::Minutes(n)),
-            "h" => Ok(Span::Minutes(n * 60)),
-            "d" => Ok(Span::Days(n)),
-            _ => Err(format!("`{s}` is not a duration such as 30m, 4h or 3d")),
+            "m" | "h" => {
+                let n: i64 = number.parse().map_err(|_| wrong())?;
+                Ok(Span::Minutes(if unit == "h" { n * 60 } else { n }))
+            }
+            "d" => {
+                let days: f64 = number.parse().map_err(|_| wrong())?;
+                let milli = (days * 1000.0).round();
+                if !milli.is_finite() || (milli - days * 1000.0).abs() > 1e-6 {
+                    return Err(wrong());
+                }
+                Ok(Span::MilliDays(milli as i64))
+            }
+            _ => Err(wrong()),
         }
     }
 
@@ -177,7 +185,7 @@ impl Span {
     fn nominal(self) -> i64 {
         match self {
             Span::Minutes(m) => m,
-            Span::Days(d) => d * 24 * 60,
+            Span::MilliDays(md) => md * 1440 / 1000,
         }
     }
 
@@ -185,8 +193,10 @@ impl Span {
     pub fn resolve(self, measure: Measure, calendar: &Calendar) -> Duration {
         match (self, measure) {
             (Span::Minutes(m), _) => Duration::minutes(m),
-            (Span::Days(d), Measure::Wall) => Duration::days(d),
-            (Span::Days(d), Measure::Working) => calendar.day_length() * d as i32,
+            (Span::MilliDays(md), Measure::Wall) => Duration::milliseconds(md * 86_400),
+            (Span::MilliDays(md), Measure::Working) => {
+                Duration::milliseconds(calendar.day_length().num_milliseconds() * md / 1000)
+            }
         }
     }
 }

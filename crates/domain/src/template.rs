@@ -142,6 +142,10 @@ pub struct TemplateRules {
     /// A05 (amended): minutes after T1 before a customer may be recorded as unreachable.
     #[serde(default)]
     pub unreachable_after_minutes: Option<u32>,
+    /// The optional steps this template has (A18 `urge`, `report-to-region`; B19
+    /// `mark-complex`, `review-complex`).
+    #[serde(default)]
+    pub steps: Vec<crate::command::CommandName>,
 }
 
 /// A template file: its rules and its clocks.

@@ -588,3 +588,114 @@ fn r_x01_the_shipped_templates_load_and_a_bad_file_names_its_line_and_field() {
         .unwrap_err();
     assert!(error.message.contains("cancel_unreachable"), "{error}");
 }
+
+// ---------------------------------------------------------------------------------------
+// A18, B19: steps of one template, timed
+// ---------------------------------------------------------------------------------------
+
+fn urge() -> Command {
+    Command::Urge {
+        note: "用户为省级媒体记者，要求尽快上门".into(),
+    }
+}
+
+#[test]
+fn r_a18_a_special_customers_order_is_told_to_the_region_within_half_a_working_day() {
+    // Urged Monday 09:00: half of a 7-hour working day ends at 14:00, after the lunch break.
+    let mut t = after_sales_dispatched(beijing(2026, 11, 2, 9, 0));
+    t.ok(&desk(), urge());
+    t.at(beijing(2026, 11, 2, 13, 59));
+    t.run_due();
+    assert!(t.of("a18_special").is_empty(), "not yet");
+    t.at(beijing(2026, 11, 2, 14, 0));
+    t.run_due();
+    assert_eq!(t.of("a18_special"), [(1, "escalated")]);
+    let (roles, channels, _) = tells(&t.fired("a18_special", 1));
+    assert_eq!(roles, [Role::Coordinator, Role::RegionOfficer]);
+    assert_eq!(channels, [NotifyChannel::Inbox, NotifyChannel::Sms]);
+    // The station reports: the clock is met, and the region is not told again.
+    t.ok(
+        &coordinator(),
+        Command::ReportToRegion {
+            note: "已电话报告大区，安排资深工程师明早上门".into(),
+        },
+    );
+    t.at(beijing(2026, 11, 4, 9, 0));
+    t.run_due();
+    assert_eq!(t.of("a18_special"), [(1, "escalated"), (2, "escalation_skipped")]);
+}
+
+#[test]
+fn r_a18_urging_is_an_after_sales_step_and_the_desks() {
+    let mut t = property_at(beijing(2026, 11, 2, 9, 0));
+    assert_eq!(
+        t.refused(&desk(), urge()),
+        Refusal::NotInTemplate {
+            command: baoxiu_domain::CommandName::Urge
+        }
+    );
+    let mut t = after_sales_dispatched(beijing(2026, 11, 2, 9, 0));
+    assert!(matches!(
+        t.refused(&technician(), urge()),
+        Refusal::NotPermitted { .. }
+    ));
+}
+
+#[test]
+fn r_b19_a_complex_repair_is_reviewed_within_30_minutes_and_the_owner_told_the_plan_within_24_hours() {
+    let start = beijing(2026, 11, 2, 9, 0);
+    let mut t = property_at(start);
+    t.ok(&technician(), Command::Claim);
+    t.ok(&technician(), arrive(code()));
+    t.at(beijing(2026, 11, 2, 10, 0));
+    t.ok(
+        &technician(),
+        Command::MarkComplex {
+            note: "主管道锈蚀穿孔，需停水更换立管".into(),
+        },
+    );
+    t.at(beijing(2026, 11, 2, 10, 29));
+    t.run_due();
+    assert!(t.of("b19_review").is_empty());
+    t.at(beijing(2026, 11, 2, 10, 30));
+    t.run_due();
+    assert_eq!(t.of("b19_review"), [(1, "escalated")]);
+    assert_eq!(
+        tells(&t.fired("b19_review", 1)).0,
+        [Role::TeamLead, Role::Supervisor]
+    );
+    t.ok(
+        &supervisor(),
+        Command::ReviewComplex {
+            plan: "明日9点停水两小时更换立管，已报物业经理".into(),
+        },
+    );
+    // Reviewed: the engineering department is not told. The owner hears the plan the next
+    // morning, within the 24 hours.
+    t.at(beijing(2026, 11, 3, 9, 0));
+    t.ok(&technician(), contact(ContactOutcome::Reached));
+    t.at(beijing(2026, 11, 4, 9, 0));
+    t.run_due();
+    assert_eq!(t.of("b19_review"), [(1, "escalated"), (2, "escalation_skipped")]);
+    assert_eq!(t.of("b19_plan"), [(1, "escalation_skipped")]);
+}
+
+#[test]
+fn r_b19_the_owner_not_told_the_plan_in_24_hours_goes_to_the_team_lead() {
+    let start = beijing(2026, 11, 2, 9, 0);
+    let mut t = property_at(start);
+    t.ok(&technician(), Command::Claim);
+    t.ok(&technician(), arrive(code()));
+    t.ok(
+        &technician(),
+        Command::MarkComplex {
+            note: "需要专业单位检测".into(),
+        },
+    );
+    t.at(start + Duration::hours(24) - Duration::minutes(1));
+    t.run_due();
+    assert!(t.of("b19_plan").is_empty());
+    t.at(start + Duration::hours(24));
+    t.run_due();
+    assert_eq!(t.of("b19_plan"), [(1, "escalated")]);
+}

@@ -79,6 +79,12 @@ fn allowed(command: CommandName) -> &'static [Role] {
         // A priority set wrongly at intake is put right by the desk or the supervisor; the
         // clocks that depend on it recompute (X01).
         C::Reprioritize => &[DeskAgent, Supervisor],
+        // A18: the desk urges a special customer's order; the station tells the region.
+        C::Urge => &[DeskAgent, Supervisor],
+        C::ReportToRegion => &[Coordinator, TeamLead],
+        // B19: whoever is on the job finds it complex; a team lead or supervisor reviews.
+        C::MarkComplex => &[Technician, TeamLead, Coordinator],
+        C::ReviewComplex => &[TeamLead, Supervisor],
     }
 }
 

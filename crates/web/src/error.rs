@@ -96,7 +96,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::SignatureRequired
         | Refusal::TemplateNotOffered { .. }
         | Refusal::StationOrderIsCarryIn
-        | Refusal::NoSuchAttachment => StatusCode::UNPROCESSABLE_ENTITY,
+        | Refusal::NoSuchAttachment
+        | Refusal::NotInTemplate { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Refusal::InvalidState { .. }
         | Refusal::AlreadyClaimed
         | Refusal::CommitmentLimit

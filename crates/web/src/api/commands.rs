@@ -222,6 +222,21 @@ pub(crate) async fn parse_command<S: Store>(
                 .await?;
             Command::Attach { attachment }
         }
+        CommandName::Urge | CommandName::ReportToRegion | CommandName::MarkComplex => {
+            let b: RequiredNoteBody = parse(raw)?;
+            let note = text("note", &b.note, 1000)?;
+            match name {
+                CommandName::Urge => Command::Urge { note },
+                CommandName::ReportToRegion => Command::ReportToRegion { note },
+                _ => Command::MarkComplex { note },
+            }
+        }
+        CommandName::ReviewComplex => {
+            let b: PlanBody = parse(raw)?;
+            Command::ReviewComplex {
+                plan: text("plan", &b.plan, 2000)?,
+            }
+        }
         CommandName::Reprioritize => {
             let b: ReprioritizeBody = parse(raw)?;
             Command::Reprioritize {
@@ -297,6 +312,13 @@ pub struct PartsBody {
 #[serde(deny_unknown_fields)]
 pub struct NoteBody {
     pub note: Option<String>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PlanBody {
+    /// The plan the review settled on (told to the owner within 24 hours, B19).
+    pub plan: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -419,6 +441,22 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
         ApproveCancel => ("NoteBody", "Approver: approve the pending cancellation (A17)."),
         RejectCancel => ("RequiredNoteBody", "Approver: reject the pending cancellation."),
         Attach => ("AttachBody", "Keep an uploaded photo with the order."),
+        Urge => (
+            "RequiredNoteBody",
+            "Desk: urge a special customer's order (催上门单); the station must tell the region within half a working day (A18).",
+        ),
+        ReportToRegion => (
+            "RequiredNoteBody",
+            "Station: tell the region about a special customer's order (A18).",
+        ),
+        MarkComplex => (
+            "RequiredNoteBody",
+            "The repair is complex: a technical review is due within 30 minutes (B19).",
+        ),
+        ReviewComplex => (
+            "PlanBody",
+            "Team lead or supervisor: the technical review and its plan (B19).",
+        ),
         Reprioritize => (
             "ReprioritizeBody",
             "Desk or supervisor: change the priority; the clocks that depend on it recompute (X01).",

@@ -298,6 +298,8 @@ fn form(
                 input("reason", label("reason"), "text", true),
             ]
         }
+        CommandName::Urge | CommandName::ReportToRegion | CommandName::MarkComplex => vec![note(true)],
+        CommandName::ReviewComplex => vec![input("plan", label("plan"), "textarea", true)],
         CommandName::Reprioritize => {
             let others: Vec<&str> = Priority::ALL
                 .iter()
@@ -430,8 +432,15 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             }
             copy(&mut body, &["note"]);
         }
+        CommandName::ReviewComplex => {
+            body.insert("plan".into(), json!(form.get("plan").unwrap_or("")));
+        }
         // The note is required here: a blank one reaches the API as blank, which names it.
-        CommandName::RequestCancel | CommandName::RejectCancel => {
+        CommandName::RequestCancel
+        | CommandName::RejectCancel
+        | CommandName::Urge
+        | CommandName::ReportToRegion
+        | CommandName::MarkComplex => {
             body.insert("note".into(), json!(form.get("note").unwrap_or("")));
             copy(&mut body, &["reason"]);
         }

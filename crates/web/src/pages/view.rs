@@ -199,6 +199,10 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
             None,
         ),
         Event::AttachmentRemoved { reason, .. } => (tr.t(&key), Some(reason.clone())),
+        Event::Urged { note: n }
+        | Event::ReportedToRegion { note: n }
+        | Event::MarkedComplex { note: n }
+        | Event::ComplexReviewed { plan: n } => (tr.t(&key), Some(n.clone())),
         Event::Reprioritized { priority, reason } => (
             tr.f(&key, &[("priority", &tr.word("priority", priority.as_str()))]),
             Some(reason.clone()),
