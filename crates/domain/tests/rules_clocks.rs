@@ -299,6 +299,25 @@ fn r_b12_an_order_unfinished_24_hours_after_the_report_is_listed() {
 }
 
 #[test]
+fn r_b12_the_team_lead_hears_of_the_days_unfinished_orders_before_the_shift_ends() {
+    let mut t = property_at(beijing(2026, 11, 2, 9, 0));
+    t.ok(&technician(), Command::Claim);
+    t.at(beijing(2026, 11, 2, 16, 59));
+    t.run_due();
+    assert!(t.of("b12_shift").is_empty());
+    t.at(beijing(2026, 11, 2, 17, 0));
+    t.run_due();
+    assert_eq!(t.of("b12_shift"), [(1, "escalated")]);
+    assert_eq!(tells(&t.fired("b12_shift", 1)).0, [Role::TeamLead]);
+    // Taken in the evening, it is the night shift's: not in the day's report.
+    let mut t = property_at(beijing(2026, 11, 2, 18, 0));
+    t.ok(&technician(), Command::Claim);
+    t.at(beijing(2026, 11, 3, 18, 0));
+    t.run_due();
+    assert!(t.of("b12_shift").is_empty());
+}
+
+#[test]
 fn r_b15_a_complaint_is_answered_within_three_working_days() {
     let complaint = NewOrder {
         kind: Kind::Complaint,
