@@ -4,10 +4,12 @@
 //! call the same ones.
 
 mod accounts;
+mod clocks;
 mod fixtures;
 mod search;
 
 pub use accounts::*;
+pub use clocks::*;
 pub use search::*;
 
 use baoxiu_domain::{
