@@ -194,3 +194,60 @@ async fn r_x06_orders_a_person_may_not_see_are_not_found_pages() {
     let (status, _) = page(&app, &cookie, "/people").await;
     assert_eq!(status, 404, "the people page is the admins'");
 }
+
+/// B12's public list and the overdue page show a late order to staff, not to customers;
+/// the admin's pages are the admin's (X06).
+#[tokio::test]
+async fn r_b12_the_unfinished_list_is_open_to_staff_and_the_admin_pages_to_admins() {
+    let app = spawn_app().await;
+    let desk = app.org.token("desk").to_string();
+    let id = app.create_order(&desk, &property_order()).await.id();
+    let number = app.get_order(&desk, &id).await.body["number"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.advance(chrono::Duration::hours(24));
+    app.app.run_due().await.unwrap();
+    let (_, staff) = sign_in(&app, &account(&app, "approver").await, PASSWORD).await;
+    let staff = staff.unwrap().0;
+    let (status, html) = page(&app, &staff, "/unfinished").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&number), "the late order is listed");
+    let (status, html) = page(&app, &staff, "/overdue?clock=b12_unfinished").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&number));
+    assert_eq!(
+        page(&app, &staff, "/admin/deliveries").await.0,
+        404,
+        "not an admin"
+    );
+    assert_eq!(page(&app, &staff, "/admin/calendar").await.0, 404);
+    let (_, customer) = sign_in(&app, &account(&app, "customer").await, PASSWORD).await;
+    let customer = customer.unwrap().0;
+    assert_eq!(page(&app, &customer, "/unfinished").await.0, 404);
+    let (_, admin) = sign_in(&app, &account(&app, "admin").await, PASSWORD).await;
+    let admin = admin.unwrap().0;
+    let (status, html) = page(&app, &admin, "/admin/calendar").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("2025、2026"), "the shipped years");
+    // A bad year file is refused with the field named, and nothing is added.
+    let form = format!(
+        "_csrf={}&file=year%20%3D%201999%0Aholidays%20%3D%20%5B%5D%0Aworkdays%20%3D%20%5B%5D",
+        csrf(&html)
+    );
+    let res = no_redirects()
+        .post(format!("{}/admin/calendar", app.base))
+        .header("cookie", &admin)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("2025、2026") && !body.contains("1999、"),
+        "nothing added"
+    );
+    assert_eq!(page(&app, &admin, "/admin/deliveries").await.0, 200);
+}
