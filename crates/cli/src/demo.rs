@@ -206,6 +206,12 @@ async fn write_orders(
         bar.inc(1);
     }
     outcomes.sort_by_key(|o| (o.order.timeline.reported_at, o.order.id));
+    // The last two days' escalations wait in their people's inboxes, as a running server
+    // would have left them.
+    let now = options.now;
+    let app = baoxiu_web::App::new(store.clone(), baoxiu_web::Clock::new(move || now));
+    let people = store.people(cast.tenant.id).await?;
+    let recent = options.now - chrono::Duration::days(2);
     let mut day_counts: std::collections::HashMap<chrono::NaiveDate, u32> = Default::default();
     let mut writes = JoinSet::new();
     for chunk in outcomes.chunks_mut(CHUNK) {
@@ -215,6 +221,19 @@ async fn write_orders(
             let seq = day_counts.entry(day).or_insert(0);
             *seq += 1;
             number(outcome, OrderNumber::new(day, *seq));
+            let escalations: Vec<_> = outcome
+                .events
+                .iter()
+                .filter(|r| r.at >= recent && matches!(r.event, baoxiu_domain::Event::Escalated { .. }))
+                .cloned()
+                .collect();
+            let notices = match escalations.is_empty() {
+                true => Vec::new(),
+                false => {
+                    app.notices_for(&cast.tenant, &outcome.order, &escalations, &people)
+                        .await?
+                }
+            };
             let write = Write {
                 tenant: cast.tenant.id,
                 order: outcome.order.clone(),
@@ -226,7 +245,7 @@ async fn write_orders(
                     &outcome.order,
                     simulate::calendar(),
                 )),
-                notices: Vec::new(),
+                notices,
             };
             let store = store.clone();
             writes.spawn(async move { store.write(write).await });

@@ -266,7 +266,7 @@ impl<S: Store> App<S> {
 
     /// The notices `records` cause: each escalation, to the people of its roles by its
     /// channels; a channel the organisation or this server has not set up is skipped.
-    pub(crate) async fn notices_for(
+    pub async fn notices_for(
         &self,
         tenant: &Tenant,
         order: &WorkOrder,

@@ -116,6 +116,11 @@ impl Sim {
             .map(|t| t.at)
     }
 
+    /// When the order was reported (T1).
+    pub fn reported(&self) -> Timestamp {
+        self.order.timeline.reported_at.unwrap_or(self.t)
+    }
+
     /// Lets time pass to `at` with nothing done.
     pub fn wait_until(&mut self, at: Timestamp) {
         self.t = self.t.max(at);

@@ -15,6 +15,17 @@ impl Draft<'_> {
         let tech = self.tech;
         let desk = sim.pick(&cast.desk);
         self.take(sim, cast, desk)?;
+        if sim.chance(0.04) {
+            // A18: a special customer; the desk urges it, the station tells the region.
+            let gap = sim.mins(1, 5);
+            let note = "用户为重点客户单位，要求优先上门".to_string();
+            sim.step(desk, gap, Command::Urge { note })?;
+            if sim.chance(0.8) {
+                let gap = sim.mins(20, 200);
+                let note = "已电话报告大区，安排站长跟进".to_string();
+                sim.step(coordinator, gap, Command::ReportToRegion { note })?;
+            }
+        }
         use CommitmentKind::{CustomerRequest, Parts};
         use ContactOutcome::{Reached, Unreachable};
         match self.story {
@@ -222,7 +233,11 @@ impl Draft<'_> {
     }
 
     fn contact_later(&self, sim: &mut Sim, who: &Person, outcome: ContactOutcome, note: &str) -> Option<()> {
-        let at = sim.t + sim.hours(2, 20);
+        let mut at = sim.t + sim.hours(2, 20);
+        if outcome == ContactOutcome::Unreachable {
+            // A05: "unreachable" is recorded only 3.5 hours after the report.
+            at = at.max(sim.reported() + Duration::minutes(215));
+        }
         let at = sim.working(at);
         sim.step_at(
             who,

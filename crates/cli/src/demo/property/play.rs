@@ -70,6 +70,15 @@ impl Draft<'_> {
                 self.go(sim, desk, fast)?;
                 let gap = sim.mins(1, 8);
                 sim.step(tech, gap, Command::Start)?;
+                if sim.chance(0.3) {
+                    // B19: a complex repair; the team lead reviews it.
+                    let note = "现场判断为管道暗埋段渗漏，需技术会诊".to_string();
+                    let gap = sim.mins(5, 20);
+                    sim.step(tech, gap, Command::MarkComplex { note })?;
+                    let plan = "次日带检测仪复查，确认渗漏点后开槽维修".to_string();
+                    let gap = sim.mins(10, 50);
+                    sim.step(lead, gap, Command::ReviewComplex { plan })?;
+                }
                 let step = sim.t + sim.mins(30, 120);
                 let at = sim.appointment(step + Duration::hours(12), 1..=3);
                 let reason = Some(self.revisit.to_string());
