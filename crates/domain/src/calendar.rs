@@ -183,7 +183,94 @@ impl YearFile {
     }
 }
 
+/// An organisation's working week as a file gives it: the working periods of a working day
+/// (breaks between them) and the days of the week normally worked.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WeekFile {
+    /// `[["09:00", "12:00"], ["13:30", "17:30"]]`.
+    pub periods: Vec<(String, String)>,
+    /// 1 = Monday … 7 = Sunday.
+    pub weekdays: Vec<u8>,
+}
+
+/// A checked working week.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Week {
+    pub periods: Vec<(NaiveTime, NaiveTime)>,
+    pub weekdays: [bool; 7],
+}
+
+impl Week {
+    /// Reads and checks a working week: periods in order, each ending after it starts, not
+    /// overlapping; at least one weekday, each 1 to 7. The error names the field.
+    pub fn parse(text: &str) -> Result<Week, crate::FieldError> {
+        let file: WeekFile = toml::from_str(text).map_err(|e| {
+            let message = e.message().to_string();
+            let field = message
+                .split('`')
+                .nth(1)
+                .filter(|_| message.contains("field"))
+                .unwrap_or("file")
+                .to_string();
+            crate::FieldError::new(field, message)
+        })?;
+        let time = |s: &str| {
+            NaiveTime::parse_from_str(s, "%H:%M")
+                .map_err(|_| crate::FieldError::new("periods", format!("`{s}` is not a time such as 09:00")))
+        };
+        let mut periods = Vec::new();
+        for (start, end) in &file.periods {
+            let (start, end) = (time(start)?, time(end)?);
+            if end <= start {
+                return Err(crate::FieldError::new(
+                    "periods",
+                    format!("{end} is not after {start}"),
+                ));
+            }
+            if periods.last().is_some_and(|(_, last_end)| start < *last_end) {
+                return Err(crate::FieldError::new(
+                    "periods",
+                    "periods come in order and do not overlap",
+                ));
+            }
+            periods.push((start, end));
+        }
+        if periods.is_empty() {
+            return Err(crate::FieldError::new(
+                "periods",
+                "a working day has at least one period",
+            ));
+        }
+        let mut weekdays = [false; 7];
+        for day in &file.weekdays {
+            match day {
+                1..=7 => weekdays[usize::from(*day) - 1] = true,
+                _ => {
+                    return Err(crate::FieldError::new(
+                        "weekdays",
+                        "days are 1 (Monday) to 7 (Sunday)",
+                    ));
+                }
+            }
+        }
+        if !weekdays.contains(&true) {
+            return Err(crate::FieldError::new(
+                "weekdays",
+                "at least one day of the week is worked",
+            ));
+        }
+        Ok(Week { periods, weekdays })
+    }
+}
+
 impl Calendar {
+    /// Works this week from now on: its periods and its weekdays.
+    pub fn set_week(&mut self, week: &Week) {
+        self.periods = week.periods.clone();
+        self.weekdays = week.weekdays;
+    }
+
     /// Adds (or replaces) a year's holidays and make-up working days.
     pub fn add_year(&mut self, year: &YearFile) {
         self.holidays.retain(|d| d.year() != year.year);

@@ -142,3 +142,26 @@ fn r_x01_a_year_is_added_from_a_file_and_a_bad_file_names_its_field() {
     let typo = YearFile::parse("year = 2027\nholiday = []\nworkdays = []\n");
     assert_eq!(typo.unwrap_err().field, "holiday");
 }
+
+#[test]
+fn r_x01_an_organisation_sets_its_working_week_and_a_bad_file_names_its_field() {
+    use baoxiu_domain::calendar::Week;
+    // A service centre open 09:00–17:30 without a break, Monday to Saturday (B16).
+    let week = Week::parse("periods = [[\"09:00\", \"17:30\"]]\nweekdays = [1, 2, 3, 4, 5, 6]\n").unwrap();
+    let mut calendar = china::office();
+    calendar.set_week(&week);
+    // Saturday 2026-11-07 09:00: four working hours end at 13:00.
+    let saturday = chrono_tz::Asia::Shanghai
+        .with_ymd_and_hms(2026, 11, 7, 9, 0, 0)
+        .unwrap()
+        .to_utc();
+    let due = calendar.add(saturday, Duration::hours(4)).unwrap();
+    assert_eq!(due, saturday + Duration::hours(4));
+    assert_eq!(calendar.day_length(), Duration::minutes(510));
+    let overlap = Week::parse("periods = [[\"09:00\", \"12:00\"], [\"11:00\", \"17:00\"]]\nweekdays = [1]\n");
+    assert_eq!(overlap.unwrap_err().field, "periods");
+    let no_days = Week::parse("periods = [[\"09:00\", \"12:00\"]]\nweekdays = [0]\n");
+    assert_eq!(no_days.unwrap_err().field, "weekdays");
+    let typo = Week::parse("period = []\nweekdays = [1]\n");
+    assert_eq!(typo.unwrap_err().field, "period");
+}
