@@ -249,6 +249,11 @@ impl Channels {
                     .to(to)
                     .subject(&notice.subject)
                     .message_id(Some(format!("<{}@baoxiu>", notice.id)))
+                    // The server's clock (injected in tests), not the machine's.
+                    .date(
+                        std::time::UNIX_EPOCH
+                            + Duration::from_millis(u64::try_from(unix_ms).unwrap_or_default()),
+                    )
                     .header(ContentType::TEXT_PLAIN)
                     .body(format!("{}\n\n{}\n", notice.text, self.link(notice)))
                     .map_err(|e| Failure(format!("the e-mail cannot be built: {e}")))?;

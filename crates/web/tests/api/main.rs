@@ -7,6 +7,7 @@ mod corrections;
 mod helpers;
 mod idempotency;
 mod listing;
+mod notify;
 mod openapi;
 mod pages;
 mod restart;
