@@ -128,6 +128,15 @@ pub enum CalendarCommand {
         tenant: String,
         file: PathBuf,
     },
+    /// Set the organisation's working week from a file: `periods = [["09:00", "12:00"],
+    /// ["13:30", "17:30"]]` and `weekdays = [1, 2, 3, 4, 5]` (1 is Monday).
+    Week {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        tenant: String,
+        file: PathBuf,
+    },
     /// The years the organisation's calendar knows.
     Show {
         #[command(flatten)]

@@ -198,6 +198,22 @@ pub async fn calendar(command: CalendarCommand) -> CliResult {
             println!("{slug}: the calendar knows {year}; a running server uses it within a minute");
             Ok(())
         }
+        CalendarCommand::Week {
+            db,
+            tenant: slug,
+            file,
+        } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let store = SqliteStore::open(&db.db).await?;
+            let tenant = tenant(&store, &slug).await?;
+            let app = App::new(store.clone(), Clock::system());
+            app.set_working_week(&tenant, &text)
+                .await
+                .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
+            store.close().await;
+            println!("{slug}: the working week is set; a running server uses it within a minute");
+            Ok(())
+        }
         CalendarCommand::Show { db, tenant: slug } => {
             let store = SqliteStore::open(&db.db).await?;
             let tenant = tenant(&store, &slug).await?;

@@ -438,6 +438,17 @@ pub trait Store: Clone + Send + Sync + 'static {
         settings: Option<&str>,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// The organisation's working week, as its file's text; `None`: the mainland office week.
+    fn working_week(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<Option<String>, StoreError>> + Send;
+    fn put_working_week(
+        &self,
+        tenant: TenantId,
+        text: &str,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
     /// The years an admin added to the organisation's calendar, as their files' text.
     fn calendar_years(
         &self,

@@ -55,6 +55,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "clocks_outbox",
         include_str!("../migrations/0006_clocks_outbox.sql"),
     ),
+    (
+        7,
+        "working_week",
+        include_str!("../migrations/0007_working_week.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -536,6 +541,18 @@ impl Store for SqliteStore {
 
     async fn calendar_years(&self, tenant: TenantId) -> Result<Vec<(i32, String)>, StoreError> {
         read::calendar_years(&self.pool, tenant).await
+    }
+
+    async fn working_week(&self, tenant: TenantId) -> Result<Option<String>, StoreError> {
+        read::working_week(&self.pool, tenant).await
+    }
+
+    async fn put_working_week(&self, tenant: TenantId, text: &str) -> Result<(), StoreError> {
+        self.org(OrgWrite::WorkingWeek {
+            tenant,
+            text: text.to_string(),
+        })
+        .await
     }
 
     async fn put_calendar_year(&self, tenant: TenantId, year: i32, text: &str) -> Result<(), StoreError> {

@@ -735,3 +735,11 @@ pub async fn calendar_years(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<(
         })
         .collect()
 }
+
+pub async fn working_week(pool: &SqlitePool, tenant: TenantId) -> Result<Option<String>, StoreError> {
+    sqlx::query_scalar("SELECT body FROM working_weeks WHERE tenant_id = ?1")
+        .bind(tenant.to_string())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)
+}

@@ -91,6 +91,10 @@ pub(crate) enum OrgWrite {
         year: i32,
         text: String,
     },
+    WorkingWeek {
+        tenant: TenantId,
+        text: String,
+    },
 }
 
 enum Answer {
@@ -726,6 +730,13 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
             sqlx::query("INSERT OR REPLACE INTO calendar_years (tenant_id, year, body) VALUES (?1, ?2, ?3)")
                 .bind(tenant.to_string())
                 .bind(i64::from(*year))
+                .bind(text)
+                .execute(&mut *conn)
+                .await
+        }
+        OrgWrite::WorkingWeek { tenant, text } => {
+            sqlx::query("INSERT OR REPLACE INTO working_weeks (tenant_id, body) VALUES (?1, ?2)")
+                .bind(tenant.to_string())
                 .bind(text)
                 .execute(&mut *conn)
                 .await

@@ -312,4 +312,15 @@ pub async fn r_x01_channel_settings_and_calendar_years_are_kept_per_organisation
         [(2027, "year = 2027\n# again".to_string())]
     );
     assert!(store.calendar_years(other.tenant.id).await.unwrap().is_empty());
+    assert_eq!(store.working_week(f.tenant.id).await.unwrap(), None);
+    store.put_working_week(f.tenant.id, "periods = []").await.unwrap();
+    store
+        .put_working_week(f.tenant.id, "weekdays = [1]")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.working_week(f.tenant.id).await.unwrap().as_deref(),
+        Some("weekdays = [1]")
+    );
+    assert_eq!(store.working_week(other.tenant.id).await.unwrap(), None);
 }

@@ -4,7 +4,7 @@
 
 use crate::App;
 use crate::pages::i18n::{Lang, Tr};
-use baoxiu_domain::calendar::{YearFile, china};
+use baoxiu_domain::calendar::{Week, YearFile, china};
 use baoxiu_domain::sla::{self, ClockDef, ClockState, NotifyChannel, Schedule};
 use baoxiu_domain::{
     Calendar, Event, EventRecord, Notice, Person, Store, StoreError, Template, TemplateError, TemplateSpec,
@@ -167,6 +167,14 @@ impl<S: Store> App<S> {
         }
         let mut calendar = china::office();
         calendar.zone = tenant.zone();
+        if let Some(text) = self.store.working_week(tenant.id).await? {
+            match Week::parse(&text) {
+                Ok(week) => calendar.set_week(&week),
+                Err(e) => {
+                    tracing::warn!(tenant = %tenant.slug, error = %e, "the stored working week cannot be read")
+                }
+            }
+        }
         for (year, text) in self.store.calendar_years(tenant.id).await? {
             match YearFile::parse(&text) {
                 Ok(file) => calendar.add_year(&file),
@@ -194,6 +202,18 @@ impl<S: Store> App<S> {
             .expect("calendars lock")
             .remove(&tenant.id);
         Ok(year.year)
+    }
+
+    /// Sets the organisation's working week (its working hours and the days worked).
+    pub async fn set_working_week(&self, tenant: &Tenant, text: &str) -> Result<(), crate::ApiError> {
+        Week::parse(text)?;
+        self.store.put_working_week(tenant.id, text).await?;
+        self.clocks
+            .calendars
+            .write()
+            .expect("calendars lock")
+            .remove(&tenant.id);
+        Ok(())
     }
 
     pub fn clock_defs(&self, tenant: &Tenant, template: Template) -> &[ClockDef] {

@@ -240,7 +240,8 @@ pub async fn calendar<S: Store>(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct YearBody {
-    /// The year's file: `year`, `holidays` (first and last day of each), `workdays` (调休).
+    /// The file: a year's (`year`, `holidays` as first and last day of each, `workdays` 调休)
+    /// or the working week's (`periods` such as `[["09:00", "12:00"]]`, `weekdays` 1–7).
     pub file: String,
 }
 
@@ -265,5 +266,30 @@ pub async fn add_year<S: Store>(
         return Err(FieldError::new("file", "must be at most 64 KiB").into());
     }
     app.add_calendar_year(&tenant, &body.file).await?;
+    calendar(State(app), Caller(caller, tenant)).await
+}
+
+/// Sets the organisation's working week (admins): its working hours with breaks and the
+/// days worked. Working-time clocks count on it from now on.
+#[utoipa::path(
+    put, path = "/api/v1/calendar/week", tag = "clocks",
+    request_body = YearBody,
+    responses(
+        (status = 200, description = "The calendar with the week", body = CalendarView),
+        (status = 403, description = "Not an admin", body = ErrorBody),
+        (status = 422, description = "The file cannot be used (the field is named)", body = ErrorBody),
+    )
+)]
+pub async fn set_week<S: Store>(
+    State(app): State<App<S>>,
+    Caller(caller, tenant): Caller,
+    body: axum::body::Bytes,
+) -> ApiResult<Json<CalendarView>> {
+    admin_only(&caller)?;
+    let body: YearBody = crate::body::parse(&body)?;
+    if body.file.len() > 64 * 1024 {
+        return Err(FieldError::new("file", "must be at most 64 KiB").into());
+    }
+    app.set_working_week(&tenant, &body.file).await?;
     calendar(State(app), Caller(caller, tenant)).await
 }

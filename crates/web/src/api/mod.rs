@@ -39,6 +39,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/api/v1/deliveries/{id}/replay", post(clocks::replay::<S>))
         .route("/api/v1/calendar", get(clocks::calendar::<S>))
         .route("/api/v1/calendar/years", post(clocks::add_year::<S>))
+        .route("/api/v1/calendar/week", axum::routing::put(clocks::set_week::<S>))
         .merge(commands::router())
 }
 
@@ -65,6 +66,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
         clocks::replay,
         clocks::calendar,
         clocks::add_year,
+        clocks::set_week,
     ),
     components(schemas(
         ErrorBody, ErrorDetail, dto::OrderView, dto::OrderList, baoxiu_domain::EventRecord,

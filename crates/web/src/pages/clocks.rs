@@ -298,6 +298,7 @@ struct CalendarPage {
     notice: Option<String>,
     error: Option<String>,
     text: String,
+    week: String,
 }
 
 async fn calendar_page<S: Store>(
@@ -329,8 +330,53 @@ async fn calendar_page<S: Store>(
             notice,
             error,
             text,
+            week: week_text(&calendar),
         },
     )
+}
+
+/// The working week as a file, to edit.
+fn week_text(calendar: &baoxiu_domain::Calendar) -> String {
+    let periods: Vec<String> = calendar
+        .periods
+        .iter()
+        .map(|(a, b)| format!("[\"{}\", \"{}\"]", a.format("%H:%M"), b.format("%H:%M")))
+        .collect();
+    let days: Vec<String> = (1..=7)
+        .filter(|d| calendar.weekdays[*d - 1])
+        .map(|d| d.to_string())
+        .collect();
+    format!(
+        "periods = [{}]\nweekdays = [{}]\n",
+        periods.join(", "),
+        days.join(", ")
+    )
+}
+
+/// Sets the working week from the calendar page.
+pub async fn set_week<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    let form = Posted(fields);
+    if !viewer.person.role.manages_people() {
+        return not_found(Some(&viewer), viewer.tr);
+    }
+    if !viewer.csrf_ok(form.get("_csrf")) {
+        return csrf_refused(&viewer);
+    }
+    let text = form.get("week").unwrap_or("").to_string();
+    match app.set_working_week(&viewer.tenant, &text).await {
+        Ok(()) => {
+            let notice = viewer.tr.t("calendar.week_saved");
+            calendar_page(&app, &viewer, StatusCode::OK, Some(notice), None, String::new()).await
+        }
+        Err(e) => {
+            let message = super::order::error_text(&viewer, &e);
+            calendar_page(&app, &viewer, e.status(), None, Some(message), String::new()).await
+        }
+    }
 }
 
 /// `/admin/calendar`: the organisation's working time and the years whose holidays are

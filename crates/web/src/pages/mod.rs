@@ -81,6 +81,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
             "/admin/calendar",
             get(clocks::calendar::<S>).post(clocks::add_year::<S>),
         )
+        .route("/admin/calendar/week", post(clocks::set_week::<S>))
 }
 
 /// `/`: each person's first page (the technician's phone page, the customer's own orders,

@@ -197,6 +197,22 @@ async fn r_x01_an_admin_adds_a_calendar_year_and_a_bad_file_names_its_field() {
         .await;
     assert_eq!(added.status, 200, "{:?}", added.body);
     assert_eq!(added.body["years"], json!([2025, 2026, 2027]));
+    // The working week: a service centre open 09:00–17:30 without a break, six days.
+    let put = |token: &str, body: &Value| {
+        app.client
+            .put(format!("{}/api/v1/calendar/week", app.base))
+            .bearer_auth(token.to_string())
+            .header("content-type", "application/json")
+            .body(body.to_string())
+    };
+    let week = json!({"file": "periods = [[\"09:00\", \"17:30\"]]\nweekdays = [1, 2, 3, 4, 5, 6]\n"});
+    assert_eq!(app.send(put(&desk, &week)).await.status, 403);
+    let bad = json!({"file": "periods = [[\"17:30\", \"09:00\"]]\nweekdays = [1]\n"});
+    let bad = app.send(put(&admin, &bad)).await;
+    assert_eq!((bad.status, bad.error_field()), (422, "periods"));
+    let set = app.send(put(&admin, &week)).await;
+    assert_eq!(set.status, 200, "{:?}", set.body);
+    assert_eq!(set.body["periods"], json!(["09:00–17:30"]));
 }
 
 #[tokio::test]
