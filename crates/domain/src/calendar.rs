@@ -59,11 +59,18 @@ impl Calendar {
         self.zone
             .from_local_datetime(&local)
             .earliest()
-            // A time that does not exist (a spring-forward gap) is taken an hour later.
+            .map(|t| t.to_utc())
+            // A time that does not exist (a spring-forward gap) is taken as the first
+            // moment after the gap.
             .unwrap_or_else(|| {
-                self.zone.from_utc_datetime(&(local - Duration::hours(1))) + Duration::hours(1)
+                (1..=8)
+                    .find_map(|quarter| {
+                        self.zone
+                            .from_local_datetime(&(local + Duration::minutes(15 * quarter)))
+                            .earliest()
+                    })
+                    .map_or_else(|| self.zone.from_utc_datetime(&local).to_utc(), |t| t.to_utc())
             })
-            .to_utc()
     }
 
     /// The working periods of `day`, as UTC intervals (none on a day off).
@@ -160,11 +167,15 @@ impl YearFile {
             return Err(crate::FieldError::new("year", "must be a year such as 2027"));
         }
         for (first, last) in &file.holidays {
-            if first.year() != file.year || last.year() != file.year && last.year() != file.year + 1 {
-                return Err(crate::FieldError::new(
-                    "holidays",
-                    format!("{first} is not in {}", file.year),
-                ));
+            // A holiday may begin in the last days of the year before (the New Year of 2024
+            // began on 2023-12-30): the State Council publishes it with the new year.
+            for day in [first, last] {
+                if day.year() != file.year && day.year() != file.year - 1 {
+                    return Err(crate::FieldError::new(
+                        "holidays",
+                        format!("{day} is not in {}", file.year),
+                    ));
+                }
             }
             if last < first {
                 return Err(crate::FieldError::new(

@@ -463,22 +463,7 @@ impl WorkOrder {
             .clocks
             .iter()
             .any(|c| c.ladder.iter().any(|l| l.opens.as_deref() == Some(what)));
-        !gated
-            || self.clocks.iter().any(|log| {
-                let def = self
-                    .details
-                    .template
-                    .spec()
-                    .clocks
-                    .iter()
-                    .find(|d| d.id == log.clock);
-                log.marks.iter().any(|m| match m {
-                    crate::sla::Mark::Fired { level, .. } => def
-                        .and_then(|d| d.ladder.get(usize::from(*level).wrapping_sub(1)))
-                        .is_some_and(|l| l.opens.as_deref() == Some(what)),
-                    _ => false,
-                })
-            })
+        !gated || self.clocks.iter().any(|log| log.opened(what))
     }
 
     fn pending_request(&self) -> Result<&crate::order::Cancellation, Refusal> {

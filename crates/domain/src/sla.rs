@@ -163,16 +163,23 @@ impl Span {
     fn parse(s: &str) -> Result<Span, String> {
         let s = s.trim();
         let wrong = || format!("`{s}` is not a duration such as 30m, 4h, 3d or 0.5d");
-        let (number, unit) = s.split_at(s.len().saturating_sub(1));
+        // A year at most: a longer target is a mistake.
+        const MAX_MINUTES: i64 = 366 * 24 * 60;
+        let unit = s.chars().last().ok_or_else(wrong)?;
+        let number = &s[..s.len() - unit.len_utf8()];
         match unit {
-            "m" | "h" => {
+            'm' | 'h' => {
                 let n: i64 = number.parse().map_err(|_| wrong())?;
-                Ok(Span::Minutes(if unit == "h" { n * 60 } else { n }))
+                let minutes = if unit == 'h' { n.checked_mul(60) } else { Some(n) };
+                match minutes {
+                    Some(m) if m.abs() <= MAX_MINUTES => Ok(Span::Minutes(m)),
+                    _ => Err(wrong()),
+                }
             }
-            "d" => {
+            'd' => {
                 let days: f64 = number.parse().map_err(|_| wrong())?;
                 let milli = (days * 1000.0).round();
-                if !milli.is_finite() || (milli - days * 1000.0).abs() > 1e-6 {
+                if !milli.is_finite() || milli.abs() > 366_000.0 || (milli - days * 1000.0).abs() > 1e-6 {
                     return Err(wrong());
                 }
                 Ok(Span::MilliDays(milli as i64))
@@ -384,6 +391,16 @@ impl ClockFile {
                 opens: level.opens,
             });
         }
+        // Working time has no fixed length of day: a working clock's levels are all in days
+        // or all in hours and minutes (zero aside), so their order is plain.
+        let in_days = |l: &Level| matches!(l.after, Span::MilliDays(d) if d != 0);
+        let in_minutes = |l: &Level| matches!(l.after, Span::Minutes(m) if m != 0);
+        if self.time == Measure::Working && ladder.iter().any(in_days) && ladder.iter().any(in_minutes) {
+            return Err((
+                "ladder",
+                "a working-time ladder counts its levels all in days or all in hours and minutes".into(),
+            ));
+        }
         if ladder
             .windows(2)
             .any(|w| w[0].after.nominal() >= w[1].after.nominal())
@@ -420,20 +437,26 @@ impl ClockFile {
 // ---------------------------------------------------------------------------------------
 
 impl ClockDef {
-    /// When `level` of the ladder is due, for a clock due at `deadline`: later levels count
-    /// in the clock's measure (two working days after a working deadline are two working
-    /// days), earlier ones (negative) on the wall clock.
+    /// When `level` of the ladder is due for a clock that stands as `status`: the time left
+    /// plus the level's offset, counted in the clock's measure from where the clock last
+    /// ran (a working-time clock counts the offset in working time too). A total at or
+    /// below zero lies in the past, counted back on the wall clock.
     pub fn level_due(
         &self,
         level: &Level,
-        deadline: Timestamp,
+        status: &ClockStatus,
         calendar: &Calendar,
     ) -> Result<Timestamp, CalendarError> {
-        let after = level.after.resolve(self.measure, calendar);
+        let total = status.remaining + level.after.resolve(self.measure, calendar);
         match self.measure {
-            Measure::Working if after > Duration::zero() => calendar.add(deadline, after),
-            _ => Ok(deadline + after),
+            Measure::Working if total > Duration::zero() => calendar.add(status.from, total),
+            _ => Ok(status.from + total),
         }
+    }
+
+    /// Whether `level` lapsed before the clock was met or stopped: its time was used up.
+    fn lapsed(&self, level: &Level, status: &ClockStatus, calendar: &Calendar) -> bool {
+        status.remaining + level.after.resolve(self.measure, calendar) <= Duration::zero()
     }
 }
 
@@ -465,6 +488,8 @@ impl SkipReason {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "mark", rename_all = "snake_case")]
 pub enum Mark {
+    /// The clock started, or started again after it was met (a new cycle: A05's customer
+    /// unreachable again after being reached).
     Started {
         at: chrono::DateTime<chrono::Utc>,
     },
@@ -485,6 +510,9 @@ pub enum Mark {
         at: chrono::DateTime<chrono::Utc>,
         level: u8,
         late_by_seconds: i64,
+        /// What the firing allowed, as the level said when it fired.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        opens: Option<String>,
     },
     Skipped {
         at: chrono::DateTime<chrono::Utc>,
@@ -543,18 +571,36 @@ pub struct ClockStatus {
     pub state: ClockState,
     /// Why it waits, while paused.
     pub paused_for: Option<String>,
-    /// When it is (or was, or would have been) due.
+    /// When it is (or was) due; while it waits, when it would be due if it ran on now.
     pub deadline: Timestamp,
     /// Time counted so far (in the clock's measure).
     pub spent: Duration,
-    /// Met or stopped after the deadline, or still running past it.
+    /// What is left of the target (negative: used up by that much).
+    pub remaining: Duration,
+    /// Where the count stands: where it last ran from (running), or where it stopped
+    /// counting (waiting, met, stopped).
+    pub from: Timestamp,
+    /// When counting stopped (paused, met, stopped); `None` while it runs.
+    pub ended: Option<Timestamp>,
+    /// The target was used up before the clock was met, stopped or paused. A running
+    /// clock is late once `deadline` passes.
     pub late: bool,
 }
 
 impl ClockLog {
+    /// The current cycle: the marks since the clock last started.
+    fn cycle(&self) -> &[Mark] {
+        let start = self
+            .marks
+            .iter()
+            .rposition(|m| matches!(m, Mark::Started { .. }))
+            .unwrap_or(0);
+        &self.marks[start..]
+    }
+
     fn state(&self) -> ClockState {
         let mut state = ClockState::Running;
-        for mark in &self.marks {
+        for mark in self.cycle() {
             state = match mark {
                 Mark::Started { .. } | Mark::Resumed { .. } => ClockState::Running,
                 Mark::Paused { .. } => ClockState::Paused,
@@ -566,30 +612,30 @@ impl ClockLog {
         state
     }
 
-    fn started_at(&self) -> Option<Timestamp> {
-        self.marks.iter().find_map(|m| match m {
-            Mark::Started { at } => Some(*at),
-            _ => None,
-        })
-    }
-
-    /// A level fired and the clock still runs or waits: the order is late on it.
-    pub fn escalated(&self) -> bool {
-        matches!(self.state(), ClockState::Running | ClockState::Paused)
-            && self.marks.iter().any(|m| matches!(m, Mark::Fired { .. }))
-    }
-
-    /// A level's final decision, if it was fired or skipped.
+    /// A level's final decision in this cycle, if it was fired or skipped.
     pub fn decided(&self, level: u8) -> bool {
-        self.marks.iter().any(
+        self.cycle().iter().any(
             |m| matches!(m, Mark::Fired { level: l, .. } | Mark::Skipped { level: l, .. } if *l == level),
         )
     }
 
+    /// A level fired in this cycle and the clock still runs or waits: the order is late on it.
+    pub fn escalated(&self) -> bool {
+        matches!(self.state(), ClockState::Running | ClockState::Paused)
+            && self.cycle().iter().any(|m| matches!(m, Mark::Fired { .. }))
+    }
+
+    /// Whether a level that fired in this cycle opened `what` (A05: `cancel_unreachable`).
+    pub fn opened(&self, what: &str) -> bool {
+        self.cycle()
+            .iter()
+            .any(|m| matches!(m, Mark::Fired { opens: Some(o), .. } if o == what))
+    }
+
     fn held_since_pause(&self, level: u8) -> bool {
-        let paused = self.marks.iter().rposition(|m| matches!(m, Mark::Paused { .. }));
-        let held = self
-            .marks
+        let cycle = self.cycle();
+        let paused = cycle.iter().rposition(|m| matches!(m, Mark::Paused { .. }));
+        let held = cycle
             .iter()
             .rposition(|m| matches!(m, Mark::Held { level: l, .. } if *l == level));
         matches!((paused, held), (Some(p), Some(h)) if h > p)
@@ -602,15 +648,19 @@ impl ClockLog {
         order: &WorkOrder,
         calendar: &Calendar,
     ) -> Result<ClockStatus, CalendarError> {
-        let started = self.started_at().unwrap_or_default();
+        let cycle = self.cycle();
+        let started = match cycle.first() {
+            Some(Mark::Started { at }) => *at,
+            _ => Timestamp::default(),
+        };
         let measure = |from: Timestamp, to: Timestamp| match def.measure {
             Measure::Wall => Ok((to - from).max(Duration::zero())),
             Measure::Working => calendar.between(from, to),
         };
-        // Time spent in the running segments, and where the last one began.
+        // Time spent in the running segments, and where counting last ran from or stopped.
         let (mut spent, mut running_since, mut end) = (Duration::zero(), None::<Timestamp>, None);
         let mut paused_for = None;
-        for mark in &self.marks {
+        for mark in cycle {
             match mark {
                 Mark::Started { at } | Mark::Resumed { at } => {
                     running_since = Some(*at);
@@ -626,25 +676,24 @@ impl ClockLog {
                 Mark::Met { at } | Mark::Stopped { at } => {
                     if let Some(since) = running_since.take() {
                         spent += measure(since, *at)?;
-                        end = Some(*at);
                     }
+                    end = Some(*at);
                 }
                 _ => {}
             }
         }
         let state = self.state();
-        let deadline = match &def.target {
+        let ended = if running_since.is_some() { None } else { end };
+        let from = running_since.or(end).unwrap_or(started);
+        let (deadline, remaining, from) = match &def.target {
+            // A time of the day the clock started on: counted on the wall clock.
             Target::Until { at, .. } => {
                 let day = started.with_timezone(&calendar.zone).date_naive();
-                calendar
-                    .zone
-                    .from_local_datetime(&day.and_time(*at))
-                    .earliest()
-                    .map_or(started, |t| t.to_utc())
+                let deadline = local_time(calendar.zone, day.and_time(*at));
+                (deadline, Duration::zero(), deadline)
             }
-            target => {
-                let span = match target {
-                    Target::Fixed(span) => *span,
+            Target::Fixed(span) | Target::ByPriority { normal: span, .. } => {
+                let span = match &def.target {
                     Target::ByPriority {
                         emergency,
                         urgent,
@@ -654,35 +703,46 @@ impl ClockLog {
                         Priority::Urgent => *urgent,
                         Priority::Normal => *normal,
                     },
-                    Target::Until { .. } => unreachable!("handled above"),
+                    _ => *span,
                 };
                 let remaining = span.resolve(def.measure, calendar) - spent;
-                // Running: from where it resumed; otherwise as if it had gone on from where it
-                // stopped (the time the level would have fired).
-                let from = running_since.or(end).unwrap_or(started);
-                match def.measure {
-                    Measure::Wall => from + remaining,
-                    Measure::Working if remaining <= Duration::zero() => from + remaining,
-                    Measure::Working => calendar.add(from, remaining)?,
-                }
+                let deadline = match def.measure {
+                    Measure::Working if remaining > Duration::zero() => calendar.add(from, remaining)?,
+                    _ => from + remaining,
+                };
+                (deadline, remaining, from)
             }
         };
-        let finished = self.marks.iter().rev().find_map(|m| match m {
-            Mark::Met { at } | Mark::Stopped { at } => Some(*at),
-            _ => None,
-        });
-        let late = match state {
-            ClockState::Met | ClockState::Stopped => finished.is_some_and(|at| at > deadline),
-            _ => false,
+        let late = match (&def.target, state) {
+            (_, ClockState::Running) => false,
+            (Target::Until { .. }, _) => ended.is_some_and(|at| at > deadline),
+            (_, ClockState::Paused) => remaining <= Duration::zero(),
+            (_, ClockState::Met | ClockState::Stopped) => remaining < Duration::zero(),
         };
         Ok(ClockStatus {
             state,
             paused_for: (state == ClockState::Paused).then_some(paused_for).flatten(),
             deadline,
             spent,
+            remaining,
+            from,
+            ended,
             late,
         })
     }
+}
+
+/// A local time of day in `zone`; one that does not exist (a spring-forward gap) is taken
+/// as the first moment after the gap.
+fn local_time(zone: chrono_tz::Tz, local: chrono::NaiveDateTime) -> Timestamp {
+    let mut probe = local;
+    for _ in 0..4 {
+        if let Some(t) = zone.from_local_datetime(&probe).earliest() {
+            return t.to_utc();
+        }
+        probe += Duration::minutes(30);
+    }
+    zone.from_utc_datetime(&local).to_utc()
 }
 
 /// An order is finished for the clocks when nothing more can be done on it.
@@ -724,6 +784,7 @@ pub fn follow(
                         clock,
                         level,
                         late_by_seconds,
+                        opens,
                         ..
                     },
                     Some(i),
@@ -732,6 +793,7 @@ pub fn follow(
                         at,
                         level: *level,
                         late_by_seconds: *late_by_seconds,
+                        opens: opens.clone(),
                     });
                     continue;
                 }
@@ -750,24 +812,22 @@ pub fn follow(
                 _ => {}
             }
             let hit = |triggers: &[Trigger]| triggers.iter().any(|t| t.matches(&record.event, before, after));
+            // A time-of-day target applies only to clocks started before its cut-off (a slip
+            // issued after 14:00, B23) and never to one started after the time itself.
+            let too_late = match &def.target {
+                Target::Until {
+                    at: time,
+                    started_before,
+                } => at.with_timezone(&zone).time() >= started_before.unwrap_or(*time).min(*time),
+                _ => false,
+            };
+            let starts = !terminal(after) && def.applies.admits(&next) && hit(&def.starts) && !too_late;
             match index {
-                None => {
-                    let starts = def.applies.admits(&next) && hit(&def.starts);
-                    // A slip issued after the day's cut-off is not timed that day (B23).
-                    let too_late = match &def.target {
-                        Target::Until {
-                            started_before: Some(cutoff),
-                            ..
-                        } => at.with_timezone(&zone).time() >= *cutoff,
-                        _ => false,
-                    };
-                    if starts && !too_late {
-                        logs.push(ClockLog {
-                            clock: def.id.clone(),
-                            marks: vec![Mark::Started { at }],
-                        });
-                    }
-                }
+                None if starts => logs.push(ClockLog {
+                    clock: def.id.clone(),
+                    marks: vec![Mark::Started { at }],
+                }),
+                None => {}
                 Some(i) => {
                     let log = &mut logs[i];
                     match log.state() {
@@ -798,6 +858,8 @@ pub fn follow(
                                 log.marks.push(Mark::Resumed { at });
                             }
                         }
+                        // Met earlier and started again: a new cycle.
+                        ClockState::Met if starts => log.marks.push(Mark::Started { at }),
                         ClockState::Met | ClockState::Stopped => {}
                     }
                 }
@@ -816,26 +878,36 @@ pub struct Due {
     pub at: Timestamp,
 }
 
-/// The timers `order` needs: one per level of each started clock not yet fired or skipped
-/// (a level already held while its clock is paused waits for the clock to resume).
+/// The timers of one clock: one per level of its current cycle not yet fired or skipped
+/// (a level already held while its clock waits waits for the clock to run again).
+fn clock_timers(
+    def: &ClockDef,
+    log: &ClockLog,
+    order: &WorkOrder,
+    calendar: &Calendar,
+) -> Result<Vec<Due>, CalendarError> {
+    let status = log.status(def, order, calendar)?;
+    let mut due = Vec::new();
+    for (i, level) in def.ladder.iter().enumerate() {
+        let level_no = i as u8 + 1;
+        if log.decided(level_no) || (status.state == ClockState::Paused && log.held_since_pause(level_no)) {
+            continue;
+        }
+        due.push(Due {
+            clock: def.id.clone(),
+            level: level_no,
+            at: def.level_due(level, &status, calendar)?,
+        });
+    }
+    Ok(due)
+}
+
+/// The timers `order` needs, or the first clock that cannot be computed.
 pub fn timers(defs: &[ClockDef], order: &WorkOrder, calendar: &Calendar) -> Result<Vec<Due>, CalendarError> {
     let mut due = Vec::new();
     for log in &order.clocks {
-        let Some(def) = defs.iter().find(|d| d.id == log.clock) else {
-            continue;
-        };
-        let status = log.status(def, order, calendar)?;
-        for (i, level) in def.ladder.iter().enumerate() {
-            let level_no = i as u8 + 1;
-            if log.decided(level_no) || (status.state == ClockState::Paused && log.held_since_pause(level_no))
-            {
-                continue;
-            }
-            due.push(Due {
-                clock: def.id.clone(),
-                level: level_no,
-                at: def.level_due(level, status.deadline, calendar)?,
-            });
+        if let Some(def) = defs.iter().find(|d| d.id == log.clock) {
+            due.extend(clock_timers(def, log, order, calendar)?);
         }
     }
     Ok(due)
@@ -852,7 +924,9 @@ pub enum Decision {
     Nothing,
 }
 
-/// Decides a timer of `clock`, level `level` (1-based) coming due at `now`.
+/// Decides a timer of `clock`, level `level` (1-based) coming due at `now`. A level whose
+/// time ran out before the clock was met or stopped fires, late (a timer that lapsed while
+/// no step ran is never lost); one whose time had not run out is skipped, saying why.
 pub fn decide(
     defs: &[ClockDef],
     order: &WorkOrder,
@@ -874,6 +948,17 @@ pub fn decide(
         return Ok(Decision::Nothing);
     }
     let status = log.status(def, order, calendar)?;
+    let due = def.level_due(step, &status, calendar)?;
+    let fire = || {
+        Ok(Decision::Record(Event::Escalated {
+            clock: clock.into(),
+            level,
+            late_by_seconds: (now - due).num_seconds().max(0),
+            tell: step.tell.clone(),
+            channels: step.channels.clone(),
+            opens: step.opens.clone(),
+        }))
+    };
     let skip = |reason| {
         Ok(Decision::Record(Event::EscalationSkipped {
             clock: clock.into(),
@@ -881,30 +966,22 @@ pub fn decide(
             reason,
         }))
     };
+    let lapsed = match &def.target {
+        Target::Until { .. } => status.ended.is_some_and(|ended| ended >= due),
+        _ => def.lapsed(step, &status, calendar),
+    };
     match status.state {
-        ClockState::Met => return skip(SkipReason::Met),
-        ClockState::Stopped => return skip(SkipReason::Closed),
-        _ if terminal(order.state) => return skip(SkipReason::Closed),
-        ClockState::Paused => {
-            return Ok(Decision::Record(Event::EscalationHeld {
-                clock: clock.into(),
-                level,
-            }));
-        }
-        ClockState::Running => {}
+        ClockState::Met | ClockState::Stopped if lapsed => fire(),
+        ClockState::Met => skip(SkipReason::Met),
+        ClockState::Stopped => skip(SkipReason::Closed),
+        _ if terminal(order.state) => skip(SkipReason::Closed),
+        ClockState::Paused => Ok(Decision::Record(Event::EscalationHeld {
+            clock: clock.into(),
+            level,
+        })),
+        ClockState::Running if now < due => Ok(Decision::Later(due)),
+        ClockState::Running => fire(),
     }
-    let due = def.level_due(step, status.deadline, calendar)?;
-    if now < due {
-        return Ok(Decision::Later(due));
-    }
-    Ok(Decision::Record(Event::Escalated {
-        clock: clock.into(),
-        level,
-        late_by_seconds: (now - due).num_seconds(),
-        tell: step.tell.clone(),
-        channels: step.channels.clone(),
-        opens: step.opens.clone(),
-    }))
 }
 
 /// A clock's deadline as the lists of late orders need it (X01: the overdue page, B12).
@@ -926,24 +1003,28 @@ pub struct Schedule {
 }
 
 /// The timers and deadlines of `order`'s clocks. A clock whose working time cannot be
-/// counted (its calendar lacks a year) has neither, and is named in `problems`.
+/// counted (its calendar lacks a year) has neither, and is named in `problems`; the others
+/// are not held up by it. A clock that waits with time left has no deadline: it cannot be
+/// overdue while it waits.
 pub fn schedule(defs: &[ClockDef], order: &WorkOrder, calendar: &Calendar) -> Schedule {
     let mut out = Schedule::default();
     for log in &order.clocks {
         let Some(def) = defs.iter().find(|d| d.id == log.clock) else {
             continue;
         };
-        let single = WorkOrder {
-            clocks: vec![log.clone()],
-            ..order.clone()
-        };
-        match (log.status(def, order, calendar), timers(defs, &single, calendar)) {
+        match (
+            log.status(def, order, calendar),
+            clock_timers(def, log, order, calendar),
+        ) {
             (Ok(status), Ok(due)) => {
-                out.deadlines.push(Deadline {
-                    clock: def.id.clone(),
-                    state: status.state,
-                    at: status.deadline,
-                });
+                let waiting = status.state == ClockState::Paused && status.remaining > Duration::zero();
+                if !waiting {
+                    out.deadlines.push(Deadline {
+                        clock: def.id.clone(),
+                        state: status.state,
+                        at: status.deadline,
+                    });
+                }
                 out.timers.extend(due);
             }
             (Err(e), _) | (_, Err(e)) => out.problems.push((def.id.clone(), e)),
@@ -955,31 +1036,34 @@ pub fn schedule(defs: &[ClockDef], order: &WorkOrder, calendar: &Calendar) -> Sc
 /// Decides every level due by `now` on `order`, earliest first, recording each decision
 /// on the order as baoxiu's own step and following the clocks after it. `on_time` records
 /// each at the moment it was due (a history played afterwards, as the demo does);
-/// otherwise at `now`, late by however long the timer waited.
+/// otherwise at `now`, late by however long the timer waited. A clock that cannot be
+/// computed is left out; the others go on.
 pub fn fire_due(
     defs: &[ClockDef],
     calendar: &Calendar,
     order: &mut WorkOrder,
     now: Timestamp,
     on_time: bool,
-) -> Result<Vec<EventRecord>, CalendarError> {
+) -> Vec<EventRecord> {
     let system = crate::org::Actor {
         person: crate::org::PersonRef::system(),
     };
     let mut records = Vec::new();
     // Each pass decides one timer; a decision removes or moves its timer, so this ends.
-    for _ in 0..defs.iter().map(|d| d.ladder.len() * 2 + 1).sum::<usize>().max(1) {
-        let mut due = timers(defs, order, calendar)?;
+    for _ in 0..defs.iter().map(|d| d.ladder.len() * 4 + 1).sum::<usize>().max(1) {
+        let mut due = schedule(defs, order, calendar).timers;
         due.retain(|d| d.at <= now);
         due.sort_by(|a, b| (a.at, &a.clock, a.level).cmp(&(b.at, &b.clock, b.level)));
         let mut decided = false;
         for timer in due {
+            let last = order.updated_at.unwrap_or(timer.at);
             let at = if on_time {
-                timer.at.max(order.updated_at.unwrap_or(timer.at))
+                timer.at.max(last)
             } else {
-                now
+                now.max(last)
             };
-            if let Decision::Record(event) = decide(defs, order, calendar, &timer.clock, timer.level, at)? {
+            if let Ok(Decision::Record(event)) = decide(defs, order, calendar, &timer.clock, timer.level, at)
+            {
                 let before = order.clone();
                 let record = order.record(&system, at, event);
                 order.clocks = follow(
@@ -998,7 +1082,7 @@ pub fn fire_due(
             break;
         }
     }
-    Ok(records)
+    records
 }
 
 /// Whether `person` is among the `role` told about `order`: people of a station hear of

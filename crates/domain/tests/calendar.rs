@@ -137,7 +137,7 @@ fn r_x01_a_year_is_added_from_a_file_and_a_bad_file_names_its_field() {
         Ok(true)
     );
     let wrong_year =
-        YearFile::parse("year = 2027\nholidays = [[\"2026-12-31\", \"2027-01-01\"]]\nworkdays = []\n");
+        YearFile::parse("year = 2027\nholidays = [[\"2025-05-01\", \"2025-05-05\"]]\nworkdays = []\n");
     assert_eq!(wrong_year.unwrap_err().field, "holidays");
     let typo = YearFile::parse("year = 2027\nholiday = []\nworkdays = []\n");
     assert_eq!(typo.unwrap_err().field, "holiday");
@@ -164,4 +164,27 @@ fn r_x01_an_organisation_sets_its_working_week_and_a_bad_file_names_its_field() 
     assert_eq!(no_days.unwrap_err().field, "weekdays");
     let typo = Week::parse("period = []\nweekdays = [1]\n");
     assert_eq!(typo.unwrap_err().field, "period");
+}
+
+/// A working period that starts in a spring-forward gap begins when the gap ends.
+#[test]
+fn r_x01_a_period_in_a_daylight_saving_gap_starts_after_the_gap() {
+    let mut calendar = china::office();
+    calendar.zone = chrono_tz::America::New_York;
+    calendar.periods = vec![(
+        chrono::NaiveTime::from_hms_opt(2, 30, 0).unwrap(),
+        chrono::NaiveTime::from_hms_opt(4, 0, 0).unwrap(),
+    )];
+    calendar.weekdays = [true; 7];
+    // 2026-03-08: clocks go from 02:00 to 03:00; the period runs 03:00–04:00 EDT.
+    let saturday = chrono_tz::America::New_York
+        .with_ymd_and_hms(2026, 3, 7, 12, 0, 0)
+        .unwrap()
+        .to_utc();
+    let due = calendar.add(saturday, Duration::minutes(30)).unwrap();
+    let expected = chrono_tz::America::New_York
+        .with_ymd_and_hms(2026, 3, 8, 3, 30, 0)
+        .unwrap()
+        .to_utc();
+    assert_eq!(due, expected);
 }

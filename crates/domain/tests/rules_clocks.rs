@@ -89,7 +89,7 @@ impl Timed {
     fn run_due(&mut self) {
         let now = self.case.now();
         let defs = self.defs();
-        let records = sla::fire_due(defs, &china::office(), &mut self.case.order, now, false).unwrap();
+        let records = sla::fire_due(defs, &china::office(), &mut self.case.order, now, false);
         for record in records {
             let (clock, level) = match &record.event {
                 Event::Escalated { clock, level, .. }
@@ -593,6 +593,29 @@ fn r_x01_the_shipped_templates_load_and_a_bad_file_names_its_line_and_field() {
         .with_override("acme/property.toml", typo)
         .unwrap_err();
     assert!(error.message.contains("start"), "{error}");
+    // A working-time ladder in days and hours at once has no plain order (a working day has
+    // no fixed length).
+    let mixed = "[[clocks]]\nid = \"x\"\nrule = \"A03\"\nstarts = [\"created\"]\nmeets = []\ntarget = \"4h\"\ntime = \"working\"\nladder = [{ after = \"8h\", tell = [\"coordinator\"], channels = [\"inbox\"] }, { after = \"1d\", tell = [\"coordinator\"], channels = [\"inbox\"] }]\n";
+    let error = Template::Property
+        .spec()
+        .with_override("acme/property.toml", mixed)
+        .unwrap_err();
+    assert_eq!(error.field, "clocks[0].ladder");
+    let huge = broken.replace("5 minutes", "99999999999999h");
+    let error = Template::Property
+        .spec()
+        .with_override("acme/property.toml", &huge)
+        .unwrap_err();
+    assert_eq!(
+        error.field, "clocks[0].target",
+        "too long is an error, not a panic"
+    );
+    let wide = broken.replace("5 minutes", "3天");
+    let error = Template::Property
+        .spec()
+        .with_override("acme/property.toml", &wide)
+        .unwrap_err();
+    assert_eq!(error.field, "clocks[0].target");
     // An organisation may move its clocks but not drop what a rule waits for (A05).
     let quicker = broken.replace("5 minutes", "10m");
     let spec = Template::Property
@@ -717,4 +740,100 @@ fn r_b19_the_owner_not_told_the_plan_in_24_hours_goes_to_the_team_lead() {
     t.at(start + Duration::hours(24));
     t.run_due();
     assert_eq!(t.of("b19_plan"), [(1, "escalated")]);
+}
+
+// ---------------------------------------------------------------------------------------
+// Found in review: lapsed levels, new cycles, waiting clocks, clocks that cannot be counted
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_x02_a_level_that_lapsed_before_its_clock_was_met_still_fires_marked_late() {
+    // Due at 20:05; the claim comes at 20:06, before any background step ran.
+    let mut t = property_at(beijing(2026, 11, 2, 20, 0));
+    t.at(beijing(2026, 11, 2, 20, 6));
+    t.ok(&technician(), Command::Claim);
+    t.at(beijing(2026, 11, 2, 20, 7));
+    t.run_due();
+    assert_eq!(t.of("b02_unclaimed"), [(1, "escalated")]);
+    assert_eq!(tells(&t.fired("b02_unclaimed", 1)).2, 120, "two minutes late");
+    // Claimed in time, the level is skipped as met.
+    let mut t = property_at(beijing(2026, 11, 2, 20, 0));
+    t.at(beijing(2026, 11, 2, 20, 4));
+    t.ok(&technician(), Command::Claim);
+    t.at(beijing(2026, 11, 2, 20, 7));
+    t.run_due();
+    assert_eq!(t.of("b02_unclaimed"), [(1, "escalation_skipped")]);
+}
+
+#[test]
+fn r_a05_unreachable_again_after_being_reached_starts_the_five_working_days_over() {
+    let mut t = after_sales_dispatched(beijing(2026, 11, 2, 9, 0));
+    t.at(beijing(2026, 11, 2, 13, 0));
+    t.ok(&coordinator(), contact(ContactOutcome::Unreachable));
+    t.at(beijing(2026, 11, 3, 10, 0));
+    t.ok(&coordinator(), contact(ContactOutcome::Reached));
+    // Unreachable again from Wednesday 10:00: five working days end the next Wednesday.
+    t.at(beijing(2026, 11, 4, 10, 0));
+    t.ok(&coordinator(), contact(ContactOutcome::Unreachable));
+    t.at(beijing(2026, 11, 10, 17, 0));
+    t.run_due();
+    let cancel = request_cancel(CancelReason::CustomerUnreachable);
+    assert_eq!(
+        t.refused(&coordinator(), cancel.clone()),
+        Refusal::NotYetCancellable
+    );
+    t.at(beijing(2026, 11, 11, 10, 0));
+    t.run_due();
+    t.ok(&coordinator(), cancel);
+}
+
+#[test]
+fn r_x01_a_waiting_clock_with_time_left_is_not_overdue() {
+    let start = beijing(2026, 11, 2, 9, 0);
+    let mut t = property_at(start);
+    t.ok(&technician(), Command::Claim);
+    t.at(start + Duration::hours(20));
+    t.ok(&technician(), request_parts());
+    t.at(start + Duration::hours(30));
+    let defs = t.defs();
+    let calendar = china::office();
+    let schedule = sla::schedule(defs, &t.case.order, &calendar);
+    assert!(
+        !schedule.deadlines.iter().any(|d| d.clock == "b21_major"),
+        "waiting for parts with four hours left: not on the overdue list"
+    );
+    let log = t
+        .case
+        .order
+        .clocks
+        .iter()
+        .find(|l| l.clock == "b21_major")
+        .unwrap();
+    let def = defs.iter().find(|d| d.id == "b21_major").unwrap();
+    let status = log.status(def, &t.case.order, &calendar).unwrap();
+    assert!(!status.late);
+    assert_eq!(status.remaining, Duration::hours(4));
+}
+
+#[test]
+fn r_x01_a_clock_that_cannot_be_counted_holds_up_no_other() {
+    // A complaint on the last day of 2026: three working days reach into 2027, whose
+    // holidays are not known. The 24-hour list still comes due.
+    let complaint = NewOrder {
+        kind: Kind::Complaint,
+        description: "物业费账单有误，要求答复".into(),
+        ..property_order()
+    };
+    let mut t = Timed::open(complaint, &desk(), beijing(2026, 12, 31, 10, 0));
+    let schedule = sla::schedule(t.defs(), &t.case.order, &china::office());
+    assert!(
+        schedule
+            .problems
+            .iter()
+            .any(|(clock, _)| clock == "b15_complaint")
+    );
+    t.at(beijing(2027, 1, 1, 10, 0));
+    t.run_due();
+    assert_eq!(t.of("b12_unfinished"), [(1, "escalated")]);
+    assert!(t.of("b15_complaint").is_empty(), "never guessed");
 }

@@ -133,6 +133,8 @@ pub struct DueReport {
     pub held: usize,
     /// Timers that had moved (a changed template) and were put at their new time.
     pub moved: usize,
+    /// Orders whose timers could not be decided this step (tried again next step).
+    pub failed: usize,
 }
 
 /// What one delivery step did.
@@ -276,6 +278,22 @@ impl<S: Store> App<S> {
                 })
             })
             .collect())
+    }
+
+    /// The people notices may go to: everyone whose account is not disabled (people with
+    /// no account, reached only by SMS or e-mail, included).
+    async fn told_people(&self, tenant: TenantId) -> Result<Vec<Person>, StoreError> {
+        let disabled: Vec<baoxiu_domain::PersonId> = self
+            .store
+            .accounts(tenant)
+            .await?
+            .into_iter()
+            .filter(|a| a.disabled)
+            .map(|a| a.person)
+            .collect();
+        let mut people = self.store.people(tenant).await?;
+        people.retain(|p| !disabled.contains(&p.id));
+        Ok(people)
     }
 
     /// The organisation's own channels (its webhook, its robot).
@@ -440,13 +458,16 @@ impl<S: Store> App<S> {
                     let Some(tenant) = self.store.tenant(tenant_id).await? else {
                         continue;
                     };
-                    let people = self.store.people(tenant_id).await?;
+                    let people = self.told_people(tenant_id).await?;
                     slot.insert((tenant, people))
                 }
             };
             report.orders += 1;
-            self.fire_order(tenant, people, order_id, now, &mut report)
-                .await?;
+            // One order that cannot be decided (a broken row) holds up no other.
+            if let Err(e) = self.fire_order(tenant, people, order_id, &mut report).await {
+                tracing::warn!(order = %order_id, error = %e, "the order's timers cannot be decided now");
+                report.failed += 1;
+            }
         }
         Ok(report)
     }
@@ -456,24 +477,19 @@ impl<S: Store> App<S> {
         tenant: &Tenant,
         people: &[Person],
         id: baoxiu_domain::OrderId,
-        now: Timestamp,
         report: &mut DueReport,
     ) -> Result<(), StoreError> {
-        // A command may win the race for the order; decide again on the fresh one.
+        // A command may win the race for the order; decide again on the fresh one, at the
+        // time of that attempt (the history never goes back in time).
         for _ in 0..8 {
             let Some(before) = self.store.order(tenant.id, id).await? else {
                 return Ok(());
             };
+            let now = self.clock.now();
             let defs = self.clock_defs(tenant, before.details.template);
             let calendar = self.calendar(tenant).await?;
             let mut order = before.clone();
-            let records = match sla::fire_due(defs, &calendar, &mut order, now, false) {
-                Ok(records) => records,
-                Err(e) => {
-                    tracing::warn!(order = %id, error = %e, "the order's timers cannot be decided");
-                    Vec::new()
-                }
-            };
+            let records = sla::fire_due(defs, &calendar, &mut order, now, false);
             let schedule = sla::schedule(defs, &order, &calendar);
             if records.is_empty() {
                 // Nothing was due after all: the template moved the timer. Put it where it is now.
