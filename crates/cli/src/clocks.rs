@@ -194,8 +194,11 @@ pub async fn calendar(command: CalendarCommand) -> CliResult {
                 .add_calendar_year(&tenant, &text)
                 .await
                 .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
+            let moved = app.reschedule_open(&tenant).await?;
             store.close().await;
-            println!("{slug}: the calendar knows {year}; a running server uses it within a minute");
+            println!(
+                "{slug}: the calendar knows {year}; {moved} open orders were rescheduled, and a running server uses it within a minute"
+            );
             Ok(())
         }
         CalendarCommand::Week {
@@ -210,8 +213,11 @@ pub async fn calendar(command: CalendarCommand) -> CliResult {
             app.set_working_week(&tenant, &text)
                 .await
                 .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
+            let moved = app.reschedule_open(&tenant).await?;
             store.close().await;
-            println!("{slug}: the working week is set; a running server uses it within a minute");
+            println!(
+                "{slug}: the working week is set; {moved} open orders were rescheduled, and a running server uses it within a minute"
+            );
             Ok(())
         }
         CalendarCommand::Show { db, tenant: slug } => {

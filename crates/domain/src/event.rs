@@ -167,6 +167,14 @@ pub enum Event {
 }
 
 impl Event {
+    /// A decision of the service-level clocks (X03): shown to those who see service levels.
+    pub fn is_escalation(&self) -> bool {
+        matches!(
+            self,
+            Event::Escalated { .. } | Event::EscalationSkipped { .. } | Event::EscalationHeld { .. }
+        )
+    }
+
     /// The event's type as a short name (the `type` tag), stored beside the body.
     pub fn kind(&self) -> &'static str {
         match self {

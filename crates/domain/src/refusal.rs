@@ -15,6 +15,9 @@ pub enum Refusal {
     /// The template has no such step (A18's urging is after-sales', B19's review property's).
     #[error("this template has no `{}` step", .command.as_str())]
     NotInTemplate { command: CommandName },
+    /// The service levels are the staff's (a customer follows their order, not its clocks).
+    #[error("a {} does not see the organisation's service levels", .role.as_str())]
+    NotStaff { role: Role },
     /// The organisation's settings (people, deliveries, calendar) are its admins'.
     #[error("a {} may not change the organisation's settings; an admin may", .role.as_str())]
     NotAdmin { role: Role },
@@ -102,6 +105,7 @@ impl Refusal {
             Refusal::NotPermitted { .. } => "not_permitted",
             Refusal::NotPermittedToCreate { .. } => "not_permitted",
             Refusal::NotAdmin { .. } => "not_admin",
+            Refusal::NotStaff { .. } => "not_staff",
             Refusal::NotInTemplate { .. } => "not_in_template",
             Refusal::InvalidState { .. } => "invalid_transition",
             Refusal::AlreadyClaimed => "already_claimed",

@@ -87,6 +87,12 @@ impl Role {
     }
 
     /// Who adds people, sets their passwords, disables accounts and revokes tokens.
+    /// The organisation's service levels (clocks, escalations, the overdue lists) are the
+    /// staff's: a customer sees where their order is, not how the organisation times itself.
+    pub fn sees_service_levels(self) -> bool {
+        self != Role::Customer
+    }
+
     pub fn manages_people(self) -> bool {
         self == Role::Admin
     }

@@ -18,47 +18,74 @@ impl<S: Store> App<S> {
     }
 
     /// Runs the background steps until the task is dropped: every `tick` the timers due
-    /// fire and the notices waiting are delivered; every ten minutes the expired
-    /// idempotency records go. A failed step is logged and tried again next time.
+    /// fire; beside them, the notices waiting are delivered (a slow receiver never holds up
+    /// the timers); every ten minutes the expired idempotency records go. A failed step is
+    /// logged and tried again next time.
     pub async fn run_background(self, tick: Duration) {
-        let mut ticks = tokio::time::interval(tick.max(Duration::from_millis(100)));
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut swept = tokio::time::Instant::now() - SWEEP_EVERY;
-        loop {
-            ticks.tick().await;
-            match self.run_due().await {
-                Ok(r) if r.orders > 0 => {
-                    tracing::info!(
+        let tick = tick.max(Duration::from_millis(100));
+        let timers = async {
+            let mut ticks = tokio::time::interval(tick);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            let mut swept = tokio::time::Instant::now() - SWEEP_EVERY;
+            loop {
+                ticks.tick().await;
+                match self.run_due().await {
+                    Ok(r) if r.orders > 0 => tracing::info!(
                         orders = r.orders,
                         fired = r.fired,
                         skipped = r.skipped,
                         held = r.held,
+                        failed = r.failed,
                         "timers"
-                    )
+                    ),
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot fire the timers due"),
                 }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot fire the timers due"),
-            }
-            match self.deliver_due().await {
-                Ok(r) if r.delivered + r.retrying + r.dead > 0 => {
-                    tracing::info!(
-                        delivered = r.delivered,
-                        retrying = r.retrying,
-                        dead = r.dead,
-                        "notices"
-                    )
-                }
-                Ok(_) => {}
-                Err(e) => tracing::warn!(error = %e, "cannot deliver the notices waiting"),
-            }
-            if swept.elapsed() >= SWEEP_EVERY {
-                swept = tokio::time::Instant::now();
-                match self.sweep_idempotency().await {
-                    Ok(0) => {}
-                    Ok(n) => tracing::info!(removed = n, "expired idempotency records"),
-                    Err(e) => tracing::warn!(error = %e, "cannot expire idempotency records"),
+                if swept.elapsed() >= SWEEP_EVERY {
+                    swept = tokio::time::Instant::now();
+                    match self.sweep_idempotency().await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::info!(removed = n, "expired idempotency records"),
+                        Err(e) => tracing::warn!(error = %e, "cannot expire idempotency records"),
+                    }
                 }
             }
-        }
+        };
+        let deliveries = async {
+            let mut ticks = tokio::time::interval(tick);
+            ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                ticks.tick().await;
+                match self.deliver_due().await {
+                    Ok(r) if r.delivered + r.retrying + r.dead > 0 => {
+                        tracing::info!(
+                            delivered = r.delivered,
+                            retrying = r.retrying,
+                            dead = r.dead,
+                            "notices"
+                        )
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot deliver the notices waiting"),
+                }
+            }
+        };
+        tokio::join!(timers, deliveries);
+    }
+
+    /// Reschedules the organisation's open orders in the background after its calendar
+    /// changed (see [`App::reschedule_open`]).
+    pub fn reschedule_later(&self, tenant: &baoxiu_domain::Tenant) {
+        let (app, tenant) = (self.clone(), tenant.clone());
+        tokio::spawn(async move {
+            match app.reschedule_open(&tenant).await {
+                Ok(n) => {
+                    tracing::info!(tenant = %tenant.slug, orders = n, "rescheduled after a calendar change")
+                }
+                Err(e) => {
+                    tracing::warn!(tenant = %tenant.slug, error = %e, "cannot reschedule after a calendar change")
+                }
+            }
+        });
     }
 }

@@ -150,6 +150,8 @@ pub struct DeliveryReport {
 const DUE_PER_STEP: u32 = 1000;
 /// Outbox messages tried per step at most.
 const DELIVERIES_PER_STEP: u32 = 200;
+/// Outbox messages in flight at once: a slow receiver holds up only its own.
+const DELIVERIES_AT_ONCE: usize = 16;
 
 impl<S: Store> App<S> {
     /// The organisation's business calendar: the mainland-China years baoxiu ships, and
@@ -536,43 +538,122 @@ impl<S: Store> App<S> {
         Ok(())
     }
 
-    /// One delivery step: tries every outbox message due by now, once each.
+    /// One delivery step: tries every outbox message due by now, once each, a few at a
+    /// time, each at its own moment (its signature's timestamp and its retry time are the
+    /// time it was sent). An organisation whose settings cannot be read is skipped this
+    /// step; the others go on.
     pub async fn deliver_due(&self) -> Result<DeliveryReport, StoreError> {
-        let now = self.clock.now();
-        let due = self.store.deliveries_due(now, DELIVERIES_PER_STEP).await?;
-        let mut report = DeliveryReport::default();
-        let mut settings: HashMap<TenantId, OrgChannels> = HashMap::new();
-        for delivery in due {
-            let tenant = delivery.notice.tenant;
-            let org = match settings.entry(tenant) {
-                std::collections::hash_map::Entry::Occupied(known) => known.into_mut(),
-                std::collections::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(self.org_channels(tenant).await?)
-                }
-            };
-            let outcome = self
-                .channels
-                .deliver(&delivery.notice, org, now.timestamp_millis())
-                .await;
-            let attempt = match outcome {
-                Ok(()) => {
-                    report.delivered += 1;
-                    baoxiu_domain::Attempt::Delivered
-                }
-                Err(failure) => {
-                    tracing::warn!(message = %delivery.notice.id, channel = delivery.notice.channel.as_str(), error = %failure, "a delivery failed");
-                    let attempt = baoxiu_domain::notify::failed(delivery.attempts + 1, failure.0, now);
-                    match attempt {
-                        baoxiu_domain::Attempt::Dead { .. } => report.dead += 1,
-                        _ => report.retrying += 1,
+        use futures_util::stream::{self, StreamExt};
+        let due = self
+            .store
+            .deliveries_due(self.clock.now(), DELIVERIES_PER_STEP)
+            .await?;
+        let mut settings: HashMap<TenantId, Option<OrgChannels>> = HashMap::new();
+        for tenant in due.iter().map(|d| d.notice.tenant) {
+            if let std::collections::hash_map::Entry::Vacant(slot) = settings.entry(tenant) {
+                slot.insert(match self.org_channels(tenant).await {
+                    Ok(org) => Some(org),
+                    Err(e) => {
+                        tracing::warn!(%tenant, error = %e, "the organisation's channel settings cannot be read");
+                        None
                     }
-                    attempt
-                }
-            };
-            self.store
-                .record_attempt(delivery.notice.id, now, &attempt)
-                .await?;
+                });
+            }
+        }
+        let jobs: Vec<(baoxiu_domain::Delivery, Option<OrgChannels>)> = due
+            .into_iter()
+            .map(|d| {
+                let org = settings.get(&d.notice.tenant).cloned().flatten();
+                (d, org)
+            })
+            .collect();
+        let attempts: Vec<Option<baoxiu_domain::Attempt>> = stream::iter(jobs)
+            .map(|(delivery, org)| {
+                let app = self.clone();
+                async move { app.deliver_one(delivery, org?).await }
+            })
+            .buffer_unordered(DELIVERIES_AT_ONCE)
+            .collect()
+            .await;
+        let mut report = DeliveryReport::default();
+        for attempt in attempts.into_iter().flatten() {
+            match attempt {
+                baoxiu_domain::Attempt::Delivered => report.delivered += 1,
+                baoxiu_domain::Attempt::Retry { .. } => report.retrying += 1,
+                baoxiu_domain::Attempt::Dead { .. } => report.dead += 1,
+            }
         }
         Ok(report)
+    }
+
+    /// Tries one message now and records the attempt; `None` if it cannot be recorded (the
+    /// message stays pending and is tried again: at least once).
+    async fn deliver_one(
+        self,
+        delivery: baoxiu_domain::Delivery,
+        org: OrgChannels,
+    ) -> Option<baoxiu_domain::Attempt> {
+        let now = self.clock.now();
+        let attempt = match self
+            .channels
+            .deliver(&delivery.notice, &org, now.timestamp_millis())
+            .await
+        {
+            Ok(()) => baoxiu_domain::Attempt::Delivered,
+            Err(failure) => {
+                tracing::warn!(message = %delivery.notice.id, channel = delivery.notice.channel.as_str(), error = %failure, "a delivery failed");
+                baoxiu_domain::notify::failed(delivery.attempts + 1, failure.0, now)
+            }
+        };
+        match self.store.record_attempt(delivery.notice.id, now, &attempt).await {
+            Ok(()) => Some(attempt),
+            Err(e) => {
+                tracing::warn!(message = %delivery.notice.id, error = %e, "a delivery attempt cannot be recorded");
+                None
+            }
+        }
+    }
+
+    /// Puts every open order's timers and deadlines where the organisation's calendar now
+    /// says (a year was added, the working week changed): clocks that could not be counted
+    /// get their timers, deadlines that moved earlier come due. Returns how many orders.
+    pub async fn reschedule_open(&self, tenant: &Tenant) -> Result<usize, StoreError> {
+        let calendar = self.calendar(tenant).await?;
+        let mut done = 0;
+        for state in baoxiu_domain::State::ALL {
+            if matches!(
+                state,
+                baoxiu_domain::State::Archived | baoxiu_domain::State::Cancelled
+            ) {
+                continue;
+            }
+            let mut after = None;
+            loop {
+                let query = baoxiu_domain::OrderQuery {
+                    state: Some(state),
+                    after,
+                    limit: 200,
+                    ..baoxiu_domain::OrderQuery::default()
+                };
+                let page = self.store.list(tenant.id, &query).await?;
+                for order in &page.orders {
+                    let defs = self.clock_defs(tenant, order.details.template);
+                    let schedule = sla::schedule(defs, order, &calendar);
+                    // An order that moved on meanwhile was scheduled by its own write.
+                    if self
+                        .store
+                        .reschedule(tenant.id, order.id, order.version, &schedule)
+                        .await?
+                    {
+                        done += 1;
+                    }
+                }
+                match page.next {
+                    Some(next) => after = Some(next),
+                    None => break,
+                }
+            }
+        }
+        Ok(done)
     }
 }

@@ -79,6 +79,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         Refusal::NotPermitted { .. }
         | Refusal::NotPermittedToCreate { .. }
         | Refusal::NotAdmin { .. }
+        | Refusal::NotStaff { .. }
         | Refusal::NotAssignee
         | Refusal::OtherStation
         | Refusal::SelfApproval

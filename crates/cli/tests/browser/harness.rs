@@ -262,14 +262,46 @@ impl Story {
         self.text("body").await
     }
 
+    /// Types `value` into the field. A field found on a page that was just being replaced
+    /// (the previous page's, gone a moment later) is looked up again on the new one.
     pub async fn fill(&self, css: &str, value: &str) {
-        let field = self.find(css).await;
-        field.clear().await.unwrap();
-        field.send_keys(value).await.unwrap();
+        self.retry_stale(css, |field| async move {
+            field.clear().await?;
+            field.send_keys(value).await
+        })
+        .await;
     }
 
     pub async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap();
+        self.retry_stale(css, |element| async move { element.click().await })
+            .await;
+    }
+
+    /// Runs `act` on the element `css`, finding it again if the page replaced it under the
+    /// step (a stale element); any other error fails the story.
+    async fn retry_stale<F, Fut>(&self, css: &str, act: F)
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<(), fantoccini::error::CmdError>>,
+    {
+        let deadline = std::time::Instant::now() + PATIENCE;
+        loop {
+            let element = self.find(css).await;
+            match act(element).await {
+                Ok(()) => return,
+                Err(e) => {
+                    let text = e.to_string();
+                    let stale =
+                        text.contains("stale element") || text.contains("does not belong to the document");
+                    assert!(
+                        stale && std::time::Instant::now() < deadline,
+                        "`{css}` on {}: {e}",
+                        self.url().await
+                    );
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                }
+            }
+        }
     }
 
     /// Waits until the page's text holds `text`.

@@ -46,6 +46,9 @@ pub async fn overdue<S: Store>(
     Caller(caller, tenant): Caller,
     Query(params): Query<OverdueParams>,
 ) -> ApiResult<Json<Vec<OverdueRow>>> {
+    if !caller.role.sees_service_levels() {
+        return Err(baoxiu_domain::Refusal::NotStaff { role: caller.role }.into());
+    }
     let rows = app
         .overdue(
             &tenant,
@@ -266,6 +269,7 @@ pub async fn add_year<S: Store>(
         return Err(FieldError::new("file", "must be at most 64 KiB").into());
     }
     app.add_calendar_year(&tenant, &body.file).await?;
+    app.reschedule_later(&tenant);
     calendar(State(app), Caller(caller, tenant)).await
 }
 
@@ -291,5 +295,6 @@ pub async fn set_week<S: Store>(
         return Err(FieldError::new("file", "must be at most 64 KiB").into());
     }
     app.set_working_week(&tenant, &body.file).await?;
+    app.reschedule_later(&tenant);
     calendar(State(app), Caller(caller, tenant)).await
 }

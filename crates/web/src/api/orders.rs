@@ -215,9 +215,14 @@ pub async fn show<S: Store>(
         .await?
         .filter(|o| Visibility::of(&caller).allows(o))
         .ok_or(ApiError::NotFound("order"))?;
-    let history = app.store.history(caller.tenant, id).await?;
+    let mut history = app.store.history(caller.tenant, id).await?;
+    if !caller.role.sees_service_levels() {
+        history.retain(|r| !r.event.is_escalation());
+    }
     let mut view = OrderView::new(&order, caller.role);
-    view.clocks = app.clock_views(&tenant, &order).await?;
+    if caller.role.sees_service_levels() {
+        view.clocks = app.clock_views(&tenant, &order).await?;
+    }
     let shows_code = dto::sees_code(caller.role);
     view.history = Some(
         history

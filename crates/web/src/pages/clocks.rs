@@ -12,7 +12,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use baoxiu_domain::{DeliveryState, Role, Store, Visibility};
+use baoxiu_domain::{DeliveryState, Store, Visibility};
 use serde::Deserialize;
 
 /// The clock the B12 list is made of.
@@ -67,7 +67,7 @@ pub async fn overdue<S: Store>(
     viewer: Viewer,
     Query(filter): Query<ClockFilter>,
 ) -> Response {
-    if viewer.person.role == Role::Customer {
+    if !viewer.person.role.sees_service_levels() {
         return not_found(Some(&viewer), viewer.tr);
     }
     let tr = viewer.tr;
@@ -104,7 +104,7 @@ pub async fn overdue<S: Store>(
 /// `/unfinished`: the day's list of orders still unfinished 24 hours after the report (B12),
 /// public to everyone in the organisation.
 pub async fn unfinished<S: Store>(State(app): State<App<S>>, viewer: Viewer) -> Response {
-    if viewer.person.role == Role::Customer {
+    if !viewer.person.role.sees_service_levels() {
         return not_found(Some(&viewer), viewer.tr);
     }
     let tr = viewer.tr;
@@ -369,6 +369,7 @@ pub async fn set_week<S: Store>(
     let text = form.get("week").unwrap_or("").to_string();
     match app.set_working_week(&viewer.tenant, &text).await {
         Ok(()) => {
+            app.reschedule_later(&viewer.tenant);
             let notice = viewer.tr.t("calendar.week_saved");
             calendar_page(&app, &viewer, StatusCode::OK, Some(notice), None, String::new()).await
         }
@@ -403,6 +404,7 @@ pub async fn add_year<S: Store>(
     let text = form.get("file").unwrap_or("").to_string();
     match app.add_calendar_year(&viewer.tenant, &text).await {
         Ok(year) => {
+            app.reschedule_later(&viewer.tenant);
             let notice = viewer.tr.f("calendar.added", &[("year", &year.to_string())]);
             calendar_page(&app, &viewer, StatusCode::OK, Some(notice), None, String::new()).await
         }

@@ -181,9 +181,9 @@ impl Layout {
             "nav.cancellations",
             role.may(CommandName::ApproveCancel),
         );
-        link("/overdue", "nav.overdue", role != Role::Customer);
-        link("/unfinished", "nav.unfinished", role != Role::Customer);
-        link("/inbox", "nav.inbox", role != Role::Customer);
+        link("/overdue", "nav.overdue", role.sees_service_levels());
+        link("/unfinished", "nav.unfinished", role.sees_service_levels());
+        link("/inbox", "nav.inbox", role.sees_service_levels());
         link("/people", "nav.people", role.manages_people());
         link("/admin/deliveries", "nav.deliveries", role.manages_people());
         link("/admin/calendar", "nav.calendar", role.manages_people());

@@ -131,7 +131,11 @@ async fn build<S: Store>(
     let number = view::number(&order);
     let l = Layout::new(viewer, tr.f("order.title", &[("number", &number)]));
     let tenant = viewer.tenant.id;
-    let history = app.store.history(tenant, order.id).await?;
+    let mut history = app.store.history(tenant, order.id).await?;
+    let sees_clocks = viewer.person.role.sees_service_levels();
+    if !sees_clocks {
+        history.retain(|r| !r.event.is_escalation());
+    }
     let stations = app.store.stations(tenant).await?;
     let people = app.store.people(tenant).await?;
     let cx = Context {
@@ -253,7 +257,10 @@ async fn build<S: Store>(
         })
         .collect();
     let can_upload = order.check(&viewer.actor(), CommandName::Attach).is_ok();
-    let clocks = clock_rows(app, viewer, &order, &l).await?;
+    let clocks = match sees_clocks {
+        true => clock_rows(app, viewer, &order, &l).await?,
+        false => Vec::new(),
+    };
     Ok(Some(OrderPage {
         photos,
         can_upload,

@@ -3,7 +3,8 @@
 //! the right inboxes, listed as overdue; the calendar an admin extends.
 
 use crate::helpers::{TestApp, property_order, spawn_app};
-use chrono::Duration;
+use baoxiu_domain::Store;
+use chrono::{Duration, TimeZone};
 use serde_json::{Value, json};
 
 /// The escalations in an order's history: (clock, level, late by seconds).
@@ -86,8 +87,10 @@ async fn r_b02_the_supervisor_finds_an_unclaimed_order_in_the_inbox_and_on_the_o
     assert_eq!(notices[0]["notice"]["order"], id.as_str());
     assert_eq!(notices[0]["notice"]["link"], format!("/orders/{id}"));
     assert_eq!(notices[0]["read"], false);
-    // Only the supervisors were told.
+    // Only the supervisors were told; the service levels are the staff's.
     assert_eq!(get(&app, &desk, "/api/v1/inbox").await.body, json!([]));
+    let customer = get(&app, app.org.token("customer"), "/api/v1/overdue").await;
+    assert_eq!((customer.status, customer.error_code()), (403, "not_staff"));
     let overdue = get(&app, &supervisor, "/api/v1/overdue?clock=b02_unclaimed").await;
     let rows = overdue.body.as_array().unwrap();
     assert_eq!(rows.len(), 1);
@@ -232,4 +235,52 @@ async fn r_x03_only_admins_see_and_replay_deliveries() {
         )
         .await;
     assert_eq!(missing.status, 404);
+}
+
+#[tokio::test]
+async fn r_x01_a_year_added_later_gives_the_waiting_clocks_their_timers() {
+    let app = spawn_app().await;
+    let desk = app.org.token("desk").to_string();
+    let admin = app.org.token("admin").to_string();
+    // Thursday 31 December 2026, 16:00 in Beijing: four working hours reach into 2027.
+    *app.now.lock().unwrap() = chrono::Utc.with_ymd_and_hms(2026, 12, 31, 8, 0, 0).unwrap();
+    let id = app
+        .create_order(&desk, &crate::helpers::after_sales_order())
+        .await
+        .id();
+    let a03 = |order: &Value| {
+        order["clocks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["clock"] == "a03_contact")
+            .unwrap()
+            .clone()
+    };
+    let order = app.get_order(&desk, &id).await.body;
+    assert!(
+        a03(&order)["problem"].as_str().unwrap().contains("2027"),
+        "{order:#}"
+    );
+    // Monday 4 January 2027, 12:00: past the deadline, but nobody can say so yet.
+    *app.now.lock().unwrap() = chrono::Utc.with_ymd_and_hms(2027, 1, 4, 4, 0, 0).unwrap();
+    app.app.run_due().await.unwrap();
+    assert!(escalations(&app.get_order(&desk, &id).await.body).is_empty());
+    let year = json!({"file": "year = 2027\nholidays = [[\"2027-01-01\", \"2027-01-03\"]]\nworkdays = []\n"});
+    let added = app
+        .post_raw(&admin, "/api/v1/calendar/years", &year.to_string(), None)
+        .await;
+    assert_eq!(added.status, 200);
+    let tenant = app.store.tenant(app.org.tenant).await.unwrap().unwrap();
+    assert_eq!(app.app.reschedule_open(&tenant).await.unwrap(), 1);
+    let order = app.get_order(&desk, &id).await.body;
+    // 1.5 working hours on Thursday, the holidays, then 2.5 on Monday: 11:30.
+    assert_eq!(a03(&order)["deadline"], "2027-01-04T03:30:00Z");
+    app.app.run_due().await.unwrap();
+    let fired = escalations(&app.get_order(&desk, &id).await.body);
+    assert_eq!(
+        fired,
+        [("a03_contact".to_string(), 1, 30 * 60)],
+        "fired, half an hour late"
+    );
 }
