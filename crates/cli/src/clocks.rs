@@ -6,7 +6,7 @@ use crate::serve::CliResult;
 use baoxiu_domain::{Store, Tenant};
 use baoxiu_notify::{Channels, Config, Robot, RobotKind, Secret, SmsGateway, Webhook};
 use baoxiu_store_sqlite::SqliteStore;
-use baoxiu_web::clocks::ClockBook;
+use baoxiu_web::clocks::{CalendarChange, ClockBook};
 use baoxiu_web::{App, Clock};
 use std::path::PathBuf;
 
@@ -180,59 +180,50 @@ pub async fn notify(command: NotifyCommand) -> CliResult {
 }
 
 pub async fn calendar(command: CalendarCommand) -> CliResult {
-    match command {
-        CalendarCommand::AddYear {
-            db,
-            tenant: slug,
-            file,
-        } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let store = SqliteStore::open(&db.db).await?;
-            let tenant = tenant(&store, &slug).await?;
-            let app = App::new(store.clone(), Clock::system());
-            let year = app
-                .add_calendar_year(&tenant, &text)
-                .await
-                .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
-            let moved = app.reschedule_open(&tenant).await?;
-            store.close().await;
-            println!(
-                "{slug}: the calendar knows {year}; {moved} open orders were rescheduled, and a running server uses it within a minute"
-            );
-            Ok(())
-        }
-        CalendarCommand::Week {
-            db,
-            tenant: slug,
-            file,
-        } => {
-            let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let store = SqliteStore::open(&db.db).await?;
-            let tenant = tenant(&store, &slug).await?;
-            let app = App::new(store.clone(), Clock::system());
-            app.set_working_week(&tenant, &text)
-                .await
-                .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
-            let moved = app.reschedule_open(&tenant).await?;
-            store.close().await;
-            println!(
-                "{slug}: the working week is set; {moved} open orders were rescheduled, and a running server uses it within a minute"
-            );
-            Ok(())
-        }
-        CalendarCommand::Show { db, tenant: slug } => {
-            let store = SqliteStore::open(&db.db).await?;
-            let tenant = tenant(&store, &slug).await?;
-            let app = App::new(store.clone(), Clock::system());
-            let calendar = app.calendar(&tenant).await?;
-            store.close().await;
-            let years: Vec<String> = calendar.years.iter().map(|y| y.to_string()).collect();
-            println!(
-                "{slug}: {} working days, holidays known for {}",
-                tenant.time_zone,
-                years.join(", ")
-            );
-            Ok(())
-        }
-    }
+    let (db, slug, file, change) = match command {
+        CalendarCommand::AddYear { db, tenant, file } => (db, tenant, file, CalendarChange::Year),
+        CalendarCommand::Week { db, tenant, file } => (db, tenant, file, CalendarChange::Week),
+        CalendarCommand::Show { db, tenant } => return show_calendar(db, tenant).await,
+    };
+    let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let store = SqliteStore::open(&db.db).await?;
+    let tenant = tenant(&store, &slug).await?;
+    let app = App::new(store.clone(), Clock::system());
+    app.change_calendar(&tenant, change, &text)
+        .await
+        .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
+    let moved = app.reschedule_open(&tenant).await?;
+    store.close().await;
+    println!(
+        "{slug}: {} is in the calendar; {moved} open orders were rescheduled, and a running server uses it within a minute",
+        file.display()
+    );
+    Ok(())
+}
+
+async fn show_calendar(db: crate::cli::DbArgs, slug: String) -> CliResult {
+    let store = SqliteStore::open(&db.db).await?;
+    let tenant = tenant(&store, &slug).await?;
+    let app = App::new(store.clone(), Clock::system());
+    let calendar = app.calendar(&tenant).await?;
+    store.close().await;
+    let years: Vec<String> = calendar.years.iter().map(|y| y.to_string()).collect();
+    let periods: Vec<String> = calendar
+        .periods
+        .iter()
+        .map(|(a, b)| format!("{}-{}", a.format("%H:%M"), b.format("%H:%M")))
+        .collect();
+    let days: Vec<&str> = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        .into_iter()
+        .zip(calendar.weekdays)
+        .filter_map(|(day, worked)| worked.then_some(day))
+        .collect();
+    println!(
+        "{slug}: {}, {} on {}; holidays known for {}",
+        tenant.time_zone,
+        periods.join(" "),
+        days.join(" "),
+        years.join(", ")
+    );
+    Ok(())
 }

@@ -236,7 +236,7 @@ impl Week {
             if end <= start {
                 return Err(crate::FieldError::new(
                     "periods",
-                    format!("{end} is not after {start}"),
+                    format!("{} is not after {}", end.format("%H:%M"), start.format("%H:%M")),
                 ));
             }
             if periods.last().is_some_and(|(_, last_end)| start < *last_end) {

@@ -107,6 +107,15 @@ impl ClockBook {
     }
 }
 
+/// What an admin changes of an organisation's calendar.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CalendarChange {
+    /// A year of public holidays and make-up working days.
+    Year,
+    /// The working periods of a day and the days worked.
+    Week,
+}
+
 /// A clock as the API and the pages show it.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ClockView {
@@ -196,22 +205,26 @@ impl<S: Store> App<S> {
         Ok(calendar)
     }
 
-    /// Adds (or replaces) a year of the organisation's calendar from its file; the year.
-    pub async fn add_calendar_year(&self, tenant: &Tenant, text: &str) -> Result<i32, crate::ApiError> {
-        let year = YearFile::parse(text)?;
-        self.store.put_calendar_year(tenant.id, year.year, text).await?;
-        self.clocks
-            .calendars
-            .write()
-            .expect("calendars lock")
-            .remove(&tenant.id);
-        Ok(year.year)
-    }
-
-    /// Sets the organisation's working week (its working hours and the days worked).
-    pub async fn set_working_week(&self, tenant: &Tenant, text: &str) -> Result<(), crate::ApiError> {
-        Week::parse(text)?;
-        self.store.put_working_week(tenant.id, text).await?;
+    /// Changes the organisation's calendar from a file: adds (or replaces) a year of
+    /// holidays, or sets the working week. Checked first, with the field named; the
+    /// calendar is read again at its next use. Reschedule the open orders after it
+    /// ([`App::reschedule_open`]).
+    pub async fn change_calendar(
+        &self,
+        tenant: &Tenant,
+        change: CalendarChange,
+        text: &str,
+    ) -> Result<(), crate::ApiError> {
+        match change {
+            CalendarChange::Year => {
+                let year = YearFile::parse(text)?;
+                self.store.put_calendar_year(tenant.id, year.year, text).await?;
+            }
+            CalendarChange::Week => {
+                Week::parse(text)?;
+                self.store.put_working_week(tenant.id, text).await?;
+            }
+        }
         self.clocks
             .calendars
             .write()

@@ -3,6 +3,7 @@
 
 use crate::App;
 use crate::auth::Caller;
+use crate::clocks::CalendarChange;
 use crate::dto::OrderSummary;
 use crate::error::{ApiError, ApiResult, ErrorBody};
 use axum::Json;
@@ -260,17 +261,10 @@ pub struct YearBody {
 )]
 pub async fn add_year<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller, tenant): Caller,
+    caller: Caller,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<CalendarView>> {
-    admin_only(&caller)?;
-    let body: YearBody = crate::body::parse(&body)?;
-    if body.file.len() > 64 * 1024 {
-        return Err(FieldError::new("file", "must be at most 64 KiB").into());
-    }
-    app.add_calendar_year(&tenant, &body.file).await?;
-    app.reschedule_later(&tenant);
-    calendar(State(app), Caller(caller, tenant)).await
+    change(app, caller, &body, CalendarChange::Year).await
 }
 
 /// Sets the organisation's working week (admins): its working hours with breaks and the
@@ -286,15 +280,24 @@ pub async fn add_year<S: Store>(
 )]
 pub async fn set_week<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller, tenant): Caller,
+    caller: Caller,
     body: axum::body::Bytes,
 ) -> ApiResult<Json<CalendarView>> {
-    admin_only(&caller)?;
-    let body: YearBody = crate::body::parse(&body)?;
+    change(app, caller, &body, CalendarChange::Week).await
+}
+
+async fn change<S: Store>(
+    app: App<S>,
+    caller: Caller,
+    body: &[u8],
+    what: CalendarChange,
+) -> ApiResult<Json<CalendarView>> {
+    admin_only(&caller.0)?;
+    let body: YearBody = crate::body::parse(body)?;
     if body.file.len() > 64 * 1024 {
         return Err(FieldError::new("file", "must be at most 64 KiB").into());
     }
-    app.set_working_week(&tenant, &body.file).await?;
-    app.reschedule_later(&tenant);
-    calendar(State(app), Caller(caller, tenant)).await
+    app.change_calendar(&caller.1, what, &body.file).await?;
+    app.reschedule_later(&caller.1);
+    calendar(State(app), caller).await
 }

@@ -6,6 +6,7 @@ use super::forms::{Posted, csrf_refused};
 use super::view::Row;
 use super::{Layout, Viewer, not_found, render, render_with};
 use crate::App;
+use crate::clocks::CalendarChange;
 use crate::error::ApiError;
 use askama::Template;
 use axum::Form;
@@ -359,23 +360,44 @@ pub async fn set_week<S: Store>(
     viewer: Viewer,
     Form(fields): Form<Vec<(String, String)>>,
 ) -> Response {
-    let form = Posted(fields);
+    change(app, viewer, Posted(fields), CalendarChange::Week).await
+}
+
+/// Adds a year from the calendar page.
+pub async fn add_year<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    change(app, viewer, Posted(fields), CalendarChange::Year).await
+}
+
+async fn change<S: Store>(app: App<S>, viewer: Viewer, form: Posted, what: CalendarChange) -> Response {
     if !viewer.person.role.manages_people() {
         return not_found(Some(&viewer), viewer.tr);
     }
     if !viewer.csrf_ok(form.get("_csrf")) {
         return csrf_refused(&viewer);
     }
-    let text = form.get("week").unwrap_or("").to_string();
-    match app.set_working_week(&viewer.tenant, &text).await {
+    let (field, done) = match what {
+        CalendarChange::Year => ("file", "calendar.added"),
+        CalendarChange::Week => ("week", "calendar.week_saved"),
+    };
+    let text = form.get(field).unwrap_or("").to_string();
+    match app.change_calendar(&viewer.tenant, what, &text).await {
         Ok(()) => {
             app.reschedule_later(&viewer.tenant);
-            let notice = viewer.tr.t("calendar.week_saved");
+            let notice = viewer.tr.t(done);
             calendar_page(&app, &viewer, StatusCode::OK, Some(notice), None, String::new()).await
         }
         Err(e) => {
             let message = super::order::error_text(&viewer, &e);
-            calendar_page(&app, &viewer, e.status(), None, Some(message), String::new()).await
+            let kept = if what == CalendarChange::Year {
+                text
+            } else {
+                String::new()
+            };
+            calendar_page(&app, &viewer, e.status(), None, Some(message), kept).await
         }
     }
 }
@@ -387,30 +409,4 @@ pub async fn calendar<S: Store>(State(app): State<App<S>>, viewer: Viewer) -> Re
         return not_found(Some(&viewer), viewer.tr);
     }
     calendar_page(&app, &viewer, StatusCode::OK, None, None, String::new()).await
-}
-
-pub async fn add_year<S: Store>(
-    State(app): State<App<S>>,
-    viewer: Viewer,
-    Form(fields): Form<Vec<(String, String)>>,
-) -> Response {
-    let form = Posted(fields);
-    if !viewer.person.role.manages_people() {
-        return not_found(Some(&viewer), viewer.tr);
-    }
-    if !viewer.csrf_ok(form.get("_csrf")) {
-        return csrf_refused(&viewer);
-    }
-    let text = form.get("file").unwrap_or("").to_string();
-    match app.add_calendar_year(&viewer.tenant, &text).await {
-        Ok(year) => {
-            app.reschedule_later(&viewer.tenant);
-            let notice = viewer.tr.f("calendar.added", &[("year", &year.to_string())]);
-            calendar_page(&app, &viewer, StatusCode::OK, Some(notice), None, String::new()).await
-        }
-        Err(e) => {
-            let message = super::order::error_text(&viewer, &e);
-            calendar_page(&app, &viewer, e.status(), None, Some(message), text).await
-        }
-    }
 }
