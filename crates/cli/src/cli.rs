@@ -291,7 +291,12 @@ pub struct BenchArgs {
     /// Measure the dispatch board instead: how long a change takes to reach 200 open boards.
     #[arg(long)]
     pub board: bool,
-    /// Orders in the database for `--pages`.
+    /// Measure the clocks instead: one background step firing 1,000 due timers among
+    /// `--orders` open orders (a database kept at `--db`, default /tmp/clocks1m.sqlite3,
+    /// filled once), working-time deadlines per second, and webhook deliveries per second.
+    #[arg(long)]
+    pub clocks: bool,
+    /// Orders in the database for `--pages` and `--clocks`.
     #[arg(long, default_value_t = 1_000_000)]
     pub orders: usize,
 }

@@ -2,6 +2,7 @@
 //! hands over; each subcommand lives in its own module.
 
 mod bench;
+mod bench_clocks;
 mod bench_pages;
 mod cli;
 mod clocks;
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
             Command::Token(args) => org::token(args).await,
             Command::User(command) => user::run(command).await,
             Command::Demo(args) => demo::run(args).await,
+            Command::Bench(args) if args.clocks => bench_clocks::run(args).await,
             Command::Bench(args) if args.pages => bench_pages::run(args).await,
             Command::Bench(args) if args.board => bench_pages::board(args).await,
             Command::Bench(args) => bench::run(args).await,
