@@ -3,7 +3,7 @@
 //! - WAL mode, `synchronous = FULL`: a write is acknowledged only after its commit is on
 //!   disk, so it survives a crash of the process or the machine.
 //! - Reads go through a small pool of connections (WAL lets them run beside the writer).
-//! - All writes go through one writer task that owns one connection and commits whatever
+//! - All writes go through one writer thread that owns one connection and commits whatever
 //!   has queued up in one transaction (group commit). One writer means no `database is
 //!   locked` under concurrency; batching means one disk sync serves many clients. A write
 //!   refused by its checks (version, idempotency key) leaves nothing behind and the batch
@@ -83,6 +83,8 @@ pub struct SqliteStore {
 pub enum OpenError {
     #[error("cannot open the database {path}: {source}")]
     Open { path: String, source: sqlx::Error },
+    #[error("cannot open the database {path} for writing: {reason}")]
+    Writer { path: String, reason: String },
     #[error("cannot migrate the database {path}: {source}")]
     Migrate {
         path: String,
@@ -127,17 +129,24 @@ impl SqliteStore {
             source,
         })?;
         backfill_search(&pool, &options).await.map_err(open_err)?;
-        let conn = options.connect().await.map_err(open_err)?;
+        let conn = writer::connect(path).map_err(|e| OpenError::Writer {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
         let (jobs, queue) = mpsc::channel(QUEUE);
         #[cfg(test)]
         let faults = writer::Faults::default();
-        tokio::spawn(writer::run(
-            options,
+        writer::start(
+            path.to_path_buf(),
             conn,
             queue,
             #[cfg(test)]
             faults.clone(),
-        ));
+        )
+        .map_err(|e| OpenError::Writer {
+            path: shown.clone(),
+            reason: e.to_string(),
+        })?;
         Ok(SqliteStore {
             pool,
             jobs,

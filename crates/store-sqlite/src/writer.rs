@@ -1,20 +1,26 @@
-//! The single writer: takes queued jobs, runs as many as have queued up (up to a limit) in
-//! one `BEGIN IMMEDIATE` transaction, commits once and answers everybody. A job refused by
-//! its checks leaves nothing behind, so the others go on; see [`commit_batch`].
+//! The single writer: a thread of its own that owns one connection, takes queued jobs,
+//! runs as many as have queued up (up to a limit) in one `BEGIN IMMEDIATE` transaction,
+//! commits once and answers everybody. A job refused by its checks leaves nothing behind,
+//! so the others go on; see [`commit_batch`].
 //!
-//! The writer supervises itself: each batch runs in a task of its own, so a panic while
-//! writing one batch fails only that batch's callers (their transaction dies with its
-//! connection, which rolls it back). The writer then opens a fresh connection and goes on
-//! with the next batch.
+//! The writer runs its statements synchronously (rusqlite) on its own thread: each
+//! statement is a call, not a round trip to a driver's thread, which is what most of a
+//! write's time went to before. The readers stay on sqlx's pool; both use the one SQLite
+//! library (`libsqlite3-sys`).
+//!
+//! The writer supervises itself: a panic while writing one batch fails only that batch's
+//! callers; its connection is closed, which rolls the open transaction back, and the
+//! writer opens a fresh one for the next batch.
 
-use crate::backend;
 use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::{
     Account, ApiToken, Attempt, Notice, OrderId, Person, PersonId, Session, Station, StoreError,
     StoredResponse, Team, Tenant, TenantId, Timestamp, Upload, Write, WriteOutcome, idempotency_horizon,
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqliteConnection};
-use sqlx::{ConnectOptions, Connection, QueryBuilder, Row, Sqlite};
+use rusqlite::types::Value;
+use rusqlite::{Connection, ErrorCode, OptionalExtension, params, params_from_iter};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -127,19 +133,49 @@ impl Job {
 #[cfg(test)]
 pub(crate) type Faults = std::sync::Arc<std::sync::atomic::AtomicBool>;
 
-pub(crate) async fn run(
-    options: SqliteConnectOptions,
-    conn: SqliteConnection,
-    mut queue: mpsc::Receiver<Job>,
+/// Opens the writer's connection: the same settings the readers use, and a commit that is
+/// on disk before it is acknowledged (`synchronous = FULL`).
+pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open(path)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -16000;",
+    )?;
+    conn.set_prepared_statement_cache_capacity(128);
+    Ok(conn)
+}
+
+/// Starts the writer's thread. It stops once every sender is dropped, after finishing
+/// what was queued.
+pub(crate) fn start(
+    path: PathBuf,
+    conn: Connection,
+    queue: mpsc::Receiver<Job>,
     #[cfg(test)] faults: Faults,
-) {
+) -> std::io::Result<()> {
+    std::thread::Builder::new()
+        .name("baoxiu-writer".into())
+        .spawn(move || {
+            run(
+                &path,
+                conn,
+                queue,
+                #[cfg(test)]
+                faults,
+            )
+        })
+        .map(|_| ())
+}
+
+fn run(path: &Path, conn: Connection, mut queue: mpsc::Receiver<Job>, #[cfg(test)] faults: Faults) {
     let mut conn = Some(conn);
     let mut batch = Vec::with_capacity(MAX_BATCH);
-    while queue.recv_many(&mut batch, MAX_BATCH).await > 0 {
+    while queue.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
         let jobs = std::mem::replace(&mut batch, Vec::with_capacity(MAX_BATCH));
         let mut connection = match conn.take() {
             Some(c) => c,
-            None => match options.connect().await {
+            None => match connect(path) {
                 Ok(c) => c,
                 Err(e) => {
                     tracing::error!(error = %e, "the writer cannot reopen the database");
@@ -149,38 +185,40 @@ pub(crate) async fn run(
                         job.answer(answer);
                     }
                     // Give a sick disk a moment before the next batch tries again.
-                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    std::thread::sleep(Duration::from_millis(200));
                     continue;
                 }
             },
         };
         #[cfg(test)]
         let inject = faults.swap(false, std::sync::atomic::Ordering::SeqCst);
-        let task = tokio::spawn(async move {
+        let done = catch_unwind(AssertUnwindSafe(|| {
             #[cfg(test)]
             if inject {
-                let _ = sqlx::query("BEGIN IMMEDIATE").execute(&mut connection).await;
+                let _ = connection.execute_batch("BEGIN IMMEDIATE");
                 panic!("injected fault: the writer panics in the middle of a batch");
             }
-            let answers = commit_batch(&mut connection, &jobs).await;
-            (connection, jobs, answers)
-        });
-        match task.await {
-            Ok((connection, jobs, answers)) => {
+            commit_batch(&mut connection, &jobs)
+        }));
+        match done {
+            Ok(answers) => {
                 conn = Some(connection);
                 for (job, answer) in jobs.into_iter().zip(answers) {
                     job.answer(answer);
                 }
             }
-            // The batch's reply channels went with the task: its callers hear that the
-            // write failed. Its connection, and with it the open transaction, is gone.
-            Err(e) => {
-                tracing::error!(error = %e, "a write batch failed inside the writer; it was rolled back")
+            // The connection, and with it the open transaction, is dropped: rolled back.
+            Err(_) => {
+                drop(connection);
+                tracing::error!("a write batch failed inside the writer; it was rolled back");
+                let why =
+                    StoreError::WriteFailed("the batch holding this write failed and was rolled back".into());
+                for job in jobs {
+                    let answer = job.failed(why.clone());
+                    job.answer(answer);
+                }
             }
         }
-    }
-    if let Some(c) = conn {
-        let _ = c.close().await;
     }
 }
 
@@ -191,45 +229,49 @@ enum JobError {
     Broken(StoreError),
 }
 
-impl From<sqlx::Error> for JobError {
-    fn from(e: sqlx::Error) -> Self {
+impl From<rusqlite::Error> for JobError {
+    fn from(e: rusqlite::Error) -> Self {
         JobError::Broken(backend(e))
     }
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
 }
 
 /// Runs the batch in one transaction. A job's checks (idempotency key, version, unique
 /// names) all happen before or in its first write statement, and SQLite undoes a failed
 /// statement by itself, so a refused job leaves nothing behind without a savepoint; any
 /// other failure rolls the whole batch back and fails every job in it.
-async fn commit_batch(conn: &mut SqliteConnection, batch: &[Job]) -> Vec<Answer> {
+fn commit_batch(conn: &mut Connection, batch: &[Job]) -> Vec<Answer> {
     let failed = |e: StoreError| batch.iter().map(|job| job.failed(e.clone())).collect();
-    if sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await.is_err() {
+    if conn.execute_batch("BEGIN IMMEDIATE").is_err() {
         // A transaction left open by a failed ROLLBACK holds nothing anyone was told was
         // written (its jobs were all failed): end it and try once more.
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
-        if let Err(e) = sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await {
+        let _ = conn.execute_batch("ROLLBACK");
+        if let Err(e) = conn.execute_batch("BEGIN IMMEDIATE") {
             return failed(backend(e));
         }
     }
     let mut answers = Vec::with_capacity(batch.len());
     for job in batch {
         let answer = match job {
-            Job::Write(write, _) => apply_write(conn, write).await.map(|ok| Answer::Write(Ok(ok))),
-            Job::Org(write, _) => apply_org(conn, write).await.map(|n| Answer::Count(Ok(n))),
-            Job::Ping(at, _) => ping(conn, *at).await.map(|ok| Answer::Unit(Ok(ok))),
-            Job::Expire(before, _) => expire(conn, *before).await.map(|n| Answer::Count(Ok(n))),
+            Job::Write(write, _) => apply_write(conn, write).map(|ok| Answer::Write(Ok(ok))),
+            Job::Org(write, _) => apply_org(conn, write).map(|n| Answer::Count(Ok(n))),
+            Job::Ping(at, _) => ping(conn, *at).map(|ok| Answer::Unit(Ok(ok))),
+            Job::Expire(before, _) => expire(conn, *before).map(|n| Answer::Count(Ok(n))),
         };
         match answer {
             Ok(a) => answers.push(a),
             Err(JobError::Refused(e)) => answers.push(job.failed(e)),
             Err(JobError::Broken(e)) => {
-                let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+                let _ = conn.execute_batch("ROLLBACK");
                 return failed(e);
             }
         }
     }
-    if let Err(e) = sqlx::query("COMMIT").execute(&mut *conn).await {
-        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    if let Err(e) = conn.execute_batch("COMMIT") {
+        let _ = conn.execute_batch("ROLLBACK");
         return failed(backend(e));
     }
     answers
@@ -240,28 +282,59 @@ fn json<T: serde::Serialize>(value: &T) -> Result<String, JobError> {
         .map_err(|e| JobError::Refused(StoreError::Backend(format!("cannot encode: {e}"))))
 }
 
-async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutcome, JobError> {
+/// Runs one statement (prepared once per connection) and says how many rows it changed.
+fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+    conn.prepare_cached(sql)?.execute(params)
+}
+
+/// Inserts `rows` rows of `width` values in one statement: `head` is everything before
+/// `VALUES`. Each statement costs a call into SQLite; several rows share one.
+fn insert_rows(conn: &Connection, head: &str, width: usize, values: Vec<Value>) -> rusqlite::Result<()> {
+    let rows = values.len() / width;
+    if rows == 0 {
+        return Ok(());
+    }
+    let row = format!("({})", vec!["?"; width].join(", "));
+    let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
+    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    Ok(())
+}
+
+fn text(s: impl ToString) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobError> {
     let tenant = w.tenant.to_string();
     if let Some(idem) = &w.idempotency {
-        let seen = sqlx::query(
-            "SELECT fingerprint, status, body FROM idempotency
-             WHERE tenant_id = ?1 AND person_id = ?2 AND key = ?3 AND created_ms >= ?4",
-        )
-        .bind(&tenant)
-        .bind(idem.person.to_string())
-        .bind(&idem.key)
-        .bind(idempotency_horizon(idem.created_at).timestamp_millis())
-        .fetch_optional(&mut *conn)
-        .await?;
-        if let Some(row) = seen {
-            let fingerprint: String = row.get(0);
+        let seen = conn
+            .prepare_cached(
+                "SELECT fingerprint, status, body FROM idempotency
+                 WHERE tenant_id = ?1 AND person_id = ?2 AND key = ?3 AND created_ms >= ?4",
+            )?
+            .query_row(
+                params![
+                    tenant,
+                    idem.person.to_string(),
+                    idem.key,
+                    idempotency_horizon(idem.created_at).timestamp_millis()
+                ],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, i64>(1)?,
+                        row.get::<_, String>(2)?,
+                    ))
+                },
+            )
+            .optional()?;
+        if let Some((fingerprint, status, body)) = seen {
             if fingerprint != idem.fingerprint {
                 return Err(JobError::Refused(StoreError::IdempotencyKeyReused));
             }
-            let status: i64 = row.get(1);
             return Ok(WriteOutcome::Replayed(StoredResponse {
                 status: status as u16,
-                body: row.get(2),
+                body,
             }));
         }
     }
@@ -286,362 +359,373 @@ async fn apply_write(conn: &mut SqliteConnection, w: &Write) -> Result<WriteOutc
     // (migration 4): one statement per order.
     let changed = if w.expected_version == 0 {
         let (terms, pairs) = crate::search::terms(&order.search_text());
-        sqlx::query(
+        exec(
+            conn,
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
                                  reported_at, updated_at, search_text, search_pairs, doc, reporter_id,
                                  number, station_parent_id, cancel_pending)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (tenant_id, id) DO NOTHING",
+            params![
+                tenant,
+                id,
+                order.version as i64,
+                order.state.as_str(),
+                template,
+                station,
+                assignee,
+                reported_at,
+                updated_at,
+                terms,
+                pairs,
+                doc,
+                order.created_by.as_ref().map(|p| p.id.to_string()),
+                order.number().map(|n| n.as_str()),
+                station_parent,
+                order.cancellation_pending(),
+            ],
         )
-        .bind(&tenant)
-        .bind(&id)
-        .bind(order.version as i64)
-        .bind(order.state.as_str())
-        .bind(template)
-        .bind(&station)
-        .bind(&assignee)
-        .bind(&reported_at)
-        .bind(&updated_at)
-        .bind(terms)
-        .bind(pairs)
-        .bind(&doc)
-        .bind(order.created_by.as_ref().map(|p| p.id.to_string()))
-        .bind(order.number().map(|n| n.as_str()))
-        .bind(&station_parent)
-        .bind(order.cancellation_pending())
-        .execute(&mut *conn)
-        .await
         // The job's first write: a constraint failure here left nothing behind.
         .map_err(|e| {
-            refused_if_constraint(e, |e| match e.as_database_error() {
-                Some(d) if d.is_unique_violation() => StoreError::Duplicate("order number".into()),
-                _ => backend(e),
+            refused_if_constraint(e, |e| {
+                if is_unique(&e) {
+                    StoreError::Duplicate("order number".into())
+                } else {
+                    backend(e)
+                }
             })
         })?
     } else {
-        sqlx::query(
+        exec(
+            conn,
             "UPDATE orders SET version = ?3, state = ?4, station_id = ?5, assignee_id = ?6,
                                updated_at = ?7, doc = ?8, station_parent_id = ?9, cancel_pending = ?10
              WHERE tenant_id = ?1 AND id = ?2 AND version = ?11",
+            params![
+                tenant,
+                id,
+                order.version as i64,
+                order.state.as_str(),
+                station,
+                assignee,
+                updated_at,
+                doc,
+                station_parent,
+                order.cancellation_pending(),
+                w.expected_version as i64,
+            ],
         )
-        .bind(&tenant)
-        .bind(&id)
-        .bind(order.version as i64)
-        .bind(order.state.as_str())
-        .bind(&station)
-        .bind(&assignee)
-        .bind(&updated_at)
-        .bind(&doc)
-        .bind(&station_parent)
-        .bind(order.cancellation_pending())
-        .bind(w.expected_version as i64)
-        .execute(&mut *conn)
-        .await
         .map_err(|e| refused_if_constraint(e, backend))?
     };
-    if changed.rows_affected() != 1 {
+    if changed != 1 {
         return Err(JobError::Refused(StoreError::VersionConflict));
     }
 
-    // Several rows go in one statement: each statement is a round trip to the driver's
-    // thread, and those round trips, not the disk, are most of a write's time.
-    if !w.events.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT INTO events (tenant_id, order_id, seq, at, actor_id, kind, body) ",
-        );
-        insert.push_values(w.events.iter().zip(bodies), |mut row, (record, body)| {
-            row.push_bind(tenant.clone())
-                .push_bind(id.clone())
-                .push_bind(record.seq as i64)
-                .push_bind(record.at.to_rfc3339())
-                .push_bind(record.actor.id.to_string())
-                .push_bind(record.event.kind())
-                .push_bind(body);
-        });
-        insert.build().execute(&mut *conn).await?;
+    let mut events = Vec::with_capacity(w.events.len() * 7);
+    for (record, body) in w.events.iter().zip(bodies) {
+        events.extend([
+            text(&tenant),
+            text(&id),
+            Value::Integer(record.seq as i64),
+            text(record.at.to_rfc3339()),
+            text(record.actor.id),
+            text(record.event.kind()),
+            Value::Text(body),
+        ]);
     }
+    insert_rows(
+        conn,
+        "INSERT INTO events (tenant_id, order_id, seq, at, actor_id, kind, body)",
+        7,
+        events,
+    )?;
 
     if let Some(idem) = &w.idempotency {
         // An expired record that the background sweep has not removed yet is replaced.
-        sqlx::query(
+        exec(
+            conn,
             "INSERT INTO idempotency (tenant_id, person_id, key, fingerprint, status, body, created_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
              ON CONFLICT (tenant_id, person_id, key) DO UPDATE SET
                  fingerprint = excluded.fingerprint, status = excluded.status,
                  body = excluded.body, created_ms = excluded.created_ms",
-        )
-        .bind(&tenant)
-        .bind(idem.person.to_string())
-        .bind(&idem.key)
-        .bind(&idem.fingerprint)
-        .bind(idem.response.status as i64)
-        .bind(&idem.response.body)
-        .bind(idem.created_at.timestamp_millis())
-        .execute(&mut *conn)
-        .await?;
+            params![
+                tenant,
+                idem.person.to_string(),
+                idem.key,
+                idem.fingerprint,
+                idem.response.status as i64,
+                idem.response.body,
+                idem.created_at.timestamp_millis(),
+            ],
+        )?;
     }
     if let Some(schedule) = &w.schedule {
         // A new order has no timers or deadlines to replace.
-        put_schedule(conn, &tenant, &id, schedule, w.expected_version != 0).await?;
+        put_schedule(conn, &tenant, &id, schedule, w.expected_version != 0)?;
     }
-    put_notices(conn, &w.notices).await?;
+    put_notices(conn, &w.notices)?;
     Ok(WriteOutcome::Committed)
 }
 
 /// Replaces the order's timers and deadlines (`replace`: the order may have some already).
-async fn put_schedule(
-    conn: &mut SqliteConnection,
+fn put_schedule(
+    conn: &Connection,
     tenant: &str,
     order: &str,
     schedule: &Schedule,
     replace: bool,
 ) -> Result<(), JobError> {
-    for table in ["timers", "deadlines"].into_iter().filter(|_| replace) {
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DELETE FROM {table} WHERE tenant_id = ?1 AND order_id = ?2"
-        )))
-        .bind(tenant)
-        .bind(order)
-        .execute(&mut *conn)
-        .await?;
+    if replace {
+        exec(
+            conn,
+            "DELETE FROM timers WHERE tenant_id = ?1 AND order_id = ?2",
+            params![tenant, order],
+        )?;
+        exec(
+            conn,
+            "DELETE FROM deadlines WHERE tenant_id = ?1 AND order_id = ?2",
+            params![tenant, order],
+        )?;
     }
-    if !schedule.timers.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT OR REPLACE INTO timers (tenant_id, order_id, clock, level, due_ms) ",
-        );
-        insert.push_values(&schedule.timers, |mut row, timer| {
-            row.push_bind(tenant.to_string())
-                .push_bind(order.to_string())
-                .push_bind(timer.clock.clone())
-                .push_bind(i64::from(timer.level))
-                .push_bind(timer.at.timestamp_millis());
-        });
-        insert.build().execute(&mut *conn).await?;
+    let mut timers = Vec::with_capacity(schedule.timers.len() * 5);
+    for timer in &schedule.timers {
+        timers.extend([
+            text(tenant),
+            text(order),
+            text(&timer.clock),
+            Value::Integer(i64::from(timer.level)),
+            Value::Integer(timer.at.timestamp_millis()),
+        ]);
     }
-    if !schedule.deadlines.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT OR REPLACE INTO deadlines (tenant_id, order_id, clock, state, deadline_ms) ",
-        );
-        insert.push_values(&schedule.deadlines, |mut row, deadline| {
-            row.push_bind(tenant.to_string())
-                .push_bind(order.to_string())
-                .push_bind(deadline.clock.clone())
-                .push_bind(deadline.state.as_str())
-                .push_bind(deadline.at.timestamp_millis());
-        });
-        insert.build().execute(&mut *conn).await?;
+    insert_rows(
+        conn,
+        "INSERT OR REPLACE INTO timers (tenant_id, order_id, clock, level, due_ms)",
+        5,
+        timers,
+    )?;
+    let mut deadlines = Vec::with_capacity(schedule.deadlines.len() * 5);
+    for deadline in &schedule.deadlines {
+        deadlines.extend([
+            text(tenant),
+            text(order),
+            text(&deadline.clock),
+            text(deadline.state.as_str()),
+            Value::Integer(deadline.at.timestamp_millis()),
+        ]);
     }
+    insert_rows(
+        conn,
+        "INSERT OR REPLACE INTO deadlines (tenant_id, order_id, clock, state, deadline_ms)",
+        5,
+        deadlines,
+    )?;
     Ok(())
 }
 
 /// The inbox holds a notice at once; the outbox keeps every other channel's until
 /// delivered. One statement for each.
-async fn put_notices(conn: &mut SqliteConnection, notices: &[Notice]) -> Result<(), JobError> {
+fn put_notices(conn: &Connection, notices: &[Notice]) -> Result<(), JobError> {
     let mut inbox = Vec::new();
     let mut outbox = Vec::new();
     for notice in notices {
         let body = json(notice)?;
+        let created = notice.created_at.timestamp_millis();
         match (notice.channel, notice.person) {
-            (baoxiu_domain::sla::NotifyChannel::Inbox, Some(person)) => inbox.push((notice, person, body)),
-            _ => outbox.push((notice, body)),
+            (baoxiu_domain::sla::NotifyChannel::Inbox, Some(person)) => inbox.extend([
+                text(notice.tenant),
+                text(person),
+                text(notice.id),
+                Value::Integer(created),
+                Value::Text(body),
+            ]),
+            _ => outbox.extend([
+                text(notice.id),
+                text(notice.tenant),
+                Value::Integer(created),
+                text("pending"),
+                Value::Integer(created),
+                Value::Text(body),
+            ]),
         }
     }
-    if !inbox.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT OR IGNORE INTO inbox (tenant_id, person_id, id, created_ms, notice) ",
-        );
-        insert.push_values(inbox, |mut row, (notice, person, body)| {
-            row.push_bind(notice.tenant.to_string())
-                .push_bind(person.to_string())
-                .push_bind(notice.id.to_string())
-                .push_bind(notice.created_at.timestamp_millis())
-                .push_bind(body);
-        });
-        insert.build().execute(&mut *conn).await?;
-    }
-    if !outbox.is_empty() {
-        let mut insert = QueryBuilder::<Sqlite>::new(
-            "INSERT OR IGNORE INTO outbox (id, tenant_id, created_ms, state, next_ms, notice) ",
-        );
-        insert.push_values(outbox, |mut row, (notice, body)| {
-            let created = notice.created_at.timestamp_millis();
-            row.push_bind(notice.id.to_string())
-                .push_bind(notice.tenant.to_string())
-                .push_bind(created)
-                .push_bind("pending")
-                .push_bind(created)
-                .push_bind(body);
-        });
-        insert.build().execute(&mut *conn).await?;
-    }
+    insert_rows(
+        conn,
+        "INSERT OR IGNORE INTO inbox (tenant_id, person_id, id, created_ms, notice)",
+        5,
+        inbox,
+    )?;
+    insert_rows(
+        conn,
+        "INSERT OR IGNORE INTO outbox (id, tenant_id, created_ms, state, next_ms, notice)",
+        6,
+        outbox,
+    )?;
     Ok(())
 }
 
-async fn ping(conn: &mut SqliteConnection, at: Timestamp) -> Result<(), JobError> {
-    sqlx::query("INSERT OR REPLACE INTO readiness (id, checked_ms) VALUES (1, ?1)")
-        .bind(at.timestamp_millis())
-        .execute(&mut *conn)
-        .await?;
+fn ping(conn: &Connection, at: Timestamp) -> Result<(), JobError> {
+    exec(
+        conn,
+        "INSERT OR REPLACE INTO readiness (id, checked_ms) VALUES (1, ?1)",
+        params![at.timestamp_millis()],
+    )?;
     Ok(())
 }
 
-async fn expire(conn: &mut SqliteConnection, before: Timestamp) -> Result<u64, JobError> {
-    let done = sqlx::query(
+fn expire(conn: &Connection, before: Timestamp) -> Result<u64, JobError> {
+    let done = exec(
+        conn,
         "DELETE FROM idempotency WHERE (tenant_id, person_id, key) IN
              (SELECT tenant_id, person_id, key FROM idempotency WHERE created_ms < ?1 LIMIT ?2)",
-    )
-    .bind(before.timestamp_millis())
-    .bind(EXPIRE_CHUNK as i64)
-    .execute(&mut *conn)
-    .await?;
-    Ok(done.rows_affected())
+        params![before.timestamp_millis(), EXPIRE_CHUNK as i64],
+    )?;
+    Ok(done as u64)
 }
 
 /// Each organisation write is one statement.
-async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64, JobError> {
+fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
     let result = match write {
-        OrgWrite::Tenant(t) => {
-            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .bind(t.id.to_string())
-                .bind(&t.slug)
-                .bind(&t.name)
-                .bind(&t.time_zone)
-                .bind(crate::read::template_list(&t.templates))
-                .execute(&mut *conn)
-                .await
-        }
-        OrgWrite::Station(s) => {
-            sqlx::query("INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)")
-                .bind(s.tenant.to_string())
-                .bind(s.id.to_string())
-                .bind(&s.name)
-                .bind(s.parent.map(|p| p.to_string()))
-                .execute(&mut *conn)
-                .await
-        }
-        OrgWrite::Team(t) => {
-            sqlx::query("INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)")
-                .bind(t.tenant.to_string())
-                .bind(t.id.to_string())
-                .bind(t.station.map(|s| s.to_string()))
-                .bind(&t.name)
-                .execute(&mut *conn)
-                .await
-        }
-        OrgWrite::Person(p) => {
-            sqlx::query(
-                "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone, email)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )
-            .bind(p.tenant.to_string())
-            .bind(p.id.to_string())
-            .bind(&p.name)
-            .bind(p.role.as_str())
-            .bind(p.station.map(|s| s.to_string()))
-            .bind(p.team.map(|t| t.to_string()))
-            .bind(&p.phone)
-            .bind(&p.email)
-            .execute(&mut *conn)
-            .await
-        }
-        OrgWrite::Token { digest, token } => {
-            sqlx::query(
-                "INSERT INTO tokens (digest, tenant_id, person_id, label, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )
-            .bind(digest)
-            .bind(token.tenant.to_string())
-            .bind(token.person.to_string())
-            .bind(&token.label)
-            .bind(token.created_at.timestamp_millis())
-            .execute(&mut *conn)
-            .await
-        }
+        OrgWrite::Tenant(t) => exec(
+            conn,
+            "INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                t.id.to_string(),
+                t.slug,
+                t.name,
+                t.time_zone,
+                crate::read::template_list(&t.templates)
+            ],
+        ),
+        OrgWrite::Station(s) => exec(
+            conn,
+            "INSERT OR REPLACE INTO stations (tenant_id, id, name, parent_id) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                s.tenant.to_string(),
+                s.id.to_string(),
+                s.name,
+                s.parent.map(|p| p.to_string())
+            ],
+        ),
+        OrgWrite::Team(t) => exec(
+            conn,
+            "INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                t.tenant.to_string(),
+                t.id.to_string(),
+                t.station.map(|s| s.to_string()),
+                t.name
+            ],
+        ),
+        OrgWrite::Person(p) => exec(
+            conn,
+            "INSERT OR REPLACE INTO people (tenant_id, id, name, role, station_id, team_id, phone, email)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                p.tenant.to_string(),
+                p.id.to_string(),
+                p.name,
+                p.role.as_str(),
+                p.station.map(|s| s.to_string()),
+                p.team.map(|t| t.to_string()),
+                p.phone,
+                p.email
+            ],
+        ),
+        OrgWrite::Token { digest, token } => exec(
+            conn,
+            "INSERT INTO tokens (digest, tenant_id, person_id, label, created_ms) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                digest,
+                token.tenant.to_string(),
+                token.person.to_string(),
+                token.label,
+                token.created_at.timestamp_millis()
+            ],
+        ),
         OrgWrite::RevokeToken { tenant, id, at } => {
             // `id` is the start of the digest; a prefix that is not a token's id (too short,
             // a pattern) matches nothing.
             let exact = id.len() == crate::read::TOKEN_ID_LEN && id.bytes().all(|b| b.is_ascii_hexdigit());
-            sqlx::query(
+            exec(
+                conn,
                 "UPDATE tokens SET revoked_ms = ?3
                  WHERE tenant_id = ?1 AND substr(digest, 1, ?4) = ?2 AND revoked_ms IS NULL AND ?5",
+                params![
+                    tenant.to_string(),
+                    id,
+                    at.timestamp_millis(),
+                    crate::read::TOKEN_ID_LEN as i64,
+                    exact
+                ],
             )
-            .bind(tenant.to_string())
-            .bind(id)
-            .bind(at.timestamp_millis())
-            .bind(crate::read::TOKEN_ID_LEN as i64)
-            .bind(exact)
-            .execute(&mut *conn)
-            .await
         }
-        OrgWrite::Account(a) => {
-            sqlx::query(
-                "INSERT INTO accounts (tenant_id, person_id, login, phone, password_hash, disabled)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (tenant_id, person_id) DO UPDATE SET login = excluded.login,
-                     phone = excluded.phone, password_hash = excluded.password_hash,
-                     disabled = excluded.disabled",
-            )
-            .bind(a.tenant.to_string())
-            .bind(a.person.to_string())
-            .bind(a.login.as_str())
-            .bind(&a.phone)
-            .bind(&a.password_hash)
-            .bind(a.disabled)
-            .execute(&mut *conn)
-            .await
-        }
+        OrgWrite::Account(a) => exec(
+            conn,
+            "INSERT INTO accounts (tenant_id, person_id, login, phone, password_hash, disabled)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+             ON CONFLICT (tenant_id, person_id) DO UPDATE SET login = excluded.login,
+                 phone = excluded.phone, password_hash = excluded.password_hash,
+                 disabled = excluded.disabled",
+            params![
+                a.tenant.to_string(),
+                a.person.to_string(),
+                a.login.as_str(),
+                a.phone,
+                a.password_hash,
+                a.disabled
+            ],
+        ),
         OrgWrite::DisableAccount { tenant, person, at } => {
             let (tenant, person) = (tenant.to_string(), person.to_string());
-            let disabled = sqlx::query("UPDATE accounts SET disabled = 1 WHERE tenant_id = ?1 AND person_id = ?2")
-                .bind(&tenant)
-                .bind(&person)
-                .execute(&mut *conn)
-                .await
-                .map_err(|e| refused_if_constraint(e, backend))?;
-            if disabled.rows_affected() == 0 {
+            let disabled = exec(
+                conn,
+                "UPDATE accounts SET disabled = 1 WHERE tenant_id = ?1 AND person_id = ?2",
+                params![tenant, person],
+            )
+            .map_err(|e| refused_if_constraint(e, backend))?;
+            if disabled == 0 {
                 return Err(JobError::Refused(StoreError::NotFound("account".into())));
             }
-            sqlx::query("DELETE FROM sessions WHERE tenant_id = ?1 AND person_id = ?2")
-                .bind(&tenant)
-                .bind(&person)
-                .execute(&mut *conn)
-                .await?;
-            sqlx::query(
+            exec(
+                conn,
+                "DELETE FROM sessions WHERE tenant_id = ?1 AND person_id = ?2",
+                params![tenant, person],
+            )?;
+            exec(
+                conn,
                 "UPDATE tokens SET revoked_ms = ?3 WHERE tenant_id = ?1 AND person_id = ?2 AND revoked_ms IS NULL",
-            )
-            .bind(&tenant)
-            .bind(&person)
-            .bind(at.timestamp_millis())
-            .execute(&mut *conn)
-            .await?;
+                params![tenant, person, at.timestamp_millis()],
+            )?;
             return Ok(1);
         }
-        OrgWrite::Session(s) => {
-            sqlx::query(
-                "INSERT INTO sessions (digest, tenant_id, person_id, csrf, created_ms, expires_ms)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            )
-            .bind(&s.digest)
-            .bind(s.tenant.to_string())
-            .bind(s.person.to_string())
-            .bind(&s.csrf)
-            .bind(s.created_at.timestamp_millis())
-            .bind(s.expires_at.timestamp_millis())
-            .execute(&mut *conn)
-            .await
-        }
+        OrgWrite::Session(s) => exec(
+            conn,
+            "INSERT INTO sessions (digest, tenant_id, person_id, csrf, created_ms, expires_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                s.digest,
+                s.tenant.to_string(),
+                s.person.to_string(),
+                s.csrf,
+                s.created_at.timestamp_millis(),
+                s.expires_at.timestamp_millis()
+            ],
+        ),
         OrgWrite::Upload(tenant, upload) => {
             let meta = serde_json::to_string(&upload.attachment)
                 .map_err(|e| JobError::Refused(StoreError::Backend(format!("cannot encode: {e}"))))?;
-            sqlx::query(
+            exec(
+                conn,
                 "INSERT INTO uploads (tenant_id, id, person_id, created_ms, meta) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![
+                    tenant.to_string(),
+                    upload.attachment.id.to_string(),
+                    upload.by.to_string(),
+                    upload.at.timestamp_millis(),
+                    meta
+                ],
             )
-            .bind(tenant.to_string())
-            .bind(upload.attachment.id.to_string())
-            .bind(upload.by.to_string())
-            .bind(upload.at.timestamp_millis())
-            .bind(meta)
-            .execute(&mut *conn)
-            .await
         }
         OrgWrite::Reschedule {
             tenant,
@@ -650,15 +734,14 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
             schedule,
         } => {
             let (tenant, order) = (tenant.to_string(), order.to_string());
-            let current: Option<i64> = sqlx::query_scalar("SELECT version FROM orders WHERE tenant_id = ?1 AND id = ?2")
-                .bind(&tenant)
-                .bind(&order)
-                .fetch_optional(&mut *conn)
-                .await?;
+            let current: Option<i64> = conn
+                .prepare_cached("SELECT version FROM orders WHERE tenant_id = ?1 AND id = ?2")?
+                .query_row(params![tenant, order], |row| row.get(0))
+                .optional()?;
             if current != Some(*version as i64) {
                 return Ok(0);
             }
-            put_schedule(conn, &tenant, &order, schedule, true).await?;
+            put_schedule(conn, &tenant, &order, schedule, true)?;
             return Ok(1);
         }
         OrgWrite::MarkRead {
@@ -666,17 +749,16 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
             person,
             notice,
             at,
-        } => {
-            sqlx::query(
-                "UPDATE inbox SET read_ms = coalesce(read_ms, ?4) WHERE tenant_id = ?1 AND person_id = ?2 AND id = ?3",
-            )
-            .bind(tenant.to_string())
-            .bind(person.to_string())
-            .bind(notice.to_string())
-            .bind(at.timestamp_millis())
-            .execute(&mut *conn)
-            .await
-        }
+        } => exec(
+            conn,
+            "UPDATE inbox SET read_ms = coalesce(read_ms, ?4) WHERE tenant_id = ?1 AND person_id = ?2 AND id = ?3",
+            params![
+                tenant.to_string(),
+                person.to_string(),
+                notice.to_string(),
+                at.timestamp_millis()
+            ],
+        ),
         OrgWrite::Attempt { notice, at, attempt } => {
             let id = notice.to_string();
             let (outcome, error) = match attempt {
@@ -684,102 +766,106 @@ async fn apply_org(conn: &mut SqliteConnection, write: &OrgWrite) -> Result<u64,
                 Attempt::Retry { error, .. } => ("failed", Some(error)),
                 Attempt::Dead { error } => ("dead", Some(error)),
             };
-            sqlx::query("INSERT INTO delivery_log (outbox_id, at_ms, outcome, error) VALUES (?1, ?2, ?3, ?4)")
-                .bind(&id)
-                .bind(at.timestamp_millis())
-                .bind(outcome)
-                .bind(error)
-                .execute(&mut *conn)
-                .await?;
+            exec(
+                conn,
+                "INSERT INTO delivery_log (outbox_id, at_ms, outcome, error) VALUES (?1, ?2, ?3, ?4)",
+                params![id, at.timestamp_millis(), outcome, error],
+            )?;
             let (state, next) = match attempt {
                 Attempt::Delivered => ("delivered", None),
                 Attempt::Retry { at, .. } => ("pending", Some(at.timestamp_millis())),
                 Attempt::Dead { .. } => ("dead", None),
             };
-            sqlx::query(
+            exec(
+                conn,
                 "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_ms = ?3,
                      last_error = coalesce(?4, last_error),
                      delivered_ms = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_ms END
                  WHERE id = ?1",
+                params![id, state, next, error, at.timestamp_millis()],
             )
-            .bind(&id)
-            .bind(state)
-            .bind(next)
-            .bind(error)
-            .bind(at.timestamp_millis())
-            .execute(&mut *conn)
-            .await
         }
-        OrgWrite::Replay { tenant, notice, at } => {
-            sqlx::query(
-                "UPDATE outbox SET state = 'pending', attempts = 0, next_ms = ?3
-                 WHERE tenant_id = ?1 AND id = ?2 AND state = 'dead'",
-            )
-            .bind(tenant.to_string())
-            .bind(notice.to_string())
-            .bind(at.timestamp_millis())
-            .execute(&mut *conn)
-            .await
-        }
+        OrgWrite::Replay { tenant, notice, at } => exec(
+            conn,
+            "UPDATE outbox SET state = 'pending', attempts = 0, next_ms = ?3
+             WHERE tenant_id = ?1 AND id = ?2 AND state = 'dead'",
+            params![tenant.to_string(), notice.to_string(), at.timestamp_millis()],
+        ),
         OrgWrite::ChannelSettings {
             tenant,
             channel,
             settings,
         } => match settings {
-            Some(settings) => {
-                sqlx::query("INSERT OR REPLACE INTO channel_settings (tenant_id, channel, settings) VALUES (?1, ?2, ?3)")
-                    .bind(tenant.to_string())
-                    .bind(channel)
-                    .bind(settings)
-                    .execute(&mut *conn)
-                    .await
-            }
-            None => {
-                sqlx::query("DELETE FROM channel_settings WHERE tenant_id = ?1 AND channel = ?2")
-                    .bind(tenant.to_string())
-                    .bind(channel)
-                    .execute(&mut *conn)
-                    .await
-            }
+            Some(settings) => exec(
+                conn,
+                "INSERT OR REPLACE INTO channel_settings (tenant_id, channel, settings) VALUES (?1, ?2, ?3)",
+                params![tenant.to_string(), channel, settings],
+            ),
+            None => exec(
+                conn,
+                "DELETE FROM channel_settings WHERE tenant_id = ?1 AND channel = ?2",
+                params![tenant.to_string(), channel],
+            ),
         },
-        OrgWrite::CalendarYear { tenant, year, text } => {
-            sqlx::query("INSERT OR REPLACE INTO calendar_years (tenant_id, year, body) VALUES (?1, ?2, ?3)")
-                .bind(tenant.to_string())
-                .bind(i64::from(*year))
-                .bind(text)
-                .execute(&mut *conn)
-                .await
-        }
-        OrgWrite::WorkingWeek { tenant, text } => {
-            sqlx::query("INSERT OR REPLACE INTO working_weeks (tenant_id, body) VALUES (?1, ?2)")
-                .bind(tenant.to_string())
-                .bind(text)
-                .execute(&mut *conn)
-                .await
-        }
+        OrgWrite::CalendarYear { tenant, year, text } => exec(
+            conn,
+            "INSERT OR REPLACE INTO calendar_years (tenant_id, year, body) VALUES (?1, ?2, ?3)",
+            params![tenant.to_string(), i64::from(*year), text],
+        ),
+        OrgWrite::WorkingWeek { tenant, text } => exec(
+            conn,
+            "INSERT OR REPLACE INTO working_weeks (tenant_id, body) VALUES (?1, ?2)",
+            params![tenant.to_string(), text],
+        ),
         OrgWrite::DeleteSession(digest) => {
-            sqlx::query("DELETE FROM sessions WHERE digest = ?1")
-                .bind(digest)
-                .execute(&mut *conn)
-                .await
+            exec(conn, "DELETE FROM sessions WHERE digest = ?1", params![digest])
         }
     };
-    result.map(|r| r.rows_affected()).map_err(|e| {
-        refused_if_constraint(e, |e| match e.as_database_error() {
-            Some(d) if d.is_unique_violation() => StoreError::Duplicate(d.message().to_string()),
-            Some(d) if d.is_foreign_key_violation() => StoreError::NotFound(d.message().to_string()),
+    result.map(|n| n as u64).map_err(|e| {
+        refused_if_constraint(e, |e| match constraint(&e) {
+            Some((
+                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
+                message,
+            )) => StoreError::Duplicate(message),
+            Some((rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY, message)) => StoreError::NotFound(message),
             _ => backend(e),
         })
     })
 }
 
-/// A constraint failure undoes only its own statement; anything else (I/O, a full disk)
-/// may have ended the transaction, so the batch must be rolled back.
-fn refused_if_constraint(e: sqlx::Error, to_store: impl FnOnce(sqlx::Error) -> StoreError) -> JobError {
-    let constraint = e
-        .as_database_error()
-        .is_some_and(|d| d.is_unique_violation() || d.is_foreign_key_violation() || d.is_check_violation());
-    if constraint {
+/// The extended code and message of a constraint failure.
+fn constraint(e: &rusqlite::Error) -> Option<(i32, String)> {
+    match e {
+        rusqlite::Error::SqliteFailure(failure, message)
+            if failure.code == ErrorCode::ConstraintViolation =>
+        {
+            Some((
+                failure.extended_code,
+                message.clone().unwrap_or_else(|| failure.to_string()),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn is_unique(e: &rusqlite::Error) -> bool {
+    matches!(
+        constraint(e),
+        Some((
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
+            _
+        ))
+    )
+}
+
+/// A constraint failure (unique, foreign key, check) undoes only its own statement;
+/// anything else (I/O, a full disk) may have ended the transaction, so the batch must be
+/// rolled back.
+fn refused_if_constraint(
+    e: rusqlite::Error,
+    to_store: impl FnOnce(rusqlite::Error) -> StoreError,
+) -> JobError {
+    if constraint(&e).is_some() {
         JobError::Refused(to_store(e))
     } else {
         JobError::Broken(to_store(e))

@@ -347,9 +347,21 @@ impl<S: Store> App<S> {
             return Ok(Vec::new());
         }
         let org = self.org_channels(tenant.id).await?;
+        Ok(self.notices_with(tenant, order, &escalations, people, &org))
+    }
+
+    /// [`App::notices_for`] with the organisation's channel settings already read.
+    fn notices_with(
+        &self,
+        tenant: &Tenant,
+        order: &WorkOrder,
+        escalations: &[&EventRecord],
+        people: &[Person],
+        org: &OrgChannels,
+    ) -> Vec<Notice> {
         let tr = Tr::new(Lang::ZhCn);
         let mut notices = Vec::new();
-        for record in escalations {
+        for &record in escalations {
             let Event::Escalated {
                 clock,
                 level,
@@ -396,7 +408,7 @@ impl<S: Store> App<S> {
                 created_at: record.at,
             };
             for channel in channels {
-                if !self.channels.configured(*channel, &org) {
+                if !self.channels.configured(*channel, org) {
                     continue;
                 }
                 match channel {
@@ -432,7 +444,7 @@ impl<S: Store> App<S> {
                 }
             }
         }
-        Ok(notices)
+        notices
     }
 
     /// B01: the customer's verification code, by SMS when the server has a gateway.
@@ -479,7 +491,9 @@ impl<S: Store> App<S> {
         orders.sort();
         orders.dedup();
         let mut report = DueReport::default();
-        let mut tenants: HashMap<TenantId, Arc<(Tenant, Vec<Person>)>> = HashMap::new();
+        // What a step needs of each organisation is read once: its people and its channels.
+        type Known = (Tenant, Vec<Person>, Result<OrgChannels, StoreError>);
+        let mut tenants: HashMap<TenantId, Arc<Known>> = HashMap::new();
         let mut jobs = Vec::with_capacity(orders.len());
         for (tenant_id, order_id) in orders {
             let known = match tenants.entry(tenant_id) {
@@ -489,7 +503,9 @@ impl<S: Store> App<S> {
                         continue;
                     };
                     let people = self.told_people(tenant_id).await?;
-                    slot.insert(Arc::new((tenant, people))).clone()
+                    // Settings that cannot be read hold up only this organisation's orders.
+                    let org = self.org_channels(tenant_id).await;
+                    slot.insert(Arc::new((tenant, people, org))).clone()
                 }
             };
             jobs.push((known, order_id));
@@ -498,13 +514,17 @@ impl<S: Store> App<S> {
         // batches (one disk sync for many) instead of paying one sync each.
         let mut decided = stream::iter(jobs)
             .map(|(known, order_id)| async move {
-                let (tenant, people) = &*known;
+                let (tenant, people, org) = &*known;
                 let mut one = DueReport {
                     orders: 1,
                     ..DueReport::default()
                 };
                 // One order that cannot be decided (a broken row) holds up no other.
-                if let Err(e) = self.fire_order(tenant, people, order_id, &mut one).await {
+                let fired = match org {
+                    Ok(org) => self.fire_order(tenant, people, org, order_id, &mut one).await,
+                    Err(e) => Err(e.clone()),
+                };
+                if let Err(e) = fired {
                     tracing::warn!(order = %order_id, error = %e, "the order's timers cannot be decided now");
                     one.failed += 1;
                 }
@@ -521,6 +541,7 @@ impl<S: Store> App<S> {
         &self,
         tenant: &Tenant,
         people: &[Person],
+        org: &OrgChannels,
         id: baoxiu_domain::OrderId,
         report: &mut DueReport,
     ) -> Result<(), StoreError> {
@@ -548,7 +569,11 @@ impl<S: Store> App<S> {
                 }
                 continue;
             }
-            let notices = self.notices_for(tenant, &order, &records, people).await?;
+            let escalations: Vec<&EventRecord> = records
+                .iter()
+                .filter(|r| matches!(r.event, Event::Escalated { .. }))
+                .collect();
+            let notices = self.notices_with(tenant, &order, &escalations, people, org);
             for record in &records {
                 match record.event {
                     Event::Escalated { .. } => report.fired += 1,
