@@ -13,6 +13,17 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// How log lines are written to standard error: `text` for a person reading a
+    /// terminal, `json` (one object per line) for a log collector watching several servers.
+    /// The level is set by `BAOXIU_LOG` (default `warn,baoxiu=info`).
+    #[arg(long, global = true, value_enum, default_value_t = LogFormat::Text, env = "BAOXIU_LOG_FORMAT")]
+    pub log_format: LogFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
