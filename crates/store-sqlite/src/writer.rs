@@ -19,6 +19,7 @@ use baoxiu_domain::{
 };
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params, params_from_iter};
+use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -138,12 +139,47 @@ pub(crate) type Faults = std::sync::Arc<std::sync::atomic::AtomicBool>;
 pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(10))?;
+    // The writer does not checkpoint: copying the log into the file would stall every
+    // commit that crosses the threshold; the checkpointer thread does it beside it.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -16000;",
+         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;",
     )?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
+}
+
+/// How often the checkpointer copies the write-ahead log into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
+
+/// Starts the checkpointer: a thread with its own connection that copies committed pages
+/// from the write-ahead log into the database file every [`CHECKPOINT_EVERY`], without
+/// waiting for readers (`PASSIVE`), so the log stays small and the writer never pays for
+/// it. It stops when the returned sender is dropped (with the last handle to the store).
+pub(crate) fn start_checkpointer(path: PathBuf) -> std::io::Result<std::sync::mpsc::Sender<()>> {
+    let (stop, stopped) = std::sync::mpsc::channel::<()>();
+    std::thread::Builder::new()
+        .name("baoxiu-checkpoint".into())
+        .spawn(move || {
+            let conn = match Connection::open(&path).and_then(|c| {
+                c.busy_timeout(Duration::from_secs(10))?;
+                Ok(c)
+            }) {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "the checkpointer cannot open the database; the log grows until restart");
+                    return;
+                }
+            };
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
+                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
+                    tracing::warn!(error = %e, "a checkpoint failed; the next one tries again");
+                }
+            }
+            // A last full copy as the store closes, so a stopped server leaves a small log.
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        })?;
+    Ok(stop)
 }
 
 /// Starts the writer's thread. It stops once every sender is dropped, after finishing
@@ -469,6 +505,8 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
 }
 
 /// Replaces the order's timers and deadlines (`replace`: the order may have some already).
+/// Only the rows that change are written: a firing usually moves one timer, and every row
+/// rewritten dirties a page of the due-time index somewhere else in the file.
 fn put_schedule(
     conn: &Connection,
     tenant: &str,
@@ -476,49 +514,95 @@ fn put_schedule(
     schedule: &Schedule,
     replace: bool,
 ) -> Result<(), JobError> {
+    let timers: HashMap<(&str, i64), i64> = schedule
+        .timers
+        .iter()
+        .map(|t| ((t.clock.as_str(), i64::from(t.level)), t.at.timestamp_millis()))
+        .collect();
+    let deadlines: HashMap<&str, (&str, i64)> = schedule
+        .deadlines
+        .iter()
+        .map(|d| (d.clock.as_str(), (d.state.as_str(), d.at.timestamp_millis())))
+        .collect();
+    let (mut had_timers, mut had_deadlines) = (HashMap::new(), HashMap::new());
     if replace {
-        exec(
-            conn,
-            "DELETE FROM timers WHERE tenant_id = ?1 AND order_id = ?2",
-            params![tenant, order],
+        let mut select = conn.prepare_cached(
+            "SELECT clock, level, due_ms FROM timers WHERE tenant_id = ?1 AND order_id = ?2",
         )?;
-        exec(
-            conn,
-            "DELETE FROM deadlines WHERE tenant_id = ?1 AND order_id = ?2",
-            params![tenant, order],
+        let mut rows = select.query(params![tenant, order])?;
+        while let Some(row) = rows.next()? {
+            had_timers.insert(
+                (row.get::<_, String>(0)?, row.get::<_, i64>(1)?),
+                row.get::<_, i64>(2)?,
+            );
+        }
+        let mut select = conn.prepare_cached(
+            "SELECT clock, state, deadline_ms FROM deadlines WHERE tenant_id = ?1 AND order_id = ?2",
         )?;
+        let mut rows = select.query(params![tenant, order])?;
+        while let Some(row) = rows.next()? {
+            had_deadlines.insert(
+                row.get::<_, String>(0)?,
+                (row.get::<_, String>(1)?, row.get::<_, i64>(2)?),
+            );
+        }
     }
-    let mut timers = Vec::with_capacity(schedule.timers.len() * 5);
-    for timer in &schedule.timers {
-        timers.extend([
-            text(tenant),
-            text(order),
-            text(&timer.clock),
-            Value::Integer(i64::from(timer.level)),
-            Value::Integer(timer.at.timestamp_millis()),
-        ]);
+    for (clock, level) in had_timers.keys() {
+        if !timers.contains_key(&(clock.as_str(), *level)) {
+            exec(
+                conn,
+                "DELETE FROM timers WHERE tenant_id = ?1 AND order_id = ?2 AND clock = ?3 AND level = ?4",
+                params![tenant, order, clock, level],
+            )?;
+        }
+    }
+    for clock in had_deadlines.keys() {
+        if !deadlines.contains_key(clock.as_str()) {
+            exec(
+                conn,
+                "DELETE FROM deadlines WHERE tenant_id = ?1 AND order_id = ?2 AND clock = ?3",
+                params![tenant, order, clock],
+            )?;
+        }
+    }
+    let mut rows = Vec::new();
+    for (&(clock, level), &due) in &timers {
+        if had_timers.get(&(clock.to_string(), level)) != Some(&due) {
+            rows.extend([
+                text(tenant),
+                text(order),
+                text(clock),
+                Value::Integer(level),
+                Value::Integer(due),
+            ]);
+        }
     }
     insert_rows(
         conn,
         "INSERT OR REPLACE INTO timers (tenant_id, order_id, clock, level, due_ms)",
         5,
-        timers,
+        rows,
     )?;
-    let mut deadlines = Vec::with_capacity(schedule.deadlines.len() * 5);
-    for deadline in &schedule.deadlines {
-        deadlines.extend([
-            text(tenant),
-            text(order),
-            text(&deadline.clock),
-            text(deadline.state.as_str()),
-            Value::Integer(deadline.at.timestamp_millis()),
-        ]);
+    let mut rows = Vec::new();
+    for (&clock, &(state, at)) in &deadlines {
+        let same = had_deadlines
+            .get(clock)
+            .is_some_and(|(had_state, had_at)| had_state == state && *had_at == at);
+        if !same {
+            rows.extend([
+                text(tenant),
+                text(order),
+                text(clock),
+                text(state),
+                Value::Integer(at),
+            ]);
+        }
     }
     insert_rows(
         conn,
         "INSERT OR REPLACE INTO deadlines (tenant_id, order_id, clock, state, deadline_ms)",
         5,
-        deadlines,
+        rows,
     )?;
     Ok(())
 }
