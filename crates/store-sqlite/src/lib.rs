@@ -70,8 +70,6 @@ const QUEUE: usize = 4096;
 pub struct SqliteStore {
     pool: SqlitePool,
     jobs: mpsc::Sender<Job>,
-    /// Dropped with the last handle, which stops the checkpointer thread.
-    _checkpointer: Arc<std::sync::mpsc::Sender<()>>,
     /// The last order number given per organisation and day. The writer is the file's only
     /// writer, so once read from the file a counter stays exact.
     numbers: Arc<Mutex<HashMap<(TenantId, NaiveDate), u32>>>,
@@ -149,14 +147,9 @@ impl SqliteStore {
             path: shown.clone(),
             reason: e.to_string(),
         })?;
-        let checkpointer = writer::start_checkpointer(path.to_path_buf()).map_err(|e| OpenError::Writer {
-            path: shown.clone(),
-            reason: e.to_string(),
-        })?;
         Ok(SqliteStore {
             pool,
             jobs,
-            _checkpointer: Arc::new(checkpointer),
             numbers: Arc::default(),
             files: Arc::new(files),
             #[cfg(test)]

@@ -134,52 +134,17 @@ impl Job {
 #[cfg(test)]
 pub(crate) type Faults = std::sync::Arc<std::sync::atomic::AtomicBool>;
 
-/// Opens the writer's connection: the same settings the readers use, and a commit that is
-/// on disk before it is acknowledged (`synchronous = FULL`).
+/// Opens the writer's connection: the readers' settings, and a commit that is on disk
+/// before it is acknowledged (`synchronous = FULL`).
 pub(crate) fn connect(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open(path)?;
     conn.busy_timeout(Duration::from_secs(10))?;
-    // The writer does not checkpoint: copying the log into the file would stall every
-    // commit that crosses the threshold; the checkpointer thread does it beside it.
     conn.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 0;",
+         PRAGMA cache_size = -16000;",
     )?;
     conn.set_prepared_statement_cache_capacity(128);
     Ok(conn)
-}
-
-/// How often the checkpointer copies the write-ahead log into the database file.
-const CHECKPOINT_EVERY: Duration = Duration::from_millis(500);
-
-/// Starts the checkpointer: a thread with its own connection that copies committed pages
-/// from the write-ahead log into the database file every [`CHECKPOINT_EVERY`], without
-/// waiting for readers (`PASSIVE`), so the log stays small and the writer never pays for
-/// it. It stops when the returned sender is dropped (with the last handle to the store).
-pub(crate) fn start_checkpointer(path: PathBuf) -> std::io::Result<std::sync::mpsc::Sender<()>> {
-    let (stop, stopped) = std::sync::mpsc::channel::<()>();
-    std::thread::Builder::new()
-        .name("baoxiu-checkpoint".into())
-        .spawn(move || {
-            let conn = match Connection::open(&path).and_then(|c| {
-                c.busy_timeout(Duration::from_secs(10))?;
-                Ok(c)
-            }) {
-                Ok(c) => c,
-                Err(e) => {
-                    tracing::error!(error = %e, "the checkpointer cannot open the database; the log grows until restart");
-                    return;
-                }
-            };
-            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(CHECKPOINT_EVERY) {
-                if let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(())) {
-                    tracing::warn!(error = %e, "a checkpoint failed; the next one tries again");
-                }
-            }
-            // A last full copy as the store closes, so a stopped server leaves a small log.
-            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
-        })?;
-    Ok(stop)
 }
 
 /// Starts the writer's thread. It stops once every sender is dropped, after finishing
