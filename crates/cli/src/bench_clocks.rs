@@ -16,22 +16,17 @@
 //! filled file keeps its timers in the future and is reused run after run.
 
 use crate::cli::BenchArgs;
-use crate::demo::names;
-use crate::demo::words_property::PROJECTS;
-use crate::demo::words_property_faults::FAULTS;
 use crate::serve::CliResult;
 use baoxiu_domain::calendar::china;
 use baoxiu_domain::sla::{self, NotifyChannel, Schedule};
 use baoxiu_domain::{
-    Calendar, Channel, Customer, EventRecord, Kind, Location, NewOrder, Notice, OrderId, OrderQuery, Person,
-    PersonId, Priority, Role, ServiceMode, Store, Template, Tenant, TenantId, Timestamp, VerificationCode,
-    WorkOrder, Write,
+    Calendar, EventRecord, Notice, OrderId, OrderQuery, Person, PersonId, Role, Store, Template, Tenant,
+    TenantId, Timestamp, VerificationCode, WorkOrder, Write,
 };
 use baoxiu_store_sqlite::SqliteStore;
 use baoxiu_web::{App, Clock};
 use chrono::{DateTime, Duration as Span, TimeZone, Utc};
 use rand::rngs::StdRng;
-use rand::seq::IndexedRandom;
 use rand::{Rng, SeedableRng};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -302,32 +297,7 @@ fn pool_order(
     at: Timestamp,
     number: baoxiu_domain::OrderNumber,
 ) -> Res<(WorkOrder, Vec<EventRecord>, Schedule)> {
-    let project = PROJECTS.choose(rng).expect("projects");
-    let fault = FAULTS.choose(rng).expect("faults");
-    let new = NewOrder {
-        kind: Kind::Repair,
-        channel: Channel::Phone,
-        template: Template::Property,
-        category: Some(fault.category.to_string()),
-        priority: Priority::Normal,
-        service_mode: ServiceMode::OnSite,
-        customer: Customer::parse(&names::caller(rng), &names::mobile(rng))?,
-        location: Location::parse(
-            project.address,
-            None,
-            Some(&format!("{}幢", rng.random_range(1..=project.buildings))),
-            Some(&format!(
-                "{}0{}",
-                rng.random_range(1..=project.floors),
-                rng.random_range(1..=4)
-            )),
-        )?,
-        description: fault.text.to_string(),
-        asset: None,
-        station: None,
-        technician: None,
-        number: Some(number),
-    };
+    let new = crate::bench_pages::pool_repair(rng, number)?;
     let id = OrderId(baoxiu_web::service::new_v7(at));
     let code = VerificationCode::from_number(rng.random_range(0..1_000_000));
     let (mut order, events) = WorkOrder::open(id, &org.tenant, new, code, &org.desk.to_ref(), at)?;

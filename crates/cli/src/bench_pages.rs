@@ -269,32 +269,7 @@ async fn fill(
             (day, seq) = (Some(today), 0);
         }
         seq += 1;
-        let project = PROJECTS.choose(&mut rng).expect("projects");
-        let fault = FAULTS.choose(&mut rng).expect("faults");
-        let new = NewOrder {
-            kind: Kind::Repair,
-            channel: Channel::Phone,
-            template: Template::Property,
-            category: Some(fault.category.to_string()),
-            priority: Priority::Normal,
-            service_mode: ServiceMode::OnSite,
-            customer: Customer::parse(&names::caller(&mut rng), &names::mobile(&mut rng))?,
-            location: Location::parse(
-                project.address,
-                None,
-                Some(&format!("{}幢", rng.random_range(1..=project.buildings))),
-                Some(&format!(
-                    "{}0{}",
-                    rng.random_range(1..=project.floors),
-                    rng.random_range(1..=4)
-                )),
-            )?,
-            description: fault.text.to_string(),
-            asset: None,
-            station: None,
-            technician: None,
-            number: Some(OrderNumber::new(today, seq)),
-        };
+        let new = pool_repair(&mut rng, OrderNumber::new(today, seq))?;
         let id = OrderId(baoxiu_web::service::new_v7(at));
         let code = VerificationCode::from_number(rng.random_range(0..1_000_000));
         let (mut order, mut events) = WorkOrder::open(id, &tenant, new, code, &desk.to_ref(), at)?;
@@ -464,4 +439,38 @@ pub async fn board(_args: BenchArgs) -> CliResult {
         ms(*delays.last().unwrap())
     );
     Ok(())
+}
+
+/// A property repair phoned in at one of the demo's projects, with a fault, a caller and a
+/// flat drawn from `rng`: what the benchmarks fill their files with.
+pub(crate) fn pool_repair(
+    rng: &mut StdRng,
+    number: OrderNumber,
+) -> Result<NewOrder, Box<dyn std::error::Error + Send + Sync>> {
+    let project = PROJECTS.choose(rng).expect("projects");
+    let fault = FAULTS.choose(rng).expect("faults");
+    Ok(NewOrder {
+        kind: Kind::Repair,
+        channel: Channel::Phone,
+        template: Template::Property,
+        category: Some(fault.category.to_string()),
+        priority: Priority::Normal,
+        service_mode: ServiceMode::OnSite,
+        customer: Customer::parse(&names::caller(rng), &names::mobile(rng))?,
+        location: Location::parse(
+            project.address,
+            None,
+            Some(&format!("{}幢", rng.random_range(1..=project.buildings))),
+            Some(&format!(
+                "{}0{}",
+                rng.random_range(1..=project.floors),
+                rng.random_range(1..=4)
+            )),
+        )?,
+        description: fault.text.to_string(),
+        asset: None,
+        station: None,
+        technician: None,
+        number: Some(number),
+    })
 }
