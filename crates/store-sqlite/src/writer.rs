@@ -288,16 +288,20 @@ fn exec(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> rusqlite
     conn.prepare_cached(sql)?.execute(params)
 }
 
-/// Inserts `rows` rows of `width` values in one statement: `head` is everything before
-/// `VALUES`. Each statement costs a call into SQLite; several rows share one.
+/// Rows in one insert statement at most: far below SQLite's limit on bound values, and
+/// few enough distinct statements for the statement cache.
+const ROWS_PER_INSERT: usize = 64;
+
+/// Inserts rows of `width` values, up to [`ROWS_PER_INSERT`] to a statement: `head` is
+/// everything before `VALUES`. Each statement costs a call into SQLite; rows share one.
 fn insert_rows(conn: &Connection, head: &str, width: usize, values: Vec<Value>) -> rusqlite::Result<()> {
-    let rows = values.len() / width;
-    if rows == 0 {
-        return Ok(());
-    }
+    debug_assert_eq!(values.len() % width, 0, "whole rows");
     let row = format!("({})", vec!["?"; width].join(", "));
-    let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
-    conn.prepare_cached(&sql)?.execute(params_from_iter(values))?;
+    for chunk in values.chunks(width * ROWS_PER_INSERT) {
+        let rows = chunk.len() / width;
+        let sql = format!("{head} VALUES {}", vec![row.as_str(); rows].join(", "));
+        conn.prepare_cached(&sql)?.execute(params_from_iter(chunk))?;
+    }
     Ok(())
 }
 

@@ -40,6 +40,7 @@ scenario!(
     r_x02_timers_are_written_with_their_events_and_found_when_due,
     r_x01_overdue_orders_are_listed_by_clock_and_visibility,
     r_x03_notices_reach_the_inbox_and_the_outbox_with_their_event,
+    r_x03_a_write_keeps_every_notice_and_timer_however_many,
     r_x01_channel_settings_and_calendar_years_are_kept_per_organisation,
     r_x09_search_finds_by_phone_tail_name_number_and_chinese_term,
     r_x06_lists_show_each_person_what_their_role_allows,

@@ -324,3 +324,28 @@ pub async fn r_x01_channel_settings_and_calendar_years_are_kept_per_organisation
     );
     assert_eq!(store.working_week(other.tenant.id).await.unwrap(), None);
 }
+
+/// However many notices and timers one write carries (an escalation told to every
+/// supervisor of a large organisation), all of them are kept, in the same transaction.
+pub async fn r_x03_a_write_keeps_every_notice_and_timer_however_many<S: Store>(store: S) {
+    let f = Fixture::new(&store).await;
+    let (order, created) = f.create(new_order("整栋停水"));
+    let mut write = f.write(&order, 0, vec![created]);
+    write.notices = (0..150)
+        .map(|_| notice(&f, NotifyChannel::Inbox, Some(f.desk.id), order.id))
+        .chain((0..70).map(|_| notice(&f, NotifyChannel::Webhook, None, order.id)))
+        .collect();
+    let levels: Vec<(&str, u8, i64)> = (1..=130u8)
+        .map(|level| ("b21_major", level, i64::from(level)))
+        .collect();
+    write.schedule = Some(schedule(&f, &levels));
+    store.write(write).await.unwrap();
+
+    assert_eq!(store.inbox(f.tenant.id, f.desk.id, 500).await.unwrap().len(), 150);
+    assert_eq!(
+        store.deliveries_due(f.later(1), 500).await.unwrap().len(),
+        70,
+        "every webhook notice waits in the outbox"
+    );
+    assert_eq!(store.due_timers(f.later(200), 500).await.unwrap().len(), 130);
+}
