@@ -341,23 +341,32 @@ impl Story {
 
     /// Opens the `<details>` an element is in (a command's form, a row's actions).
     pub async fn open(&self, element: &Element) {
+        self.try_open(element).await.unwrap();
+    }
+
+    async fn try_open(&self, element: &Element) -> Result<(), fantoccini::error::CmdError> {
         self.client
             .execute(
                 "arguments[0].closest('details').open = true;",
                 vec![serde_json::to_value(element).unwrap()],
             )
             .await
-            .unwrap();
+            .map(|_| ())
     }
 
     /// Opens the command's form on the order page (its `<details>`) and returns the form.
+    /// A form found on the page that was just being replaced (after the previous step's
+    /// answer) is looked up again on the new one.
     pub async fn command(&self, command: &str) -> Element {
         let css = format!("form[data-command='{command}']");
-        let form = self.find(&css).await;
-        if !form.is_displayed().await.unwrap_or(false) {
-            self.open(&form).await;
-        }
-        form
+        self.retry_stale(&css, |form| async move {
+            if !form.is_displayed().await? {
+                self.try_open(&form).await?;
+            }
+            Ok(())
+        })
+        .await;
+        self.find(&css).await
     }
 
     /// Sends an opened command form and waits for the next page.

@@ -190,6 +190,7 @@ async fn after_sales_on_a_phone_commit_parts_arrive_and_resolve() {
     open_order(&s, &number).await;
     let accept = s.command("accept").await;
     s.send(&accept).await;
+    s.see("已接单").await;
     let assign = s.command("assign").await;
     field(&s, &assign, "technician_id", &name).await;
     s.send(&assign).await;
