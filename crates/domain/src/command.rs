@@ -63,6 +63,9 @@ pub enum Command {
     Resolve {
         signature: Option<Signature>,
         summary: String,
+        /// E07: the crew's report, where the template resolves with one instead of a
+        /// customer's signature.
+        report: Option<crate::intake::CrewReport>,
     },
     /// Solved over the phone: software or other problem (A07).
     ResolveByPhone {
@@ -120,6 +123,22 @@ pub enum Command {
     ReviewComplex {
         plan: String,
     },
+    /// E01: the desk checks the customer's account; arrears end the call.
+    CheckAccount {
+        account: String,
+        status: crate::values::AccountStatus,
+        note: Option<String>,
+    },
+    /// E02, E03: the desk tells an internal fault from a grid fault, or finds an outage.
+    Triage {
+        finding: crate::intake::Finding,
+    },
+    /// E05: once the crew confirmed the dispatch, the desk phones the customer to apologise.
+    Apologise {
+        note: Option<String>,
+    },
+    /// E07: the crew sets off.
+    Depart,
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -153,10 +172,14 @@ pub enum CommandName {
     ReportToRegion,
     MarkComplex,
     ReviewComplex,
+    CheckAccount,
+    Triage,
+    Apologise,
+    Depart,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 25] = [
+    pub const ALL: [CommandName; 29] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -182,14 +205,22 @@ impl CommandName {
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
         CommandName::ReviewComplex,
+        CommandName::CheckAccount,
+        CommandName::Triage,
+        CommandName::Apologise,
+        CommandName::Depart,
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
-    pub const OPTIONAL: [CommandName; 4] = [
+    pub const OPTIONAL: [CommandName; 8] = [
         CommandName::Urge,
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
         CommandName::ReviewComplex,
+        CommandName::CheckAccount,
+        CommandName::Triage,
+        CommandName::Apologise,
+        CommandName::Depart,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -219,6 +250,10 @@ impl CommandName {
             CommandName::ReportToRegion => "report-to-region",
             CommandName::MarkComplex => "mark-complex",
             CommandName::ReviewComplex => "review-complex",
+            CommandName::CheckAccount => "check-account",
+            CommandName::Triage => "triage",
+            CommandName::Apologise => "apologise",
+            CommandName::Depart => "depart",
         }
     }
 
@@ -255,6 +290,10 @@ impl Command {
             Command::ReportToRegion { .. } => CommandName::ReportToRegion,
             Command::MarkComplex { .. } => CommandName::MarkComplex,
             Command::ReviewComplex { .. } => CommandName::ReviewComplex,
+            Command::CheckAccount { .. } => CommandName::CheckAccount,
+            Command::Triage { .. } => CommandName::Triage,
+            Command::Apologise { .. } => CommandName::Apologise,
+            Command::Depart => CommandName::Depart,
         }
     }
 }

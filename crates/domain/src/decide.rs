@@ -74,7 +74,19 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         C::Resolve => &[OnSite, InProgress],
         C::ResolveByPhone => &[Accepted, Scheduled],
         C::Callback => &[Resolved],
-        C::Archive => &[CalledBack],
+        // E09: a call that ended at intake is checked and archived too.
+        C::Archive => &[CalledBack, Closed],
+        C::CheckAccount | C::Triage => &[AwaitingDispatch],
+        C::Apologise => &[
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+            Resolved,
+        ],
+        C::Depart => &[Accepted, Scheduled, MultipleVisits],
         // Any open order; the cancellation decisions depend on a pending request instead.
         C::Contact | C::RequestCancel => &[
             AwaitingDispatch,
@@ -191,6 +203,20 @@ impl WorkOrder {
         }
         match name {
             CommandName::ApproveCancel | CommandName::RejectCancel => self.pending_request().map(|_| ()),
+            CommandName::Dispatch => self.check_intake(),
+            CommandName::CheckAccount if self.intake.status.is_some() => {
+                Err(Refusal::AlreadyRecorded { command: name })
+            }
+            CommandName::Triage if self.intake.finding.is_some() => {
+                Err(Refusal::AlreadyRecorded { command: name })
+            }
+            // E01 before E02: an account cut off for arrears needs no fault found.
+            CommandName::Triage if self.intake.status != Some(crate::values::AccountStatus::Paid) => {
+                Err(Refusal::AccountFirst)
+            }
+            CommandName::Apologise if self.timeline.apologised_at.is_some() => {
+                Err(Refusal::AlreadyRecorded { command: name })
+            }
             CommandName::Claim => self.check_station(&actor.person),
             CommandName::Arrive if self.assignee.is_none() => Err(Refusal::NotAssignee),
             _ => Ok(()),
@@ -289,7 +315,29 @@ impl WorkOrder {
                 self.decide_arrival(actor, code.as_ref(), desk_note.as_deref())?
             }
             Command::Start => Event::WorkStarted,
-            Command::Resolve { signature, summary } => {
+            Command::Resolve {
+                report: crew_report,
+                summary,
+                ..
+            } if self.details.template.rules().resolve_with_crew_report => {
+                // E07: the crew's report replaces the customer's signature.
+                let Some(report) = crew_report else {
+                    return Err(Refusal::Missing { field: "report" }.into());
+                };
+                let reported = self.timeline.reported_at.unwrap_or(now);
+                if report.restored_at > now || report.restored_at < reported {
+                    return Err(Refusal::RestorationOutOfRange.into());
+                }
+                Event::Resolved {
+                    resolution: Resolution::Crew {
+                        report: report.clone(),
+                        summary: summary.clone(),
+                    },
+                }
+            }
+            Command::Resolve {
+                signature, summary, ..
+            } => {
                 let Some(signature) = signature
                     .as_ref()
                     .filter(|s| !s.signer.trim().is_empty() && !s.image.trim().is_empty())
@@ -346,6 +394,20 @@ impl WorkOrder {
             Command::ReportToRegion { note } => Event::ReportedToRegion { note: note.clone() },
             Command::MarkComplex { note } => Event::MarkedComplex { note: note.clone() },
             Command::ReviewComplex { plan } => Event::ComplexReviewed { plan: plan.clone() },
+            Command::CheckAccount {
+                account,
+                status,
+                note,
+            } => Event::AccountChecked {
+                account: account.clone(),
+                status: *status,
+                note: note.clone(),
+            },
+            Command::Triage { finding } => Event::Triaged {
+                finding: finding.clone(),
+            },
+            Command::Apologise { note } => Event::Apologised { note: note.clone() },
+            Command::Depart => Event::Departed,
             Command::Reprioritize { priority, reason } => Event::Reprioritized {
                 priority: *priority,
                 reason: reason.clone(),
@@ -464,6 +526,17 @@ impl WorkOrder {
             .iter()
             .any(|c| c.ladder.iter().any(|l| l.opens.as_deref() == Some(what)));
         !gated || self.clocks.iter().any(|log| log.opened(what))
+    }
+
+    /// E01–E04: where the template checks calls at intake, a crew is sent only once the
+    /// account is paid and the fault needs one.
+    fn check_intake(&self) -> Result<(), Refusal> {
+        let steps = &self.details.template.rules().steps;
+        let checks = steps.contains(&CommandName::CheckAccount) || steps.contains(&CommandName::Triage);
+        if checks && !self.intake.ready_to_dispatch() {
+            return Err(Refusal::IntakeIncomplete);
+        }
+        Ok(())
     }
 
     fn pending_request(&self) -> Result<&crate::order::Cancellation, Refusal> {

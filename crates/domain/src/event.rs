@@ -140,6 +140,23 @@ pub enum Event {
     ComplexReviewed {
         plan: String,
     },
+    /// E01: the account was checked.
+    AccountChecked {
+        account: String,
+        status: crate::values::AccountStatus,
+        note: Option<String>,
+    },
+    /// E02, E03: what the fault was found to be.
+    Triaged {
+        #[serde(flatten)]
+        finding: crate::intake::Finding,
+    },
+    /// E05: the desk apologised to the customer once the dispatch was confirmed.
+    Apologised {
+        note: Option<String>,
+    },
+    /// E07: the crew set off.
+    Departed,
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -204,6 +221,10 @@ impl Event {
             Event::ReportedToRegion { .. } => "reported_to_region",
             Event::MarkedComplex { .. } => "marked_complex",
             Event::ComplexReviewed { .. } => "complex_reviewed",
+            Event::AccountChecked { .. } => "account_checked",
+            Event::Triaged { .. } => "triaged",
+            Event::Apologised { .. } => "apologised",
+            Event::Departed => "departed",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

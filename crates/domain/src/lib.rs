@@ -16,6 +16,7 @@ mod command;
 mod decide;
 mod event;
 mod ids;
+mod intake;
 pub mod notify;
 mod order;
 mod org;
@@ -35,6 +36,7 @@ pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
 pub use ids::{AttachmentId, OrderId, PersonId, StationId, TeamId, TenantId};
+pub use intake::{CrewReport, Finding, Intake};
 pub use notify::{Attempt, Delivery, DeliveryState, InboxItem, Notice};
 pub use order::{
     CallbackRecord, Cancellation, Commitment, ContactAttempt, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS, NewOrder,
@@ -50,9 +52,9 @@ pub use store::{
 };
 pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{
-    Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError, Kind, Location,
-    OrderNumber, Phone, PhoneSolution, Priority, Satisfaction, ServiceMode, VerificationCode, optional_text,
-    text,
+    AccountStatus, Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError,
+    GridFault, InternalCause, Kind, Location, OrderNumber, Phone, PhoneSolution, Priority, Satisfaction,
+    ServiceMode, VerificationCode, Zone, optional_text, text,
 };
 pub use visibility::Visibility;
 

@@ -64,6 +64,15 @@ pub struct Timeline {
     pub resolved_at: Option<DateTime<Utc>>,
     pub called_back_at: Option<DateTime<Utc>>,
     pub archived_at: Option<DateTime<Utc>>,
+    /// E07: every time the crew set off.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub departures: Vec<DateTime<Utc>>,
+    /// E05: when the desk apologised to the customer.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub apologised_at: Option<DateTime<Utc>>,
+    /// E01–E03: when the call ended at intake.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_at: Option<DateTime<Utc>>,
     pub cancelled_at: Option<DateTime<Utc>>,
 }
 
@@ -128,6 +137,11 @@ pub enum Resolution {
         solution: PhoneSolution,
         note: Option<String>,
     },
+    /// E07: the crew's report to the hotline, where the template resolves with one.
+    Crew {
+        report: crate::intake::CrewReport,
+        summary: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +190,9 @@ pub struct WorkOrder {
     /// Photos kept with the order, removed ones included (with why).
     #[serde(default)]
     pub attachments: Vec<AttachedFile>,
+    /// What the hotline found at intake (E01–E03).
+    #[serde(default, skip_serializing_if = "crate::intake::Intake::is_empty")]
+    pub intake: crate::intake::Intake,
     /// The logs of the template's clocks on this order, derived from its events by
     /// [`crate::sla::follow`] when they are written (the fold of the events alone does not
     /// know the template's clocks, so [`WorkOrder::replay`] leaves them empty).
@@ -351,6 +368,7 @@ impl WorkOrder {
             callbacks: Vec::new(),
             cancellation: None,
             attachments: Vec::new(),
+            intake: Default::default(),
             clocks: Vec::new(),
             updated_at: Some(at),
         }
@@ -505,7 +523,9 @@ impl WorkOrder {
                     satisfaction: *satisfaction,
                     note: note.clone(),
                 });
-                if *reached {
+                // E08 (amended): where the template says so, an unreachable callback ends with
+                // its termination reason.
+                if *reached || self.details.template.rules().unreached_callback_ends {
                     self.timeline.called_back_at = Some(at);
                     self.state = State::CalledBack;
                 }
@@ -538,6 +558,19 @@ impl WorkOrder {
                 removed: None,
             }),
             Event::Reprioritized { priority, .. } => self.details.priority = *priority,
+            Event::AccountChecked { account, status, .. } => {
+                self.intake.account = Some(account.clone());
+                self.intake.status = Some(*status);
+                self.close_if_call_ended(at);
+            }
+            Event::Triaged { finding } => {
+                self.intake.finding = Some(finding.clone());
+                self.close_if_call_ended(at);
+            }
+            Event::Apologised { .. } => {
+                self.timeline.apologised_at.get_or_insert(at);
+            }
+            Event::Departed => self.timeline.departures.push(at),
             // Escalation decisions live in the clock logs (`sla::follow`); urging, reporting
             // to the region and the complex-repair review are timed there too.
             Event::Escalated { .. }
@@ -559,6 +592,14 @@ impl WorkOrder {
         }
         self.version = record.seq;
         self.updated_at = Some(at);
+    }
+
+    /// E01–E03: the call ended at intake; nothing is dispatched.
+    fn close_if_call_ended(&mut self, at: DateTime<Utc>) {
+        if self.intake.ends_call() {
+            self.timeline.closed_at = Some(at);
+            self.state = State::Closed;
+        }
     }
 
     /// A cancellation request waits for its approver.

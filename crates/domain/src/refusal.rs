@@ -96,6 +96,18 @@ pub enum Refusal {
     /// A05: cancelling for an unreachable customer waits for five working days of attempts.
     #[error("an unreachable customer's order may be cancelled only after five working days of attempts")]
     NotYetCancellable,
+    /// E01–E04: a crew is sent only once the account is paid and the fault needs one.
+    #[error("check the account and find the fault before dispatching")]
+    IntakeIncomplete,
+    /// E01 before E02.
+    #[error("check the customer's account first")]
+    AccountFirst,
+    /// A step recorded once per order.
+    #[error("`{}` has already been recorded on this order", .command.as_str())]
+    AlreadyRecorded { command: CommandName },
+    /// E07: power comes back between the report and now.
+    #[error("the restoration time must be between the report and now")]
+    RestorationOutOfRange,
 }
 
 impl Refusal {
@@ -135,6 +147,10 @@ impl Refusal {
             Refusal::NoSuchAttachment => "no_such_attachment",
             Refusal::UnreachableTooEarly { .. } => "unreachable_too_early",
             Refusal::NotYetCancellable => "not_yet_cancellable",
+            Refusal::IntakeIncomplete => "intake_incomplete",
+            Refusal::AccountFirst => "account_first",
+            Refusal::AlreadyRecorded { .. } => "already_recorded",
+            Refusal::RestorationOutOfRange => "restoration_out_of_range",
         }
     }
 
@@ -151,6 +167,7 @@ impl Refusal {
             Refusal::TemplateNotOffered { .. } => Some("template"),
             Refusal::StationOrderIsCarryIn => Some("service_mode"),
             Refusal::NoSuchAttachment => Some("attachment_id"),
+            Refusal::RestorationOutOfRange => Some("report.restored_at"),
             _ => None,
         }
     }

@@ -136,6 +136,10 @@ impl Role {
             // reviews it.
             C::MarkComplex => matches!(self, Technician | TeamLead | Coordinator),
             C::ReviewComplex => matches!(self, TeamLead | Supervisor),
+            // E01–E03, E05: the hotline's representatives take and check the call.
+            C::CheckAccount | C::Triage | C::Apologise => matches!(self, DeskAgent | Supervisor),
+            // E07: the crew sets off; its duty lead may record it for them (X10).
+            C::Depart => matches!(self, Technician),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

@@ -19,7 +19,7 @@ use crate::ids::TenantId;
 use crate::order::WorkOrder;
 use crate::role::Role;
 use crate::state::State;
-use crate::values::{Kind, Priority};
+use crate::values::{Kind, Priority, Zone};
 use chrono::{Duration, NaiveTime, TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +141,8 @@ impl Trigger {
                 event.kind() == kind
                     && qualifier.as_ref().is_none_or(|q| match event {
                         Event::ContactAttempted { outcome, .. } => outcome.as_str() == q,
+                        Event::Triaged { finding } => finding.as_str() == q,
+                        Event::AccountChecked { status, .. } => status.as_str() == q,
                         _ => false,
                     })
             }
@@ -225,6 +227,34 @@ pub enum Target {
         at: NaiveTime,
         started_before: Option<NaiveTime>,
     },
+    /// By the area class the desk found (E06); an order with none takes the longest.
+    ByZone { city: Span, rural: Span, remote: Span },
+}
+
+impl Target {
+    /// The length of the target for this order; `None` for a time of the day.
+    fn span_for(&self, order: &WorkOrder) -> Option<Span> {
+        match self {
+            Target::Fixed(span) => Some(*span),
+            Target::ByPriority {
+                emergency,
+                urgent,
+                normal,
+            } => Some(match order.details.priority {
+                Priority::Emergency => *emergency,
+                Priority::Urgent => *urgent,
+                Priority::Normal => *normal,
+            }),
+            Target::ByZone { city, rural, remote } => {
+                Some(match order.intake.finding.as_ref().and_then(|f| f.zone()) {
+                    Some(Zone::City) => *city,
+                    Some(Zone::Rural) => *rural,
+                    Some(Zone::Remote) | None => *remote,
+                })
+            }
+            Target::Until { .. } => None,
+        }
+    }
 }
 
 /// One level of an escalation ladder (X03).
@@ -299,6 +329,11 @@ pub(crate) enum TargetFile {
         until: String,
         started_before: Option<String>,
     },
+    ByZone {
+        city: String,
+        rural: String,
+        remote: String,
+    },
 }
 
 #[derive(Deserialize)]
@@ -357,6 +392,11 @@ impl ClockFile {
                 emergency: span("target", emergency)?,
                 urgent: span("target", urgent)?,
                 normal: span("target", normal)?,
+            },
+            TargetFile::ByZone { city, rural, remote } => Target::ByZone {
+                city: span("target", city)?,
+                rural: span("target", rural)?,
+                remote: span("target", remote)?,
             },
             TargetFile::Until {
                 until,
@@ -692,19 +732,8 @@ impl ClockLog {
                 let deadline = local_time(calendar.zone, day.and_time(*at));
                 (deadline, Duration::zero(), deadline)
             }
-            Target::Fixed(span) | Target::ByPriority { normal: span, .. } => {
-                let span = match &def.target {
-                    Target::ByPriority {
-                        emergency,
-                        urgent,
-                        normal,
-                    } => match order.details.priority {
-                        Priority::Emergency => *emergency,
-                        Priority::Urgent => *urgent,
-                        Priority::Normal => *normal,
-                    },
-                    _ => *span,
-                };
+            Target::Fixed(_) | Target::ByPriority { .. } | Target::ByZone { .. } => {
+                let span = def.target.span_for(order).expect("a target of a length");
                 let remaining = span.resolve(def.measure, calendar) - spent;
                 let deadline = match def.measure {
                     Measure::Working if remaining > Duration::zero() => calendar.add(from, remaining)?,
@@ -747,7 +776,7 @@ fn local_time(zone: chrono_tz::Tz, local: chrono::NaiveDateTime) -> Timestamp {
 
 /// An order is finished for the clocks when nothing more can be done on it.
 fn terminal(state: State) -> bool {
-    matches!(state, State::Archived | State::Cancelled)
+    matches!(state, State::Archived | State::Cancelled | State::Closed)
 }
 
 /// The clock logs after `records` happened to `start` (the order before them; `None` for a

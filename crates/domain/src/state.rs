@@ -35,10 +35,13 @@ pub enum State {
     Archived,
     /// 已撤单: cancelled through an approved cancellation request (A17).
     Cancelled,
+    /// 已结束: the call ended at intake with nothing to dispatch (E01 arrears, E02 an
+    /// internal fault guided by phone, E03 an outage); it is checked and archived (E09).
+    Closed,
 }
 
 impl State {
-    pub const ALL: [State; 13] = [
+    pub const ALL: [State; 14] = [
         State::AwaitingDispatch,
         State::Pool,
         State::Assigned,
@@ -52,6 +55,7 @@ impl State {
         State::CalledBack,
         State::Archived,
         State::Cancelled,
+        State::Closed,
     ];
 
     /// The wire name, as used in the API and the database.
@@ -70,6 +74,7 @@ impl State {
             State::CalledBack => "called_back",
             State::Archived => "archived",
             State::Cancelled => "cancelled",
+            State::Closed => "closed",
         }
     }
 
@@ -93,6 +98,7 @@ impl State {
             State::CalledBack => "已回访",
             State::Archived => "已归档",
             State::Cancelled => "已撤单",
+            State::Closed => "已结束",
         }
     }
 
@@ -100,7 +106,7 @@ impl State {
     pub fn is_open(self) -> bool {
         !matches!(
             self,
-            State::Resolved | State::CalledBack | State::Archived | State::Cancelled
+            State::Resolved | State::CalledBack | State::Archived | State::Cancelled | State::Closed
         )
     }
 }

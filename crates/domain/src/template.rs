@@ -3,9 +3,9 @@
 //! rules of the state machine and the clocks with their escalation ladders. An organisation
 //! may bring its own clocks and ladders in a file of its own; the rules stay the template's.
 //!
-//! Only templates that are built are listed here. The equipment, hotel and utility
-//! templates of the product's plan come with their own rules (approvals, parts, vendors);
-//! until then no organisation can offer them and the API does not name them.
+//! Only templates that are built are listed here. The equipment and hotel templates of the
+//! product's plan come with their own rules (approvals, parts, vendors); until then no
+//! organisation can offer them and the API does not name them.
 
 use crate::role::Role;
 use crate::sla::ClockDef;
@@ -21,15 +21,18 @@ pub enum Template {
     AfterSales,
     /// A property-management company serving owners and public areas.
     Property,
+    /// An electricity utility's 95598 fault hotline dispatching to district crews.
+    Utility,
 }
 
 impl Template {
-    pub const ALL: [Template; 2] = [Template::AfterSales, Template::Property];
+    pub const ALL: [Template; 3] = [Template::AfterSales, Template::Property, Template::Utility];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Template::AfterSales => "after_sales",
             Template::Property => "property",
+            Template::Utility => "utility",
         }
     }
 
@@ -74,6 +77,10 @@ impl Template {
             Template::Property => (
                 "templates/property.toml",
                 include_str!("../../../templates/property.toml"),
+            ),
+            Template::Utility => (
+                "templates/utility.toml",
+                include_str!("../../../templates/utility.toml"),
             ),
         }
     }
@@ -142,8 +149,17 @@ pub struct TemplateRules {
     /// A05 (amended): minutes after T1 before a customer may be recorded as unreachable.
     #[serde(default)]
     pub unreachable_after_minutes: Option<u32>,
+    /// E07: a job is resolved with the crew's report instead of the customer's signature.
+    #[serde(default)]
+    pub resolve_with_crew_report: bool,
+    /// E08 (amended): a callback that cannot reach the customer ends with its termination
+    /// reason instead of leaving the order waiting for another call.
+    #[serde(default)]
+    pub unreached_callback_ends: bool,
     /// The optional steps this template has (A18 `urge`, `report-to-region`; B19
-    /// `mark-complex`, `review-complex`).
+    /// `mark-complex`, `review-complex`; E01–E07 `check-account`, `triage`, `apologise`,
+    /// `depart`). A template with `check-account` or `triage` dispatches only once the
+    /// intake found work for a crew.
     #[serde(default)]
     pub steps: Vec<crate::command::CommandName>,
 }

@@ -150,6 +150,60 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// E01: what the 95598 account check found.
+    AccountStatus {
+        /// 已交费: nothing owed; the call goes on.
+        Paid = "paid",
+        /// 欠费停电: cut off for arrears; the customer is told why and the call ends.
+        Arrears = "arrears",
+    }
+);
+
+wire_enum!(
+    /// E02: the causes of a fault inside the customer's own installation.
+    InternalCause {
+        /// 空气开关跳闸.
+        Breaker = "breaker",
+        /// 闸刀.
+        Switch = "switch",
+        /// 保险.
+        Fuse = "fuse",
+        /// IC 卡表无电 (prepaid meter out of credit).
+        PrepaidMeter = "prepaid_meter",
+        /// 过负荷跳闸.
+        Overload = "overload",
+    }
+);
+
+wire_enum!(
+    /// E04: the kind of grid fault, used with the area to route it.
+    GridFault {
+        /// 线路.
+        Line = "line",
+        /// 变压器.
+        Transformer = "transformer",
+        /// 电缆.
+        Cable = "cable",
+        /// 表箱.
+        MeterBox = "meter_box",
+        /// 其他 / 原因不明.
+        Other = "other",
+    }
+);
+
+wire_enum!(
+    /// E06: the area class that sets the arrival target.
+    Zone {
+        /// 城区: 45 minutes.
+        City = "city",
+        /// 农村: 90 minutes.
+        Rural = "rural",
+        /// 特殊边远山区: 2 hours.
+        Remote = "remote",
+    }
+);
+
+wire_enum!(
     /// A07: what kind of problem was solved by phone.
     PhoneSolution { Software = "software", Other = "other" }
 );

@@ -85,6 +85,10 @@ fn allowed(command: CommandName) -> &'static [Role] {
         // B19: whoever is on the job finds it complex; a team lead or supervisor reviews.
         C::MarkComplex => &[Technician, TeamLead, Coordinator],
         C::ReviewComplex => &[TeamLead, Supervisor],
+        // E01–E03, E05: the hotline's representatives take and check the call.
+        C::CheckAccount | C::Triage | C::Apologise => &[DeskAgent, Supervisor],
+        // E07: the crew sets off (its duty lead records it for them, X10).
+        C::Depart => &[Technician],
     }
 }
 

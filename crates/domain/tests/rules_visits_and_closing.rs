@@ -292,6 +292,7 @@ fn r_a14_a_blank_signature_is_no_signature() {
             image: String::new(),
         }),
         summary: "已修复".into(),
+        report: None,
     };
     assert_eq!(case.refused(&technician(), blank), Refusal::SignatureRequired);
 }

@@ -98,6 +98,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::TemplateNotOffered { .. }
         | Refusal::StationOrderIsCarryIn
         | Refusal::NoSuchAttachment
+        | Refusal::RestorationOutOfRange
         | Refusal::NotInTemplate { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Refusal::InvalidState { .. }
         | Refusal::AlreadyClaimed
@@ -108,6 +109,9 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NoCancellationPending
         | Refusal::NotDispatched
         | Refusal::UnreachableTooEarly { .. }
+        | Refusal::IntakeIncomplete
+        | Refusal::AccountFirst
+        | Refusal::AlreadyRecorded { .. }
         | Refusal::NotYetCancellable => StatusCode::CONFLICT,
     }
 }

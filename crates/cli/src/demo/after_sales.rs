@@ -72,7 +72,8 @@ fn stories(target: State) -> &'static [(Story, u32)] {
         State::OnSite | State::InProgress => &[(Standard, 5), (PartsRevisit, 1), (Revisit, 1)],
         State::WaitingForParts => &[(PartsFirst, 3), (PartsRevisit, 2)],
         State::MultipleVisits => &[(Revisit, 1), (PartsRevisit, 1)],
-        State::Cancelled => &[(Unreachable, 3), (WrongNumber, 1), (PlanRefused, 2)],
+        // After-sales calls never end at intake (E01–E03 are the utility's).
+        State::Cancelled | State::Closed => &[(Unreachable, 3), (WrongNumber, 1), (PlanRefused, 2)],
         State::Resolved | State::CalledBack | State::Archived => &[
             (Standard, 10),
             (PhoneFix, 3),

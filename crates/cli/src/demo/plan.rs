@@ -96,7 +96,7 @@ fn dwell(target: State, dry: &Sim, seed: u64) -> Duration {
             Some(d) => return d * rng.random_range(5..95) / 100,
             None => (60, 3 * 24 * 60),
         },
-        State::Resolved => (30, 40 * 60),
+        State::Resolved | State::Closed => (30, 40 * 60),
         State::CalledBack => (120, 6 * 24 * 60),
         State::Archived | State::Cancelled => return Duration::zero(),
     };

@@ -80,7 +80,8 @@ fn stories(target: State) -> &'static [(Story, u32)] {
         State::OnSite | State::InProgress => &[(Claim, 3), (Booked, 2), (Named, 1), (Desk, 1), (Plant, 1)],
         State::WaitingForParts => &[(Parts, 1)],
         State::MultipleVisits => &[(Revisit, 1)],
-        State::Cancelled => &[(Cancel, 1)],
+        // Property calls never end at intake (E01–E03 are the utility's).
+        State::Cancelled | State::Closed => &[(Cancel, 1)],
         State::Resolved | State::CalledBack | State::Archived => &[
             (Claim, 5),
             (Booked, 5),

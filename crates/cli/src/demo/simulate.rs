@@ -340,6 +340,7 @@ impl Sim {
         let command = Command::Resolve {
             signature: Some(signature),
             summary: summary.to_string(),
+            report: None,
         };
         self.step(resolver, work, command)
     }

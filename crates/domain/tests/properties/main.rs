@@ -54,7 +54,9 @@ fn at_most_three_commitments(o: &Observation) -> Result<(), TestCaseError> {
 /// (b) A14/A07: a resolved order carries the customer's signature or a phone solution.
 fn resolved_with_signature_or_by_phone(o: &Observation) -> Result<(), TestCaseError> {
     let order = o.after;
-    if matches!(order.state, State::Resolved | State::CalledBack | State::Archived) {
+    // E01–E03: a call that ended at intake is archived without a repair.
+    let ended_at_intake = order.timeline.closed_at.is_some();
+    if matches!(order.state, State::Resolved | State::CalledBack | State::Archived) && !ended_at_intake {
         match &order.resolution {
             Some(Resolution::OnSite { signature, .. }) => {
                 prop_assert!(!signature.signer.trim().is_empty());
@@ -62,13 +64,22 @@ fn resolved_with_signature_or_by_phone(o: &Observation) -> Result<(), TestCaseEr
                 prop_assert!(!order.timeline.arrivals.is_empty(), "resolved on site unvisited");
             }
             Some(Resolution::Phone { .. }) => {}
+            // E07: the crew's report stands for the signature where the template says so.
+            Some(Resolution::Crew { .. }) => {
+                prop_assert!(order.details.template.rules().resolve_with_crew_report);
+                prop_assert!(
+                    !order.timeline.arrivals.is_empty(),
+                    "resolved by a crew unvisited"
+                );
+            }
             None => prop_assert!(false, "{:?} without a resolution", order.state),
         }
         prop_assert!(order.timeline.resolved_at.is_some());
     } else {
         prop_assert_eq!(&order.resolution, &None);
     }
-    if order.state == State::CalledBack || order.state == State::Archived {
+    let unreached_ends = order.details.template.rules().unreached_callback_ends;
+    if (order.state == State::CalledBack || order.state == State::Archived) && !unreached_ends {
         prop_assert!(order.callbacks.iter().any(|c| c.reached));
     }
     Ok(())

@@ -84,6 +84,7 @@ pub fn resolve_signed() -> Command {
     Command::Resolve {
         signature: Some(signature()),
         summary: "更换风机电容，试机正常，旧件已返还".to_string(),
+        report: None,
     }
 }
 
@@ -91,6 +92,7 @@ pub fn resolve_unsigned() -> Command {
     Command::Resolve {
         signature: None,
         summary: "更换风机电容，试机正常".to_string(),
+        report: None,
     }
 }
 

@@ -167,9 +167,35 @@ pub fn after_sales_order() -> NewOrder {
     }
 }
 
+/// A household's call to the 95598 hotline: 家里停电了, the neighbours too.
+pub fn utility_order() -> NewOrder {
+    NewOrder {
+        kind: Kind::Repair,
+        channel: Channel::Hotline,
+        template: Template::Utility,
+        category: Some("低压故障".to_string()),
+        priority: Priority::Urgent,
+        service_mode: ServiceMode::OnSite,
+        customer: Customer::parse("周桂兰", "13712345678").unwrap(),
+        location: Location::parse(
+            "杭州市西湖区文三路118号 文苑小区",
+            None,
+            Some("5幢"),
+            Some("3单元201"),
+        )
+        .unwrap(),
+        description: "家里突然停电，邻居家也没电".to_string(),
+        asset: None,
+        station: None,
+        technician: None,
+        number: None,
+    }
+}
+
 pub fn new_order(template: Template) -> NewOrder {
     match template {
         Template::AfterSales => after_sales_order(),
+        Template::Utility => utility_order(),
         _ => NewOrder {
             template,
             ..property_order()

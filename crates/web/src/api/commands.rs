@@ -12,8 +12,8 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::post;
 use baoxiu_domain::{
-    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, FieldError, PartLine, PhoneSolution,
-    Satisfaction, Signature, Store, VerificationCode, optional_text, text,
+    CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, CrewReport, FieldError, Finding,
+    PartLine, PhoneSolution, Satisfaction, Signature, Store, VerificationCode, optional_text, text,
 };
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -181,8 +181,39 @@ pub(crate) async fn parse_command<S: Store>(
                     .map(|s| Signature::parse(&s.signer, &s.image))
                     .transpose()?,
                 summary: text("summary", &b.summary, 2000)?,
+                report: b
+                    .report
+                    .map(|r| CrewReport::parse(&r.cause, r.restored_at, &r.crew, &r.result))
+                    .transpose()?,
             }
         }
+        CommandName::CheckAccount => {
+            let b: AccountBody = parse(raw)?;
+            Command::CheckAccount {
+                account: text("account", &b.account, 32)?,
+                status: b.status,
+                note: note(b.note)?,
+            }
+        }
+        CommandName::Triage => {
+            let b: TriageBody = parse(raw)?;
+            let said = b.guidance.as_deref().or(b.notice.as_deref());
+            Command::Triage {
+                finding: Finding::parse(
+                    &b.finding,
+                    b.fault.as_deref(),
+                    b.zone.as_deref(),
+                    b.cause.as_deref(),
+                    b.paid_service,
+                    said,
+                )?,
+            }
+        }
+        CommandName::Apologise => {
+            let b: NoteBody = parse(raw)?;
+            Command::Apologise { note: note(b.note)? }
+        }
+        CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
         CommandName::ResolveByPhone => {
             let b: PhoneBody = parse(raw)?;
             Command::ResolveByPhone {
@@ -355,9 +386,56 @@ pub struct SignatureInput {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ResolveBody {
-    /// Required: the customer's signature (A14).
+    /// The customer's signature (A14): required unless the template resolves with the
+    /// crew's report.
     pub signature: Option<SignatureInput>,
     pub summary: String,
+    /// E07: the crew's report (utility): required there instead of a signature.
+    pub report: Option<CrewReportInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CrewReportInput {
+    /// 故障原因.
+    pub cause: String,
+    /// 恢复供电时间 (RFC 3339).
+    pub restored_at: DateTime<Utc>,
+    /// 处理人.
+    pub crew: String,
+    /// 抢修结果.
+    pub result: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AccountBody {
+    /// The customer's account number (户号).
+    pub account: String,
+    /// `paid`, or `arrears`: cut off for arrears, which ends the call (E01).
+    pub status: baoxiu_domain::AccountStatus,
+    pub note: Option<String>,
+}
+
+/// E02, E03: `finding` is `grid` (with `fault` and `zone`), `internal` (with `cause`,
+/// `guidance` and `paid_service`) or `outage` (with `notice`).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TriageBody {
+    pub finding: String,
+    /// Grid: line, transformer, cable, meter_box, other.
+    pub fault: Option<String>,
+    /// Grid: city, rural, remote (E06's arrival target).
+    pub zone: Option<String>,
+    /// Internal: breaker, switch, fuse, prepaid_meter, overload.
+    pub cause: Option<String>,
+    /// Internal: the customer asked for the repair service, told first that it is paid.
+    #[serde(default)]
+    pub paid_service: bool,
+    /// Internal: what the customer was guided to check.
+    pub guidance: Option<String>,
+    /// Outage: the outage the customer was told of (and apologised to for).
+    pub notice: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -453,6 +531,19 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
             "RequiredNoteBody",
             "The repair is complex: a technical review is due within 30 minutes (B19).",
         ),
+        CheckAccount => (
+            "AccountBody",
+            "Desk: the account check; arrears end the call at intake, never dispatched (E01).",
+        ),
+        Triage => (
+            "TriageBody",
+            "Desk: an internal fault (guided, or the paid service), a grid fault (with its area) or an outage (E02, E03).",
+        ),
+        Apologise => (
+            "NoteBody",
+            "Desk: the apology call once the crew confirmed the dispatch (E05).",
+        ),
+        Depart => ("Empty", "Crew: set off for the site (E07)."),
         ReviewComplex => (
             "PlanBody",
             "Team lead or supervisor: the technical review and its plan (B19).",

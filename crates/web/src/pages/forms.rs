@@ -8,8 +8,8 @@ use super::i18n::Tr;
 use super::orders::Choice;
 use crate::auth::new_token;
 use baoxiu_domain::{
-    Actor, CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, Person, PhoneSolution,
-    Priority, Role, Station, Timestamp, WorkOrder,
+    AccountStatus, Actor, CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, GridFault,
+    InternalCause, Person, PhoneSolution, Priority, Role, Station, Timestamp, WorkOrder, Zone,
 };
 use chrono::{NaiveDateTime, TimeZone};
 use serde_json::{Map, Value, json};
@@ -225,6 +225,18 @@ fn form(
             }
             _ => vec![input("code", label("code"), "code", false)],
         },
+        // E07: the crew's report instead of a signature.
+        CommandName::Resolve if order.details.template.rules().resolve_with_crew_report => {
+            let mut restored = input("restored_at", label("restored_at"), "datetime", true);
+            restored.hint = Some(tr.t("order.time_hint"));
+            vec![
+                input("cause", label("fault_cause"), "text", true),
+                restored,
+                input("crew", label("crew"), "text", true),
+                input("result", label("result"), "textarea", true),
+                input("summary", label("summary"), "textarea", true),
+            ]
+        }
         CommandName::Resolve => {
             let mut signer = input("signer", label("signer"), "text", true);
             signer.value = match viewer.person.role {
@@ -299,6 +311,48 @@ fn form(
             ]
         }
         CommandName::Urge | CommandName::ReportToRegion | CommandName::MarkComplex => vec![note(true)],
+        CommandName::CheckAccount => {
+            let mut status = input("status", label("account_status"), "radio", true);
+            status.options = words(tr, "account_status", &names(AccountStatus::ALL));
+            if let Some(paid) = status.options.first_mut() {
+                paid.selected = true;
+            }
+            vec![
+                input("account", label("account"), "text", true),
+                status,
+                note(false),
+            ]
+        }
+        CommandName::Triage => {
+            let findings = words(tr, "finding", &["grid", "internal", "outage"]);
+            let mut paid = select(
+                "paid_service",
+                label("paid_service"),
+                false,
+                words(tr, "paid_service", &["false", "true"]),
+            );
+            paid.hint = Some(tr.t("order.paid_service_hint"));
+            vec![
+                select("finding", label("finding"), true, findings),
+                select(
+                    "fault",
+                    label("fault"),
+                    false,
+                    words(tr, "grid_fault", &names(GridFault::ALL)),
+                ),
+                select("zone", label("zone"), false, words(tr, "zone", &names(Zone::ALL))),
+                select(
+                    "cause",
+                    label("internal_cause"),
+                    false,
+                    words(tr, "internal_cause", &names(InternalCause::ALL)),
+                ),
+                paid,
+                input("said", label("said"), "textarea", false),
+            ]
+        }
+        CommandName::Apologise => vec![note(false)],
+        CommandName::Depart => Vec::new(),
         CommandName::ReviewComplex => vec![input("plan", label("plan"), "textarea", true)],
         CommandName::Reprioritize => {
             let others: Vec<&str> = Priority::ALL
@@ -354,7 +408,16 @@ trait WireName {
 macro_rules! wire_name {
     ($($t:ty),+) => {$(impl WireName for $t { fn wire(self) -> &'static str { self.as_str() } })+};
 }
-wire_name!(ContactOutcome, CommitmentKind, PhoneSolution, CancelReason);
+wire_name!(
+    ContactOutcome,
+    CommitmentKind,
+    PhoneSolution,
+    CancelReason,
+    AccountStatus,
+    GridFault,
+    InternalCause,
+    Zone
+);
 
 /// A posted form's fields, in order; repeated names are kept.
 pub struct Posted(pub Vec<(String, String)>);
@@ -390,13 +453,29 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         CommandName::Assign => copy(&mut body, &["technician_id"]),
         CommandName::Commit => {
             if let Some(at) = form.get("at") {
-                let utc = NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M")
-                    .ok()
-                    .and_then(|local| zone.from_local_datetime(&local).earliest())
-                    .map(|t| t.to_utc().to_rfc3339());
-                body.insert("at".into(), Value::String(utc.unwrap_or_else(|| at.to_string())));
+                body.insert("at".into(), Value::String(utc(at, zone)));
             }
             copy(&mut body, &["kind", "reason"]);
+        }
+        CommandName::CheckAccount => copy(&mut body, &["account", "status", "note"]),
+        CommandName::Triage => {
+            copy(&mut body, &["finding"]);
+            // Only the fields of the finding chosen: the others are left on the form.
+            match form.get("finding") {
+                Some("grid") => copy(&mut body, &["fault", "zone"]),
+                Some("internal") => {
+                    copy(&mut body, &["cause"]);
+                    body.insert(
+                        "paid_service".into(),
+                        Value::Bool(form.get("paid_service") == Some("true")),
+                    );
+                    body.insert("guidance".into(), json!(form.get("said").unwrap_or("")));
+                }
+                Some("outage") => {
+                    body.insert("notice".into(), json!(form.get("said").unwrap_or("")));
+                }
+                _ => {}
+            }
         }
         CommandName::RequestParts => {
             let mut parts = Vec::new();
@@ -418,6 +497,17 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             copy(&mut body, &["note"]);
         }
         CommandName::Resolve => {
+            if form.get("restored_at").is_some() || form.get("cause").is_some() {
+                body.insert(
+                    "report".into(),
+                    json!({
+                        "cause": form.get("cause").unwrap_or(""),
+                        "restored_at": utc(form.get("restored_at").unwrap_or(""), zone),
+                        "crew": form.get("crew").unwrap_or(""),
+                        "result": form.get("result").unwrap_or(""),
+                    }),
+                );
+            }
             if let Some(image) = form.get("signature") {
                 let signer = form.get("signer").unwrap_or("");
                 body.insert("signature".into(), json!({"signer": signer, "image": image}));
@@ -447,6 +537,15 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         _ => copy(&mut body, &["outcome", "note", "code", "desk_note", "solution"]),
     }
     Value::Object(body)
+}
+
+/// A `datetime-local` value read in the organisation's zone, as RFC 3339; what cannot be
+/// read is passed on as it is, for the API to name.
+fn utc(local: &str, zone: chrono_tz::Tz) -> String {
+    NaiveDateTime::parse_from_str(local, "%Y-%m-%dT%H:%M")
+        .ok()
+        .and_then(|t| zone.from_local_datetime(&t).earliest())
+        .map_or_else(|| local.to_string(), |t| t.to_utc().to_rfc3339())
 }
 
 /// A form without its session's CSRF token: refused, changing nothing.

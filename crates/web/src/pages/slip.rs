@@ -115,6 +115,7 @@ pub async fn page<S: Store>(State(app): State<App<S>>, viewer: Viewer, Path(id):
             Some(summary.clone()),
         ),
         Some(Resolution::Phone { note, .. }) => (None, note.clone()),
+        Some(Resolution::Crew { summary, .. }) => (None, Some(summary.clone())),
         None => (None, None),
     };
     // Who signs the paper: the customer and the technician; a property public-area job is

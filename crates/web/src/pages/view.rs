@@ -2,7 +2,7 @@
 
 use super::Layout;
 use super::i18n::Tr;
-use baoxiu_domain::{ArrivalCheck, Event, EventRecord, Resolution, WorkOrder};
+use baoxiu_domain::{ArrivalCheck, Event, EventRecord, Finding, Resolution, WorkOrder};
 
 /// One order in a list.
 pub struct Row {
@@ -174,7 +174,60 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
                 ),
                 note(n),
             ),
+            Resolution::Crew { report, summary } => (
+                tr.f(
+                    "event.resolved_crew",
+                    &[
+                        ("restored", &l.time(&report.restored_at)),
+                        ("crew", &report.crew),
+                        ("cause", &report.cause),
+                        ("result", &report.result),
+                    ],
+                ),
+                Some(summary.clone()),
+            ),
         },
+        Event::AccountChecked {
+            account,
+            status,
+            note: n,
+        } => (
+            tr.f(
+                &format!("event.account_{}", status.as_str()),
+                &[("account", account.as_str())],
+            ),
+            note(n),
+        ),
+        Event::Triaged { finding } => match finding {
+            Finding::Grid { fault, zone } => (
+                tr.f(
+                    "event.triaged_grid",
+                    &[
+                        ("fault", &tr.word("grid_fault", fault.as_str())),
+                        ("zone", &tr.word("zone", zone.as_str())),
+                    ],
+                ),
+                None,
+            ),
+            Finding::Internal {
+                cause,
+                paid_service,
+                guidance,
+            } => (
+                tr.f(
+                    if *paid_service {
+                        "event.triaged_internal_paid"
+                    } else {
+                        "event.triaged_internal_guided"
+                    },
+                    &[("cause", &tr.word("internal_cause", cause.as_str()))],
+                ),
+                Some(guidance.clone()),
+            ),
+            Finding::Outage { notice } => (tr.t("event.triaged_outage"), Some(notice.clone())),
+        },
+        Event::Apologised { note: n } => (tr.t(&key), note(n)),
+        Event::Departed => (tr.t(&key), None),
         Event::CallbackRecorded {
             reached,
             satisfaction,
