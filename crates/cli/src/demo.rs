@@ -1,6 +1,6 @@
-//! `baoxiu demo`: builds a fresh database with two organisations — a property-management
-//! company and a computer maker's after-sales network — and thousands of orders in every
-//! state, each played through the real domain; prints a token per role; then serves it.
+//! `baoxiu demo`: builds a fresh database with three organisations — a property-management
+//! company, a computer maker's after-sales network and a power utility's 95598 hotline — and
+//! thousands of orders in every state, each played through the real domain; prints a token per role; then serves it.
 
 mod after_sales;
 pub(crate) mod names;
@@ -11,10 +11,12 @@ mod simulate;
 mod summary;
 #[cfg(test)]
 mod tests;
+mod utility;
 mod words_after_sales;
 mod words_products;
 pub(crate) mod words_property;
 pub(crate) mod words_property_faults;
+mod words_utility;
 
 use crate::cli::DemoArgs;
 use crate::org::{ensure_tenant, issue_token};
@@ -115,9 +117,10 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
     let started = Instant::now();
     remove_database(&options.db)?;
     let store = SqliteStore::open(&options.db).await?;
-    let plans: [(&str, &str, Generator); 2] = [
+    let plans: [(&str, &str, Generator); 3] = [
         ("property", words_property::COMPANY, property::order),
         ("after_sales", words_after_sales::COMPANY, after_sales::order),
+        ("utility", words_utility::COMPANY, utility::order),
     ];
     let mut tenants = Vec::new();
     let mut refusals = Vec::new();
@@ -126,11 +129,13 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
         let mut rng = StdRng::seed_from_u64(options.seed.wrapping_add(i as u64 * 0x9E37_79B9));
         let template = match slug {
             "property" => Template::Property,
+            "utility" => Template::Utility,
             _ => Template::AfterSales,
         };
         let tenant = ensure_tenant(&store, slug, name, &[template]).await?;
         let cast = match slug {
             "property" => org::property(&mut rng, tenant, options.now),
+            "utility" => org::utility(&mut rng, tenant, options.now),
             _ => org::after_sales(&mut rng, tenant, options.now),
         };
         cast.persist(&store).await?;

@@ -7,6 +7,13 @@ use crate::values::{AccountStatus, FieldError, GridFault, InternalCause, Zone, t
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+// The messages name the choices as the wire spells them (a test keeps them in step with
+// the enums); written out, so the pages' catalogue has them word for word.
+const FINDINGS: &str = "must be one of grid, internal, outage";
+const FAULTS: &str = "must be one of line, transformer, cable, meter_box, other";
+const ZONES: &str = "must be one of city, rural, remote";
+const CAUSES: &str = "must be one of breaker, switch, fuse, prepaid_meter, overload";
+
 /// What the desk found the fault to be (E02, E03).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -53,48 +60,28 @@ impl Finding {
             field: &str,
             value: Option<&str>,
             parse: fn(&str) -> Option<T>,
-            all: &str,
+            wrong: &str,
         ) -> Result<T, FieldError> {
-            let value = value.map(str::trim).filter(|v| !v.is_empty()).ok_or_else(|| {
-                FieldError::new(field, format!("is required for this finding: one of {all}"))
-            })?;
-            parse(value).ok_or_else(|| FieldError::new(field, format!("must be one of {all}")))
-        }
-        fn list(names: impl Iterator<Item = &'static str>) -> String {
-            names.collect::<Vec<_>>().join(", ")
+            let value = value
+                .map(str::trim)
+                .filter(|v| !v.is_empty())
+                .ok_or_else(|| FieldError::new(field, "must be given for this finding"))?;
+            parse(value).ok_or_else(|| FieldError::new(field, wrong))
         }
         match finding.trim() {
             "grid" => Ok(Finding::Grid {
-                fault: pick(
-                    "fault",
-                    fault,
-                    GridFault::parse,
-                    &list(GridFault::ALL.iter().map(|f| f.as_str())),
-                )?,
-                zone: pick(
-                    "zone",
-                    zone,
-                    Zone::parse,
-                    &list(Zone::ALL.iter().map(|z| z.as_str())),
-                )?,
+                fault: pick("fault", fault, GridFault::parse, FAULTS)?,
+                zone: pick("zone", zone, Zone::parse, ZONES)?,
             }),
             "internal" => Ok(Finding::Internal {
-                cause: pick(
-                    "cause",
-                    cause,
-                    InternalCause::parse,
-                    &list(InternalCause::ALL.iter().map(|c| c.as_str())),
-                )?,
+                cause: pick("cause", cause, InternalCause::parse, CAUSES)?,
                 paid_service,
                 guidance: text("guidance", text_field.unwrap_or(""), 1000)?,
             }),
             "outage" => Ok(Finding::Outage {
                 notice: text("notice", text_field.unwrap_or(""), 1000)?,
             }),
-            _ => Err(FieldError::new(
-                "finding",
-                "must be one of grid, internal, outage",
-            )),
+            _ => Err(FieldError::new("finding", FINDINGS)),
         }
     }
 
@@ -172,5 +159,36 @@ impl CrewReport {
             crew: text("report.crew", crew, 200)?,
             result: text("report.result", result, 1000)?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn listed(all: impl Iterator<Item = &'static str>) -> String {
+        format!("must be one of {}", all.collect::<Vec<_>>().join(", "))
+    }
+
+    #[test]
+    fn the_messages_list_every_choice() {
+        assert_eq!(FAULTS, listed(GridFault::ALL.iter().map(|f| f.as_str())));
+        assert_eq!(ZONES, listed(Zone::ALL.iter().map(|z| z.as_str())));
+        assert_eq!(CAUSES, listed(InternalCause::ALL.iter().map(|c| c.as_str())));
+        let findings = [
+            Finding::Grid {
+                fault: GridFault::Line,
+                zone: Zone::City,
+            },
+            Finding::Internal {
+                cause: InternalCause::Fuse,
+                paid_service: false,
+                guidance: String::new(),
+            },
+            Finding::Outage {
+                notice: String::new(),
+            },
+        ];
+        assert_eq!(FINDINGS, listed(findings.iter().map(|f| f.as_str())));
     }
 }

@@ -160,6 +160,9 @@ pub struct OrderView {
     pub resolution: Option<Resolution>,
     pub callbacks: Vec<CallbackRecord>,
     pub cancellation: Option<Cancellation>,
+    /// What the hotline found at intake (utility, E01–E03): the account checked, the fault.
+    #[serde(skip_serializing_if = "baoxiu_domain::Intake::is_empty")]
+    pub intake: baoxiu_domain::Intake,
     /// Photos kept with the order, removed ones included with who removed them and why;
     /// the bytes are at `/api/v1/orders/{id}/attachments/{attachment id}`.
     pub attachments: Vec<baoxiu_domain::AttachedFile>,
@@ -203,6 +206,7 @@ impl OrderView {
             resolution: order.resolution.clone(),
             callbacks: order.callbacks.clone(),
             cancellation: order.cancellation.clone(),
+            intake: order.intake.clone(),
             attachments: order.attachments.clone(),
             verification_code: sees_code(viewer).then(|| order.verification.code.as_str().to_string()),
             code_attempts_left: baoxiu_domain::MAX_CODE_ATTEMPTS

@@ -1,8 +1,9 @@
-//! The two demo organisations: who works where, and the customers who use the app.
+//! The demo organisations: who works where, and the customers who use the app.
 
 use super::names;
 use super::words_after_sales as aw;
 use super::words_property as pw;
+use super::words_utility as uw;
 use crate::serve::CliResult;
 use baoxiu_domain::{
     Area, Location, Person, PersonId, Role, Station, StationId, Store, Team, TeamId, Tenant, Timestamp,
@@ -228,6 +229,60 @@ pub fn after_sales(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
         approver,
         admin,
         regions,
+        households,
+    }
+}
+
+/// The utility: district crews, each with its duty lead (the coordinator who confirms
+/// dispatches and reports to 95598, E05, E07) and linemen; the hotline's representatives.
+pub fn utility(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
+    let mut hire = Hire {
+        rng,
+        tenant: &tenant,
+        now,
+        taken: Vec::new(),
+    };
+    let mut sites = Vec::new();
+    for district in uw::DISTRICTS {
+        let station = hire.station(district.name, None);
+        let coordinator = hire.one(Role::Coordinator, Some(&station));
+        let technicians = hire.people(Role::Technician, district.linemen, Some(&station));
+        sites.push(Site {
+            station,
+            region: 0,
+            coordinator: Some(coordinator),
+            lead: None,
+            technicians,
+            team: None,
+        });
+    }
+    let desk = hire.people(Role::DeskAgent, 5, None);
+    let supervisor = hire.one(Role::Supervisor, None);
+    let approver = hire.one(Role::Approver, None);
+    let admin = hire.one(Role::Admin, None);
+    let customers = hire.people(Role::Customer, 6, None);
+    let households = customers
+        .into_iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let site = i % uw::DISTRICTS.len();
+            let address = *uw::DISTRICTS[site].places.choose(hire.rng).expect("places");
+            let location = Location::parse(address, None, None, None).expect("valid address");
+            Household {
+                person,
+                site,
+                location,
+            }
+        })
+        .collect();
+    Cast {
+        tenant,
+        sites,
+        desk,
+        supervisor,
+        approver,
+        admin,
+        regions: Vec::new(),
         households,
     }
 }

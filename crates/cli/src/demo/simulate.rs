@@ -308,7 +308,11 @@ impl Sim {
             };
             return self.step_at(desk, at, command);
         }
-        if roll < 7 {
+        // Only an arrival that asks for the code can be refused a wrong one (a carry-in
+        // machine is already at the station, A16).
+        let asks_code = self.order.details.template.rules().arrival_code_required
+            && self.order.details.service_mode == baoxiu_domain::ServiceMode::OnSite;
+        if roll < 7 && asks_code {
             self.wrong_code(tech, at)?;
         }
         let code = Some(self.order.verification.code.clone());

@@ -27,7 +27,7 @@ async fn demo_builds_orders_in_every_state() {
         built.refusals
     );
     let store = &built.store;
-    assert_eq!(built.tenants.len(), 2);
+    assert_eq!(built.tenants.len(), 3);
     for report in &built.tenants {
         let (tenant, slug) = (report.tenant.id, report.tenant.slug.as_str());
         assert_eq!(
@@ -36,8 +36,14 @@ async fn demo_builds_orders_in_every_state() {
             "{slug}: every order written"
         );
         for state in State::ALL {
-            if state == State::Pool && slug == "after_sales" {
-                continue; // after-sales orders are dispatched, never pooled
+            // After-sales and utility orders are dispatched, never pooled; only the
+            // utility's calls end at intake (E01–E03).
+            let never = match slug {
+                "property" => state == State::Closed,
+                _ => state == State::Pool || (state == State::Closed && slug != "utility"),
+            };
+            if never {
+                continue;
             }
             let query = OrderQuery {
                 state: Some(state),

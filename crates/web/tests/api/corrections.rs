@@ -118,7 +118,10 @@ async fn r_x08_an_organisation_creates_only_the_templates_it_offers() {
     body["template"] = json!("hotel");
     let res = app.create_order(app.org.token("desk"), &body).await;
     let message = res.body["error"]["message"].as_str().unwrap();
-    assert!(message.ends_with("it offers: after_sales, property"), "{message}");
+    assert!(
+        message.ends_with("it offers: after_sales, property, utility"),
+        "{message}"
+    );
 }
 
 #[tokio::test]

@@ -376,3 +376,15 @@ pub fn signature() -> Value {
 pub fn at(app: &TestApp, by: Duration) -> String {
     (app.now() + by).to_rfc3339()
 }
+
+/// A household's call to the power hotline (95598).
+pub fn utility_order() -> Value {
+    json!({
+        "template": "utility",
+        "channel": "hotline",
+        "priority": "urgent",
+        "customer": {"name": "周桂兰", "phone": "13712345678"},
+        "location": {"address": "江城市西湖区文三路118号 文苑小区5幢"},
+        "description": "家里突然停电，邻居家也没电"
+    })
+}

@@ -404,3 +404,164 @@ async fn r_x05_every_step_is_in_the_history_with_actor_and_time() {
         "the code must not leak to technicians through the history"
     );
 }
+
+/// E01–E09 through the API: a grid fault from the call to the archive, the crew's duty lead
+/// reporting for the lineman; an arrears call closed at intake; a finding that names what
+/// it lacks.
+#[tokio::test]
+async fn utility_story_runs_from_the_call_to_the_archive() {
+    use crate::helpers::utility_order;
+    let app = spawn_app().await;
+    let desk = app.org.token("desk");
+    let coordinator = app.org.token("coordinator");
+    let created = app.create_order(desk, &utility_order()).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(created.state(), "awaiting_dispatch");
+    let id = created.id();
+
+    // E01–E04: no crew before the account and the fault are known.
+    let early = app
+        .command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+        .await;
+    assert_eq!((early.status, early.error_code()), (409, "intake_incomplete"));
+    let checked = app
+        .command(
+            desk,
+            &id,
+            "check-account",
+            json!({"account": "3301234567", "status": "paid"}),
+        )
+        .await;
+    assert_eq!(checked.status, 200, "{:?}", checked.body);
+    let vague = app
+        .command(desk, &id, "triage", json!({"finding": "grid", "fault": "line"}))
+        .await;
+    assert_eq!((vague.status, vague.error_field()), (422, "zone"));
+    let found = app
+        .command(
+            desk,
+            &id,
+            "triage",
+            json!({"finding": "grid", "fault": "line", "zone": "city"}),
+        )
+        .await;
+    assert_eq!(found.status, 200, "{:?}", found.body);
+    assert_eq!(found.body["intake"]["finding"]["zone"], "city");
+    let arrival = found.body["clocks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["clock"] == "e06_arrival")
+        .expect("the arrival clock runs");
+    assert_eq!(
+        arrival["deadline"].as_str().unwrap(),
+        at(&app, Duration::minutes(45)).replace("+00:00", "Z")
+    );
+
+    let sent = app
+        .command(desk, &id, "dispatch", json!({"station_id": app.org.head_station}))
+        .await;
+    assert_eq!(sent.status, 200, "{:?}", sent.body);
+    app.advance(Duration::minutes(3));
+    let confirmed = app.command(coordinator, &id, "accept", json!({})).await;
+    assert_eq!(confirmed.state(), "accepted");
+    let lineman = app.org.technicians[0].0;
+    let assigned = app
+        .command(coordinator, &id, "assign", json!({"technician_id": lineman}))
+        .await;
+    assert_eq!(assigned.status, 200, "{:?}", assigned.body);
+    let sorry = app
+        .command(
+            desk,
+            &id,
+            "apologise",
+            json!({"note": "已致歉，抢修人员正在赶往现场"}),
+        )
+        .await;
+    assert_eq!(sorry.status, 200, "{:?}", sorry.body);
+
+    // E07: the duty lead records the crew's steps for the lineman (X10).
+    let for_lineman = format!("/api/v1/orders/{id}/depart?on_behalf_of={lineman}");
+    let departed = app.post_raw(coordinator, &for_lineman, "{}", None).await;
+    assert_eq!(departed.status, 200, "{:?}", departed.body);
+    app.advance(Duration::minutes(25));
+    let arrived = app.command(app.technician(0), &id, "arrive", json!({})).await;
+    assert_eq!(arrived.state(), "on_site", "{:?}", arrived.body);
+    app.advance(Duration::minutes(50));
+    let signed_only = app
+        .command(
+            app.technician(0),
+            &id,
+            "resolve",
+            json!({"signature": signature(), "summary": "已恢复供电"}),
+        )
+        .await;
+    assert_eq!((signed_only.status, signed_only.error_field()), (422, "report"));
+    let restored = at(&app, Duration::minutes(-5));
+    let resolved = app
+        .command(
+            app.technician(0),
+            &id,
+            "resolve",
+            json!({
+                "summary": "更换熔丝，试送成功",
+                "report": {"cause": "10kV支线跌落式熔断器熔断", "restored_at": restored, "crew": "师傅0", "result": "已恢复供电"}
+            }),
+        )
+        .await;
+    assert_eq!(resolved.status, 200, "{:?}", resolved.body);
+    assert_eq!(resolved.body["resolution"]["by"], "crew");
+    assert_eq!(
+        resolved.body["resolution"]["report"]["cause"],
+        "10kV支线跌落式熔断器熔断"
+    );
+
+    // E08: unreachable, with the reason: the callback ends. E09: checked and archived.
+    app.advance(Duration::hours(2));
+    let called = app
+        .command(
+            desk,
+            &id,
+            "callback",
+            json!({"reached": false, "note": "三次致电无人接听，终止回访"}),
+        )
+        .await;
+    assert_eq!(called.state(), "called_back", "{:?}", called.body);
+    let archived = app
+        .command(app.org.token("supervisor"), &id, "archive", json!({}))
+        .await;
+    assert_eq!(archived.state(), "archived", "{:?}", archived.body);
+    let shown = app.get_order(desk, &id).await;
+    let history = shown.body["history"].as_array().unwrap();
+    let departed = history
+        .iter()
+        .find(|r| r["event"]["type"] == "departed")
+        .expect("the departure is kept");
+    assert_eq!(departed["recorded_by"]["role"], "coordinator");
+    assert_eq!(departed["actor"]["role"], "technician");
+
+    // E01: arrears end the call at intake; nothing can send a crew.
+    let call = app.create_order(desk, &utility_order()).await.id();
+    let arrears = app
+        .command(
+            desk,
+            &call,
+            "check-account",
+            json!({"account": "3307654321", "status": "arrears"}),
+        )
+        .await;
+    assert_eq!(arrears.state(), "closed", "{:?}", arrears.body);
+    let sent = app
+        .command(
+            desk,
+            &call,
+            "dispatch",
+            json!({"station_id": app.org.head_station}),
+        )
+        .await;
+    assert_eq!((sent.status, sent.error_code()), (409, "invalid_transition"));
+    let filed = app
+        .command(app.org.token("supervisor"), &call, "archive", json!({}))
+        .await;
+    assert_eq!(filed.state(), "archived");
+}
