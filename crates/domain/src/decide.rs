@@ -14,7 +14,7 @@ use crate::org::{Actor, PersonRef};
 use crate::refusal::Refusal;
 use crate::role::Role;
 use crate::state::State;
-use crate::values::{Area, CancelReason, ContactOutcome, ServiceMode};
+use crate::values::{Area, CancelReason, ContactOutcome};
 
 /// A refused command. It changes nothing, with one exception that must be recorded anyway:
 /// a wrong verification code is counted (`counted`), or the attempt limit could not hold.
@@ -564,9 +564,7 @@ impl WorkOrder {
             };
         }
         // A carry-in order's machine is at the station: nobody calls at the customer's.
-        if self.details.service_mode == ServiceMode::CarryIn
-            || !self.details.template.rules().arrival_code_required
-        {
+        if !self.asks_code() {
             return Ok(Event::Arrived {
                 check: ArrivalCheck::Unchecked,
             });

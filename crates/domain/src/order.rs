@@ -607,6 +607,13 @@ impl WorkOrder {
         self.state != State::Cancelled && self.cancellation.is_some()
     }
 
+    /// B01: the arrival asks for the customer's code. Not where the template asks none (a
+    /// power crew, E07) nor for a carry-in machine already at the station (A16).
+    pub fn asks_code(&self) -> bool {
+        self.details.template.rules().arrival_code_required
+            && self.details.service_mode == ServiceMode::OnSite
+    }
+
     /// A07: solved by phone; such an order can never be cancelled.
     pub fn solved_by_phone(&self) -> bool {
         matches!(self.resolution, Some(Resolution::Phone { .. }))

@@ -449,9 +449,10 @@ impl<S: Store> App<S> {
 
     /// B01: the customer's verification code, by SMS when the server has a gateway.
     pub(crate) fn code_notice(&self, tenant: &Tenant, order: &WorkOrder, at: Timestamp) -> Option<Notice> {
-        if !self
-            .channels
-            .configured(NotifyChannel::Sms, &OrgChannels::default())
+        if !order.asks_code()
+            || !self
+                .channels
+                .configured(NotifyChannel::Sms, &OrgChannels::default())
         {
             return None;
         }

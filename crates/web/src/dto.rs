@@ -121,12 +121,14 @@ impl CreateOrder {
 
 /// Roles that see the customer's verification code: the customer, the desk that must read
 /// it out or check it (B03), and the supervisors and admins above the desk. Technicians and
-/// station staff must get it from the customer (B01).
-pub fn sees_code(role: Role) -> bool {
-    matches!(
-        role,
-        Role::Customer | Role::DeskAgent | Role::Supervisor | Role::Admin
-    )
+/// station staff must get it from the customer (B01). An order whose arrival asks no code
+/// shows none.
+pub fn sees_code(role: Role, order: &WorkOrder) -> bool {
+    order.asks_code()
+        && matches!(
+            role,
+            Role::Customer | Role::DeskAgent | Role::Supervisor | Role::Admin
+        )
 }
 
 /// A work order as the API shows it.
@@ -208,7 +210,7 @@ impl OrderView {
             cancellation: order.cancellation.clone(),
             intake: order.intake.clone(),
             attachments: order.attachments.clone(),
-            verification_code: sees_code(viewer).then(|| order.verification.code.as_str().to_string()),
+            verification_code: sees_code(viewer, order).then(|| order.verification.code.as_str().to_string()),
             code_attempts_left: baoxiu_domain::MAX_CODE_ATTEMPTS
                 .saturating_sub(order.verification.failed_attempts),
             clocks: Vec::new(),

@@ -4,6 +4,7 @@
 mod clocks;
 mod harness;
 mod phone;
+mod utility;
 
 use chrono::{Duration, Utc};
 use fantoccini::Locator;

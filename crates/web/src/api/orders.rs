@@ -223,7 +223,7 @@ pub async fn show<S: Store>(
     if caller.role.sees_service_levels() {
         view.clocks = app.clock_views(&tenant, &order).await?;
     }
-    let shows_code = dto::sees_code(caller.role);
+    let shows_code = dto::sees_code(caller.role, &order);
     view.history = Some(
         history
             .iter()

@@ -431,7 +431,8 @@ pub async fn created<S: Store>(
         l: Layout::new(&viewer, tr.t("created.title")),
         id: order.id.to_string(),
         number: view::number(&order),
-        code: crate::dto::sees_code(viewer.person.role).then(|| order.verification.code.as_str().to_string()),
+        code: crate::dto::sees_code(viewer.person.role, &order)
+            .then(|| order.verification.code.as_str().to_string()),
         read_code: tr.f("created.read_code", &[("customer", &order.details.customer.name)]),
     })
 }

@@ -15,7 +15,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use baoxiu_domain::{CommandName, OrderId, Refusal, Resolution, Store, Visibility, WorkOrder};
+use baoxiu_domain::{CommandName, Finding, OrderId, Refusal, Resolution, Store, Visibility, WorkOrder};
 use serde::Deserialize;
 
 pub struct Fact {
@@ -143,7 +143,7 @@ async fn build<S: Store>(
         people: &people,
         now: app.clock.now(),
     };
-    let shows_code = crate::dto::sees_code(viewer.person.role);
+    let shows_code = crate::dto::sees_code(viewer.person.role, &order);
     let d = &order.details;
     let word = |prefix: &str, v: &str| tr.word(prefix, v);
     let fact = |key: &str, value: String| Fact {
@@ -197,6 +197,36 @@ async fn build<S: Store>(
             .as_ref()
             .map_or_else(|| "—".into(), |p| p.name.clone()),
     ));
+    // E01–E03: what the hotline found at intake.
+    if let Some(account) = &order.intake.account {
+        let status = order
+            .intake
+            .status
+            .map_or_else(String::new, |s| word("account_status", s.as_str()));
+        facts.push(fact("account", format!("{account} · {status}")));
+    }
+    if let Some(finding) = &order.intake.finding {
+        let what = match finding {
+            Finding::Grid { fault, zone } => format!(
+                "{} · {} · {}",
+                word("finding", "grid"),
+                word("grid_fault", fault.as_str()),
+                word("zone", zone.as_str())
+            ),
+            Finding::Internal {
+                cause,
+                paid_service,
+                guidance,
+            } => format!(
+                "{} · {} · {} · {guidance}",
+                word("finding", "internal"),
+                word("internal_cause", cause.as_str()),
+                word("paid_service", if *paid_service { "true" } else { "false" })
+            ),
+            Finding::Outage { notice } => format!("{} · {notice}", word("finding", "outage")),
+        };
+        facts.push(fact("finding", what));
+    }
     if let Some(by) = &order.created_by {
         facts.push(fact(
             "created_by",
@@ -219,10 +249,19 @@ async fn build<S: Store>(
             href: None,
         });
     }
+    if t.apologised_at.is_some() {
+        times.push(fact("apologised_at", l.maybe_time(&t.apologised_at)));
+    }
+    for at in &t.departures {
+        times.push(fact("departed_at", l.time(at)));
+    }
     for at in &t.arrivals {
         times.push(fact("arrival", l.time(at)));
     }
     times.push(fact("t4", l.maybe_time(&t.resolved_at)));
+    if t.closed_at.is_some() {
+        times.push(fact("closed_at", l.maybe_time(&t.closed_at)));
+    }
     if t.called_back_at.is_some() {
         times.push(fact("called_back_at", l.maybe_time(&t.called_back_at)));
     }
