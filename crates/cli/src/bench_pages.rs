@@ -471,6 +471,7 @@ pub(crate) fn pool_repair(
         asset: None,
         station: None,
         technician: None,
+        slip: None,
         number: Some(number),
     })
 }

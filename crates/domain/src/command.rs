@@ -56,6 +56,8 @@ pub enum Command {
     Arrive {
         code: Option<VerificationCode>,
         desk_note: Option<String>,
+        /// D03: the staff member who took the technician into a guest area.
+        escort: Option<String>,
     },
     /// Work begins.
     Start,
@@ -139,6 +141,34 @@ pub enum Command {
     },
     /// E07: the crew sets off.
     Depart,
+    /// D01, D02: the signed slip that follows a phone report.
+    FileSlip {
+        signed_by: crate::slip::Staff,
+    },
+    /// D07: the engineering supervisor's instruction to the duty foreman.
+    Instruct {
+        note: String,
+    },
+    /// Ask for an approval (D03: a shut-off or noisy work); the template names the chain.
+    RequestApproval {
+        kind: crate::values::ApprovalKind,
+        note: String,
+        /// The approvers, in order, as the organisation configured them for this kind
+        /// ([`crate::TemplateSpec::chain`]); empty where it has no such approval.
+        chain: Vec<crate::role::Role>,
+    },
+    /// The next approver in the chain approves the pending approval.
+    Approve {
+        note: Option<String>,
+    },
+    /// The next approver rejects it: it ends, nothing else changes.
+    Reject {
+        note: String,
+    },
+    /// D05: not fixable now; the department head and the engineering manager are told.
+    ReportUnfixable {
+        note: String,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -176,10 +206,16 @@ pub enum CommandName {
     Triage,
     Apologise,
     Depart,
+    FileSlip,
+    Instruct,
+    RequestApproval,
+    Approve,
+    Reject,
+    ReportUnfixable,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 29] = [
+    pub const ALL: [CommandName; 35] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -209,10 +245,16 @@ impl CommandName {
         CommandName::Triage,
         CommandName::Apologise,
         CommandName::Depart,
+        CommandName::FileSlip,
+        CommandName::Instruct,
+        CommandName::RequestApproval,
+        CommandName::Approve,
+        CommandName::Reject,
+        CommandName::ReportUnfixable,
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
-    pub const OPTIONAL: [CommandName; 8] = [
+    pub const OPTIONAL: [CommandName; 14] = [
         CommandName::Urge,
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
@@ -221,6 +263,12 @@ impl CommandName {
         CommandName::Triage,
         CommandName::Apologise,
         CommandName::Depart,
+        CommandName::FileSlip,
+        CommandName::Instruct,
+        CommandName::RequestApproval,
+        CommandName::Approve,
+        CommandName::Reject,
+        CommandName::ReportUnfixable,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -254,6 +302,12 @@ impl CommandName {
             CommandName::Triage => "triage",
             CommandName::Apologise => "apologise",
             CommandName::Depart => "depart",
+            CommandName::FileSlip => "file-slip",
+            CommandName::Instruct => "instruct",
+            CommandName::RequestApproval => "request-approval",
+            CommandName::Approve => "approve",
+            CommandName::Reject => "reject",
+            CommandName::ReportUnfixable => "report-unfixable",
         }
     }
 
@@ -294,6 +348,12 @@ impl Command {
             Command::Triage { .. } => CommandName::Triage,
             Command::Apologise { .. } => CommandName::Apologise,
             Command::Depart => CommandName::Depart,
+            Command::FileSlip { .. } => CommandName::FileSlip,
+            Command::Instruct { .. } => CommandName::Instruct,
+            Command::RequestApproval { .. } => CommandName::RequestApproval,
+            Command::Approve { .. } => CommandName::Approve,
+            Command::Reject { .. } => CommandName::Reject,
+            Command::ReportUnfixable { .. } => CommandName::ReportUnfixable,
         }
     }
 }
@@ -328,6 +388,9 @@ impl PartLine {
 pub struct Signature {
     /// Who signed, as written on the slip.
     pub signer: String,
+    /// D06: the signer's position, where the template asks for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<crate::values::Position>,
     /// The signature image as a data URL (`data:image/png;base64,…`); attachments come later.
     pub image: String,
 }
@@ -347,6 +410,7 @@ impl Signature {
         }
         Ok(Signature {
             signer,
+            position: None,
             image: image.to_string(),
         })
     }

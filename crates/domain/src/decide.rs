@@ -74,8 +74,9 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         C::Resolve => &[OnSite, InProgress],
         C::ResolveByPhone => &[Accepted, Scheduled],
         C::Callback => &[Resolved],
-        // E09: a call that ended at intake is checked and archived too.
-        C::Archive => &[CalledBack, Closed],
+        // E09: a call that ended at intake is checked and archived too; where the template
+        // has no callback, a resolved order is (`check_archive`).
+        C::Archive => &[Resolved, CalledBack, Closed],
         C::CheckAccount | C::Triage => &[AwaitingDispatch],
         C::Apologise => &[
             Accepted,
@@ -87,6 +88,44 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             Resolved,
         ],
         C::Depart => &[Accepted, Scheduled, MultipleVisits],
+        // D01, D02: the slip may follow until the file is closed.
+        C::FileSlip => &[
+            AwaitingDispatch,
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+            Resolved,
+            CalledBack,
+        ],
+        C::Instruct => &[
+            AwaitingDispatch,
+            Assigned,
+            Accepted,
+            Scheduled,
+            WaitingForParts,
+            MultipleVisits,
+        ],
+        C::RequestApproval | C::Approve | C::Reject => &[
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+        ],
+        C::ReportUnfixable => &[
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+        ],
         // Any open order; the cancellation decisions depend on a pending request instead.
         C::Contact | C::RequestCancel => &[
             AwaitingDispatch,
@@ -169,6 +208,10 @@ impl WorkOrder {
         if CommandName::OPTIONAL.contains(&name) && !template.rules().steps.contains(&name) {
             return Err(Refusal::NotInTemplate { command: name });
         }
+        // Equipment and hotel have no callback step: resolved, then archived.
+        if name == CommandName::Callback && !template.rules().callback {
+            return Err(Refusal::NotInTemplate { command: name });
+        }
         if name == CommandName::RequestCancel && self.solved_by_phone() {
             return Err(Refusal::SolvedByPhone);
         }
@@ -217,6 +260,23 @@ impl WorkOrder {
             CommandName::Apologise if self.timeline.apologised_at.is_some() => {
                 Err(Refusal::AlreadyRecorded { command: name })
             }
+            CommandName::Archive => self.check_archive(),
+            // D07: the duty foreman dispatches on the supervisor's instruction.
+            CommandName::Assign
+                if role == Role::TeamLead
+                    && template.rules().assign_on_instruction
+                    && self.timeline.instructed_at.is_none() =>
+            {
+                Err(Refusal::AwaitingInstruction)
+            }
+            CommandName::FileSlip if self.details.slip.as_ref().is_some_and(|s| s.signed_by.is_some()) => {
+                Err(Refusal::AlreadyRecorded { command: name })
+            }
+            // One approval at a time; the work it is about waits for it (D03).
+            CommandName::RequestApproval | CommandName::Start if self.pending_approval().is_some() => {
+                Err(Refusal::ApprovalPending)
+            }
+            CommandName::Approve | CommandName::Reject => self.check_approver(actor),
             CommandName::Claim => self.check_station(&actor.person),
             CommandName::Arrive if self.assignee.is_none() => Err(Refusal::NotAssignee),
             _ => Ok(()),
@@ -311,8 +371,23 @@ impl WorkOrder {
                 note: note.clone(),
             },
             Command::PartsReceived { note } => Event::PartsReceived { note: note.clone() },
-            Command::Arrive { code, desk_note } => {
-                self.decide_arrival(actor, code.as_ref(), desk_note.as_deref())?
+            Command::Arrive {
+                code,
+                desk_note,
+                escort,
+            } => {
+                // D03: guest areas are entered only with staff.
+                let guest_area = self.details.slip.as_ref().is_some_and(|s| s.guest_area);
+                if guest_area && self.details.template.rules().escort_in_guest_areas {
+                    let Some(escort) = escort.clone() else {
+                        return Err(Refusal::Missing { field: "escort" }.into());
+                    };
+                    Event::Arrived {
+                        check: ArrivalCheck::Escorted { escort },
+                    }
+                } else {
+                    self.decide_arrival(actor, code.as_ref(), desk_note.as_deref())?
+                }
             }
             Command::Start => Event::WorkStarted,
             Command::Resolve {
@@ -344,6 +419,12 @@ impl WorkOrder {
                 else {
                     return Err(Refusal::SignatureRequired.into());
                 };
+                // D06: the using department's foreman or above signs.
+                if let Some(lowest) = self.details.template.rules().signoff_position
+                    && !signature.position.is_some_and(|p| p.at_least(lowest))
+                {
+                    return Err(Refusal::SignOffPosition.into());
+                }
                 Event::Resolved {
                     resolution: Resolution::OnSite {
                         signature: signature.clone(),
@@ -408,6 +489,37 @@ impl WorkOrder {
             },
             Command::Apologise { note } => Event::Apologised { note: note.clone() },
             Command::Depart => Event::Departed,
+            Command::FileSlip { signed_by } => {
+                if !signed_by.position.at_least(crate::slip::SLIP_SIGNER) {
+                    return Err(Refusal::SlipSigner.into());
+                }
+                Event::SlipFiled {
+                    signed_by: signed_by.clone(),
+                }
+            }
+            Command::Instruct { note } => Event::Instructed { note: note.clone() },
+            Command::RequestApproval { kind, note, chain } => {
+                // The organisation's chain, as the caller looked it up; approvers are staff
+                // above the work.
+                let unfit = |r: &Role| matches!(r, Role::Customer | Role::Technician | Role::System);
+                if chain.is_empty() || chain.iter().any(unfit) {
+                    return Err(Refusal::NoSuchApproval.into());
+                }
+                Event::ApprovalRequested {
+                    kind: *kind,
+                    chain: chain.clone(),
+                    note: note.clone(),
+                }
+            }
+            Command::Approve { note } => Event::ApprovalDecided {
+                approve: true,
+                reason: note.clone(),
+            },
+            Command::Reject { note } => Event::ApprovalDecided {
+                approve: false,
+                reason: Some(note.clone()),
+            },
+            Command::ReportUnfixable { note } => Event::ReportedUnfixable { note: note.clone() },
             Command::Reprioritize { priority, reason } => Event::Reprioritized {
                 priority: *priority,
                 reason: reason.clone(),
@@ -535,6 +647,36 @@ impl WorkOrder {
         let checks = steps.contains(&CommandName::CheckAccount) || steps.contains(&CommandName::Triage);
         if checks && !self.intake.ready_to_dispatch() {
             return Err(Refusal::IntakeIncomplete);
+        }
+        Ok(())
+    }
+
+    /// Archiving: where there is a callback, only once called back; a hotel's file only
+    /// with its signed slip (D01, D06).
+    fn check_archive(&self) -> Result<(), Refusal> {
+        let rules = self.details.template.rules();
+        if self.state == State::Resolved && rules.callback {
+            return Err(Refusal::InvalidState {
+                state: self.state,
+                command: CommandName::Archive,
+            });
+        }
+        if rules.slips && self.details.slip.as_ref().is_none_or(|s| s.signed_by.is_none()) {
+            return Err(Refusal::SlipUnsigned);
+        }
+        Ok(())
+    }
+
+    /// The pending approval's next step is `actor`'s role, and nobody decides their own
+    /// request.
+    fn check_approver(&self, actor: &Actor) -> Result<(), Refusal> {
+        let pending = self.pending_approval().ok_or(Refusal::NoApprovalPending)?;
+        let role = pending.next().ok_or(Refusal::NoApprovalPending)?;
+        if actor.role() != role {
+            return Err(Refusal::NotNextApprover { role });
+        }
+        if pending.requested_by == actor.id() {
+            return Err(Refusal::SelfApproval);
         }
         Ok(())
     }

@@ -41,6 +41,8 @@ pub enum ArrivalCheck {
     Unchecked,
     /// No code could be had; the desk verified by phone and noted how.
     Desk { note: String },
+    /// D03: a member of staff took the technician into the guest area.
+    Escorted { escort: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -157,6 +159,29 @@ pub enum Event {
     },
     /// E07: the crew set off.
     Departed,
+    /// D01, D02: the signed slip arrived after a phone report.
+    SlipFiled {
+        signed_by: crate::slip::Staff,
+    },
+    /// D07: the supervisor's instruction.
+    Instructed {
+        note: String,
+    },
+    /// An approval was asked for; its chain as the template said at the time.
+    ApprovalRequested {
+        kind: crate::values::ApprovalKind,
+        chain: Vec<Role>,
+        note: String,
+    },
+    /// The next step of the pending approval decided.
+    ApprovalDecided {
+        approve: bool,
+        reason: Option<String>,
+    },
+    /// D05: not fixable now.
+    ReportedUnfixable {
+        note: String,
+    },
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -225,6 +250,11 @@ impl Event {
             Event::Triaged { .. } => "triaged",
             Event::Apologised { .. } => "apologised",
             Event::Departed => "departed",
+            Event::SlipFiled { .. } => "slip_filed",
+            Event::Instructed { .. } => "instructed",
+            Event::ApprovalRequested { .. } => "approval_requested",
+            Event::ApprovalDecided { .. } => "approval_decided",
+            Event::ReportedUnfixable { .. } => "reported_unfixable",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

@@ -10,6 +10,7 @@
 //!    in one transaction guarded by the order's version.
 
 mod account;
+mod approval;
 mod attachment;
 pub mod calendar;
 mod command;
@@ -23,6 +24,7 @@ mod org;
 mod refusal;
 mod role;
 pub mod sla;
+mod slip;
 mod state;
 mod store;
 mod template;
@@ -30,6 +32,7 @@ mod values;
 mod visibility;
 
 pub use account::{Account, ApiToken, Login, Session};
+pub use approval::{Approval, ApprovalDecision};
 pub use attachment::{AttachedFile, Attachment, ImageType, MAX_ATTACHMENT_BYTES, Removal, Upload};
 pub use calendar::{Calendar, CalendarError};
 pub use command::{Command, CommandName, PartLine, Signature};
@@ -45,6 +48,7 @@ pub use order::{
 pub use org::{Actor, Person, PersonRef, Station, StationRef, Team, Tenant};
 pub use refusal::Refusal;
 pub use role::Role;
+pub use slip::{Slip, Staff};
 pub use state::State;
 pub use store::{
     DueTimer, IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Overdue, OverdueQuery,
@@ -52,9 +56,9 @@ pub use store::{
 };
 pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{
-    AccountStatus, Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome, Customer, FieldError,
-    GridFault, InternalCause, Kind, Location, OrderNumber, Phone, PhoneSolution, Priority, Satisfaction,
-    ServiceMode, VerificationCode, Zone, optional_text, text,
+    AccountStatus, ApprovalKind, Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome,
+    Customer, FieldError, GridFault, InternalCause, Kind, Location, OrderNumber, Phone, PhoneSolution,
+    Position, Priority, Satisfaction, ServiceMode, SpecialCase, VerificationCode, Zone, optional_text, text,
 };
 pub use visibility::Visibility;
 

@@ -42,6 +42,9 @@ pub struct NewOrder {
     pub station: Option<StationRef>,
     /// … or to the technician the customer asked for (B04).
     pub technician: Option<PersonRef>,
+    /// D01–D04: the hotel's slip, where the template takes reports with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub slip: Option<crate::slip::Slip>,
     /// The number people read out (X09), given when the order is created. Orders created
     /// before numbers existed have none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -70,6 +73,9 @@ pub struct Timeline {
     /// E05: when the desk apologised to the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apologised_at: Option<DateTime<Utc>>,
+    /// D07: when the supervisor last instructed the duty foreman.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instructed_at: Option<DateTime<Utc>>,
     /// E01–E03: when the call ended at intake.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closed_at: Option<DateTime<Utc>>,
@@ -190,6 +196,9 @@ pub struct WorkOrder {
     /// Photos kept with the order, removed ones included (with why).
     #[serde(default)]
     pub attachments: Vec<AttachedFile>,
+    /// Approvals asked for on the order, decided or not (D03).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<crate::approval::Approval>,
     /// What the hotline found at intake (E01–E03).
     #[serde(default, skip_serializing_if = "crate::intake::Intake::is_empty")]
     pub intake: crate::intake::Intake,
@@ -248,6 +257,20 @@ impl WorkOrder {
             });
         }
         let rules = new.template.rules();
+        // D01–D04: a hotel report comes with its slip, from someone who may report.
+        let mut new = new;
+        match (&new.slip, rules.slips) {
+            (None, true) => return Err(Refusal::Missing { field: "slip" }),
+            (Some(_), false) => return Err(Refusal::NoSlips),
+            (Some(slip), true) => {
+                slip.check(new.channel)?;
+                // D04: a special emergency is an emergency.
+                if slip.special.is_some() {
+                    new.priority = Priority::Emergency;
+                }
+            }
+            (None, false) => {}
+        }
         let pooled = rules.initial_route == InitialRoute::Pool && new.kind == Kind::Repair;
         let station_staff = records_for_own_station(actor);
         let own =
@@ -369,6 +392,7 @@ impl WorkOrder {
             cancellation: None,
             attachments: Vec::new(),
             intake: Default::default(),
+            approvals: Vec::new(),
             clocks: Vec::new(),
             updated_at: Some(at),
         }
@@ -571,6 +595,34 @@ impl WorkOrder {
                 self.timeline.apologised_at.get_or_insert(at);
             }
             Event::Departed => self.timeline.departures.push(at),
+            Event::SlipFiled { signed_by } => {
+                if let Some(slip) = &mut self.details.slip {
+                    slip.signed_by = Some(signed_by.clone());
+                }
+            }
+            Event::Instructed { .. } => self.timeline.instructed_at = Some(at),
+            Event::ApprovalRequested { kind, chain, note } => {
+                self.approvals.push(crate::approval::Approval {
+                    kind: *kind,
+                    note: note.clone(),
+                    requested_by: record.actor.id,
+                    requested_at: at,
+                    chain: chain.clone(),
+                    decisions: Vec::new(),
+                })
+            }
+            Event::ApprovalDecided { approve, reason } => {
+                if let Some(pending) = self.approvals.iter_mut().rev().find(|a| a.pending()) {
+                    pending.decisions.push(crate::approval::ApprovalDecision {
+                        by: record.actor.id,
+                        role: record.actor.role,
+                        approve: *approve,
+                        reason: reason.clone(),
+                        at,
+                    });
+                }
+            }
+            Event::ReportedUnfixable { .. } => {}
             // Escalation decisions live in the clock logs (`sla::follow`); urging, reporting
             // to the region and the complex-repair review are timed there too.
             Event::Escalated { .. }
@@ -592,6 +644,17 @@ impl WorkOrder {
         }
         self.version = record.seq;
         self.updated_at = Some(at);
+    }
+
+    /// The approval waiting for a decision, if any (one at a time per order).
+    pub fn pending_approval(&self) -> Option<&crate::approval::Approval> {
+        self.approvals.iter().find(|a| a.pending())
+    }
+
+    /// Whether an approval of `kind` was given in full (its effect: D03, the shut-off may
+    /// happen).
+    pub fn approved(&self, kind: crate::values::ApprovalKind) -> bool {
+        self.approvals.iter().any(|a| a.kind == kind && a.approved())
     }
 
     /// E01–E03: the call ended at intake; nothing is dispatched.

@@ -108,6 +108,35 @@ pub enum Refusal {
     /// E07: power comes back between the report and now.
     #[error("the restoration time must be between the report and now")]
     RestorationOutOfRange,
+    /// D01: a slip is valid only with a supervisor's (or higher) signature.
+    #[error("the slip must be signed by a supervisor or above")]
+    SlipUnsigned,
+    /// D01: the signer is below supervisor level.
+    #[error("a slip is signed by a supervisor or above")]
+    SlipSigner,
+    /// D02: phone reports come from a named foreman or above (alarms excepted).
+    #[error("phone reports are taken only from a named foreman or above; ask for the slip")]
+    CallerNotQualified,
+    /// Only a template that takes slips takes one.
+    #[error("this kind of order takes no slip")]
+    NoSlips,
+    /// D07: the duty foreman dispatches on the supervisor's instruction.
+    #[error("the duty foreman dispatches on the engineering supervisor's instruction")]
+    AwaitingInstruction,
+    /// The template has no approval of this kind.
+    #[error("this kind of order has no such approval")]
+    NoSuchApproval,
+    /// One approval at a time; work that needs it waits for it.
+    #[error("an approval is pending")]
+    ApprovalPending,
+    #[error("no approval is pending")]
+    NoApprovalPending,
+    /// It is another role's turn in the chain.
+    #[error("the next decision in this approval is a {}'s", .role.as_str())]
+    NotNextApprover { role: Role },
+    /// D06: completion is signed by the using department's foreman or above.
+    #[error("completion is signed by the using department's foreman or above")]
+    SignOffPosition,
 }
 
 impl Refusal {
@@ -151,6 +180,16 @@ impl Refusal {
             Refusal::AccountFirst => "account_first",
             Refusal::AlreadyRecorded { .. } => "already_recorded",
             Refusal::RestorationOutOfRange => "restoration_out_of_range",
+            Refusal::SlipUnsigned => "slip_unsigned",
+            Refusal::SlipSigner => "slip_signer",
+            Refusal::CallerNotQualified => "caller_not_qualified",
+            Refusal::NoSlips => "no_slips",
+            Refusal::AwaitingInstruction => "awaiting_instruction",
+            Refusal::NoSuchApproval => "no_such_approval",
+            Refusal::ApprovalPending => "approval_pending",
+            Refusal::NoApprovalPending => "no_approval_pending",
+            Refusal::NotNextApprover { .. } => "not_next_approver",
+            Refusal::SignOffPosition => "sign_off_position",
         }
     }
 
@@ -168,6 +207,11 @@ impl Refusal {
             Refusal::StationOrderIsCarryIn => Some("service_mode"),
             Refusal::NoSuchAttachment => Some("attachment_id"),
             Refusal::RestorationOutOfRange => Some("report.restored_at"),
+            Refusal::SlipUnsigned | Refusal::SlipSigner => Some("slip.signed_by"),
+            Refusal::CallerNotQualified => Some("slip.reporter"),
+            Refusal::NoSlips => Some("slip"),
+            Refusal::SignOffPosition => Some("signature.position"),
+            Refusal::NoSuchApproval => Some("kind"),
             _ => None,
         }
     }

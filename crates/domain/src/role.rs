@@ -140,6 +140,18 @@ impl Role {
             C::CheckAccount | C::Triage | C::Apologise => matches!(self, DeskAgent | Supervisor),
             // E07: the crew sets off; its duty lead may record it for them (X10).
             C::Depart => matches!(self, Technician),
+            // D01, D02: the engineering duty room files the slip that follows a phone report.
+            C::FileSlip => matches!(self, DeskAgent | Supervisor),
+            // D07: the engineering supervisor instructs the duty foreman.
+            C::Instruct => matches!(self, Supervisor),
+            // D03: whoever does or leads the work asks; the chain says who decides.
+            C::RequestApproval => matches!(self, Technician | TeamLead | Coordinator | Supervisor),
+            C::Approve | C::Reject => matches!(
+                self,
+                Coordinator | TeamLead | Supervisor | RegionOfficer | Approver | Admin
+            ),
+            // D05: the duty supervisor or foreman reports what cannot be fixed now.
+            C::ReportUnfixable => matches!(self, Supervisor | TeamLead),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

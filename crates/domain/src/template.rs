@@ -3,13 +3,15 @@
 //! rules of the state machine and the clocks with their escalation ladders. An organisation
 //! may bring its own clocks and ladders in a file of its own; the rules stay the template's.
 //!
-//! Only templates that are built are listed here. The equipment and hotel templates of the
-//! product's plan come with their own rules (approvals, parts, vendors); until then no
-//! organisation can offer them and the API does not name them.
+//! Only templates that are built are listed here. The equipment template of the product's
+//! plan comes with its own rules (outsourcing, parts, vendors, assets); until then no
+//! organisation can offer it and the API does not name it.
 
 use crate::role::Role;
 use crate::sla::ClockDef;
+use crate::values::ApprovalKind;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The kinds of organisation baoxiu serves today.
@@ -23,16 +25,24 @@ pub enum Template {
     Property,
     /// An electricity utility's 95598 fault hotline dispatching to district crews.
     Utility,
+    /// A hotel's engineering department serving the hotel's own departments.
+    Hotel,
 }
 
 impl Template {
-    pub const ALL: [Template; 3] = [Template::AfterSales, Template::Property, Template::Utility];
+    pub const ALL: [Template; 4] = [
+        Template::AfterSales,
+        Template::Property,
+        Template::Utility,
+        Template::Hotel,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Template::AfterSales => "after_sales",
             Template::Property => "property",
             Template::Utility => "utility",
+            Template::Hotel => "hotel",
         }
     }
 
@@ -81,6 +91,10 @@ impl Template {
             Template::Utility => (
                 "templates/utility.toml",
                 include_str!("../../../templates/utility.toml"),
+            ),
+            Template::Hotel => (
+                "templates/hotel.toml",
+                include_str!("../../../templates/hotel.toml"),
             ),
         }
     }
@@ -156,6 +170,19 @@ pub struct TemplateRules {
     /// reason instead of leaving the order waiting for another call.
     #[serde(default)]
     pub unreached_callback_ends: bool,
+    /// D01, D02: reports come with a slip: by phone from a named foreman or above (its slip
+    /// following), otherwise signed by a supervisor or above; archived only once signed.
+    #[serde(default)]
+    pub slips: bool,
+    /// D07: the duty foreman (team lead) assigns on the supervisor's instruction.
+    #[serde(default)]
+    pub assign_on_instruction: bool,
+    /// D03: guest areas are entered only with staff: the arrival names who took them in.
+    #[serde(default)]
+    pub escort_in_guest_areas: bool,
+    /// D06: the lowest position of the using department's signer at completion.
+    #[serde(default)]
+    pub signoff_position: Option<crate::values::Position>,
     /// The optional steps this template has (A18 `urge`, `report-to-region`; B19
     /// `mark-complex`, `review-complex`; E01–E07 `check-account`, `triage`, `apologise`,
     /// `depart`). A template with `check-account` or `triage` dispatches only once the
@@ -164,11 +191,20 @@ pub struct TemplateRules {
     pub steps: Vec<crate::command::CommandName>,
 }
 
-/// A template file: its rules and its clocks.
+/// A template file: its rules, its clocks and its approval chains.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateSpec {
     pub rules: TemplateRules,
     pub clocks: Vec<ClockDef>,
+    /// Who approves each kind of approval, in order (an organisation may set its own).
+    pub approvals: BTreeMap<ApprovalKind, Vec<Role>>,
+}
+
+impl TemplateSpec {
+    /// The chain for `kind`, if the template has such approvals.
+    pub fn chain(&self, kind: ApprovalKind) -> Option<&[Role]> {
+        self.approvals.get(&kind).map(Vec::as_slice)
+    }
 }
 
 /// A template file that cannot be used: which file, where, and why.
@@ -187,6 +223,7 @@ struct File {
     rules: Option<TemplateRules>,
     #[serde(default)]
     clocks: Vec<crate::sla::ClockFile>,
+    approvals: Option<BTreeMap<ApprovalKind, Vec<Role>>>,
 }
 
 fn line_of(text: &str, offset: usize) -> usize {
@@ -196,14 +233,18 @@ fn line_of(text: &str, offset: usize) -> usize {
 impl TemplateSpec {
     /// Parses a shipped template file (rules and clocks both required).
     pub fn parse(file: &str, text: &str) -> Result<TemplateSpec, TemplateError> {
-        let (rules, clocks) = parse_file(file, text)?;
+        let (rules, clocks, approvals) = parse_file(file, text)?;
         let rules = rules.ok_or_else(|| TemplateError {
             file: file.into(),
             line: 1,
             field: "rules".into(),
             message: "a template names its rules".into(),
         })?;
-        Ok(TemplateSpec { rules, clocks })
+        Ok(TemplateSpec {
+            rules,
+            clocks,
+            approvals: approvals.unwrap_or_default(),
+        })
     }
 
     /// An organisation's own file for this template: it may bring clocks and ladders, not
@@ -220,7 +261,7 @@ impl TemplateSpec {
                     .into(),
             });
         }
-        let (_, clocks) = parse_file(file, text)?;
+        let (_, clocks, approvals) = parse_file(file, text)?;
         // What a level opens is a rule (A05: cancellation waits for it): a clock may move, the
         // gate may not go.
         let opens = |clocks: &[ClockDef]| -> Vec<String> {
@@ -238,14 +279,35 @@ impl TemplateSpec {
                 message: format!("the template's rules wait for a level that opens `{gone}`; keep one"),
             });
         }
+        // An organisation sets its own chains (C05: each factory its own); a kind the
+        // template has stays, with the template's chain where the file names none.
+        let mut chains = self.approvals.clone();
+        if let Some(own) = approvals {
+            if let Some(kind) = own.keys().find(|k| !self.approvals.contains_key(k)) {
+                return Err(TemplateError {
+                    file: file.into(),
+                    line: text.find(kind.as_str()).map_or(1, |at| line_of(text, at)),
+                    field: format!("approvals.{kind}"),
+                    message: "this template has no such approval".into(),
+                });
+            }
+            chains.extend(own);
+        }
         Ok(TemplateSpec {
             rules: self.rules.clone(),
             clocks,
+            approvals: chains,
         })
     }
 }
 
-fn parse_file(file: &str, text: &str) -> Result<(Option<TemplateRules>, Vec<ClockDef>), TemplateError> {
+type Parsed = (
+    Option<TemplateRules>,
+    Vec<ClockDef>,
+    Option<BTreeMap<ApprovalKind, Vec<Role>>>,
+);
+
+fn parse_file(file: &str, text: &str) -> Result<Parsed, TemplateError> {
     let parsed: File = toml::from_str(text).map_err(|e| {
         let line = e.span().map_or(1, |s| line_of(text, s.start));
         let message = e.message().to_string();
@@ -289,5 +351,27 @@ fn parse_file(file: &str, text: &str) -> Result<(Option<TemplateRules>, Vec<Cloc
             message: format!("the clock `{}` is defined twice", twice[0]),
         });
     }
-    Ok((parsed.rules, clocks))
+    if let Some(approvals) = &parsed.approvals {
+        for (kind, chain) in approvals {
+            let at = text.find(kind.as_str()).map_or(1, |o| line_of(text, o));
+            let wrong = |message: &str| TemplateError {
+                file: file.into(),
+                line: at,
+                field: format!("approvals.{kind}"),
+                message: message.into(),
+            };
+            if chain.is_empty() {
+                return Err(wrong("an approval names at least one approver"));
+            }
+            if chain
+                .iter()
+                .any(|r| matches!(r, Role::Customer | Role::Technician | Role::System))
+            {
+                return Err(wrong(
+                    "approvers are staff above the work: not customers or technicians",
+                ));
+            }
+        }
+    }
+    Ok((parsed.rules, clocks, parsed.approvals))
 }

@@ -53,7 +53,7 @@ pub fn optional_text(field: &str, value: Option<&str>, max: usize) -> Result<Opt
 macro_rules! wire_enum {
     ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $wire:literal $(| $alias:literal)*),+ $(,)? }) => {
         $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         pub enum $name {
             $($(#[$vdoc])* #[serde(rename = $wire $(, alias = $alias)*)] $variant),+
@@ -96,6 +96,8 @@ wire_enum!(
         OtherDepartment = "other_department",
         Patrol = "patrol",
         PreventiveMaintenance = "preventive_maintenance",
+        /// A fire, security or building-system alarm (D02: needs no named caller).
+        Alarm = "alarm",
     }
 );
 
@@ -146,6 +148,61 @@ wire_enum!(
         PlanRefused = "plan_refused",
         /// The same fault was reported twice.
         Duplicate = "duplicate",
+    }
+);
+
+wire_enum!(
+    /// A hotel employee's level (D01, D02, D06), lowest first: what they may report or sign.
+    Position {
+        /// 员工.
+        Staff = "staff",
+        /// 领班.
+        Foreman = "foreman",
+        /// 主管.
+        Supervisor = "supervisor",
+        /// 经理 (and above).
+        Manager = "manager",
+    }
+);
+
+impl Position {
+    /// Its rank: a higher position may do what a lower one may.
+    pub fn at_least(self, other: Position) -> bool {
+        let rank = |p: Position| Position::ALL.iter().position(|q| *q == p);
+        rank(self) >= rank(other)
+    }
+}
+
+wire_enum!(
+    /// D04: the special emergencies of a hotel, besides anything that would upset guests or
+    /// harm equipment if left.
+    SpecialCase {
+        /// 住客房.
+        OccupiedRoom = "occupied_room",
+        /// VIP 房.
+        VipRoom = "vip_room",
+        /// 包厢.
+        PrivateDining = "private_dining",
+        /// 会议进行中.
+        MeetingInProgress = "meeting_in_progress",
+        /// 营业中的厨房.
+        KitchenInService = "kitchen_in_service",
+        /// 不及时处理会引起客人不满或损坏设备.
+        GuestsOrEquipment = "guests_or_equipment",
+    }
+);
+
+wire_enum!(
+    /// What an approval is for (one engine for all: the template names its chain per kind).
+    ApprovalKind {
+        /// D03: cutting the water.
+        ShutOffWater = "shut_off_water",
+        /// D03: cutting the power.
+        ShutOffPower = "shut_off_power",
+        /// D03: cutting the gas.
+        ShutOffGas = "shut_off_gas",
+        /// D03: noisy work.
+        NoisyWork = "noisy_work",
     }
 );
 

@@ -89,6 +89,15 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::CheckAccount | C::Triage | C::Apologise => &[DeskAgent, Supervisor],
         // E07: the crew sets off (its duty lead records it for them, X10).
         C::Depart => &[Technician],
+        // D01, D02: the engineering duty room files the slip that follows a phone report.
+        C::FileSlip => &[DeskAgent, Supervisor],
+        // D07: the engineering supervisor instructs the duty foreman.
+        C::Instruct => &[Supervisor],
+        // D03: whoever does or leads the work asks; the chain decides who approves.
+        C::RequestApproval => &[Technician, TeamLead, Coordinator, Supervisor],
+        C::Approve | C::Reject => &[Coordinator, TeamLead, Supervisor, RegionOfficer, Approver, Admin],
+        // D05.
+        C::ReportUnfixable => &[Supervisor, TeamLead],
     }
 }
 

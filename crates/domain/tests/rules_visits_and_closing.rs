@@ -289,6 +289,7 @@ fn r_a14_a_blank_signature_is_no_signature() {
     let blank = Command::Resolve {
         signature: Some(baoxiu_domain::Signature {
             signer: " ".into(),
+            position: None,
             image: String::new(),
         }),
         summary: "已修复".into(),

@@ -119,6 +119,7 @@ pub fn new_order(description: &str) -> NewOrder {
         asset: None,
         station: None,
         technician: None,
+        slip: None,
         number: None,
     }
 }

@@ -38,6 +38,49 @@ pub struct CreateOrder {
     /// Assign at once to this technician (B04), with the checks of `assign`: for after-sales,
     /// only together with the head station the technician belongs to.
     pub technician_id: Option<Uuid>,
+    /// Hotel (D01–D04): the requesting department's slip.
+    pub slip: Option<SlipInput>,
+}
+
+/// A named employee and their position (staff, foreman, supervisor, manager).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StaffInput {
+    pub name: String,
+    pub position: baoxiu_domain::Position,
+}
+
+/// The hotel's repair slip: by phone, a named foreman or above reports and the signed slip
+/// follows; otherwise a supervisor or above has signed it (D01, D02).
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SlipInput {
+    /// The requesting department (客房部, 餐饮部…).
+    pub department: String,
+    pub reporter: Option<StaffInput>,
+    pub signed_by: Option<StaffInput>,
+    /// D04: occupied_room, vip_room, private_dining, meeting_in_progress, kitchen_in_service,
+    /// guests_or_equipment.
+    pub special: Option<baoxiu_domain::SpecialCase>,
+    /// D03: the job is in a guest area; staff take the technician in.
+    #[serde(default)]
+    pub guest_area: bool,
+}
+
+impl SlipInput {
+    pub fn parse(self) -> Result<baoxiu_domain::Slip, baoxiu_domain::FieldError> {
+        let staff = |field: &str, s: Option<StaffInput>| {
+            s.map(|s| baoxiu_domain::Staff::parse(field, &s.name, s.position))
+                .transpose()
+        };
+        Ok(baoxiu_domain::Slip {
+            department: baoxiu_domain::text("slip.department", &self.department, 50)?,
+            reporter: staff("slip.reporter", self.reporter)?,
+            signed_by: staff("slip.signed_by", self.signed_by)?,
+            special: self.special,
+            guest_area: self.guest_area,
+        })
+    }
 }
 
 fn default_kind() -> Kind {
@@ -113,6 +156,7 @@ impl CreateOrder {
                 .transpose()?,
             station,
             technician,
+            slip: self.slip.map(SlipInput::parse).transpose()?,
             // Given by the service when the create is allowed.
             number: None,
         })

@@ -85,7 +85,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::SelfApproval
         | Refusal::ReinspectionSignOff
         | Refusal::NotRecorder
-        | Refusal::NotReporter => StatusCode::FORBIDDEN,
+        | Refusal::NotReporter
+        | Refusal::NotNextApprover { .. } => StatusCode::FORBIDDEN,
         Refusal::SubSiteDispatch
         | Refusal::NotASubSite
         | Refusal::NotATechnician(_)
@@ -99,6 +100,12 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::StationOrderIsCarryIn
         | Refusal::NoSuchAttachment
         | Refusal::RestorationOutOfRange
+        | Refusal::SlipUnsigned
+        | Refusal::SlipSigner
+        | Refusal::CallerNotQualified
+        | Refusal::NoSlips
+        | Refusal::NoSuchApproval
+        | Refusal::SignOffPosition
         | Refusal::NotInTemplate { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         Refusal::InvalidState { .. }
         | Refusal::AlreadyClaimed
@@ -112,6 +119,9 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::IntakeIncomplete
         | Refusal::AccountFirst
         | Refusal::AlreadyRecorded { .. }
+        | Refusal::AwaitingInstruction
+        | Refusal::ApprovalPending
+        | Refusal::NoApprovalPending
         | Refusal::NotYetCancellable => StatusCode::CONFLICT,
     }
 }

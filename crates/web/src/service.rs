@@ -160,6 +160,27 @@ impl<S: Store> App<S> {
         }
     }
 
+    /// An approval request with the organisation's chain for its kind (empty where its
+    /// template has none, which the domain refuses); any other command as it is.
+    pub(crate) fn with_chain<'c>(
+        &self,
+        tenant: &Tenant,
+        order: &WorkOrder,
+        command: &'c Command,
+    ) -> std::borrow::Cow<'c, Command> {
+        match command {
+            Command::RequestApproval { kind, note, .. } => {
+                let spec = self.clocks.spec(tenant, order.details.template);
+                std::borrow::Cow::Owned(Command::RequestApproval {
+                    kind: *kind,
+                    note: note.clone(),
+                    chain: spec.chain(*kind).map(<[_]>::to_vec).unwrap_or_default(),
+                })
+            }
+            other => std::borrow::Cow::Borrowed(other),
+        }
+    }
+
     /// Runs one command: 200 with the order as it now is. A lost race is retried on the
     /// fresh order (so the loser of a claim hears "already claimed"), unless the caller
     /// pinned a version with `If-Match`. Each attempt first looks for an earlier answer to
@@ -202,6 +223,7 @@ impl<S: Store> App<S> {
             }
             let now = self.clock.now();
             let mut next = order.clone();
+            let command = &self.with_chain(&tenant, &order, command);
             let executed = match recorder {
                 Some(recorder) => next.execute_for(recorder, acts, now, command),
                 None => next.execute(acts, now, command),

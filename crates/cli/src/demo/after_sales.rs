@@ -228,6 +228,7 @@ impl<'c> Draft<'c> {
             asset: Some(asset),
             station: self.dispatched.then(|| self.head_station.clone()),
             technician: None,
+            slip: None,
             number: None,
         };
         Opening {

@@ -233,6 +233,7 @@ impl<'c> Draft<'c> {
             asset: None,
             station,
             technician,
+            slip: None,
             number: None,
         };
         let book = target == State::Scheduled || rng.random_bool(0.5);

@@ -264,6 +264,7 @@ impl Sim {
         let command = Command::Arrive {
             code: Some(wrong),
             desk_note: None,
+            escort: None,
         };
         let actor = tech.actor();
         match self.order.decide(&actor, at, &command) {
@@ -305,6 +306,7 @@ impl Sim {
             let command = Command::Arrive {
                 code: None,
                 desk_note: Some(note),
+                escort: None,
             };
             return self.step_at(desk, at, command);
         }
@@ -322,6 +324,7 @@ impl Sim {
             Command::Arrive {
                 code,
                 desk_note: None,
+                escort: None,
             },
         )
     }

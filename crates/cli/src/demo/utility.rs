@@ -151,6 +151,7 @@ impl<'c> Draft<'c> {
             asset: None,
             station: None,
             technician: None,
+            slip: None,
             number: None,
         };
         Opening {
@@ -247,6 +248,7 @@ impl<'c> Draft<'c> {
         let arrive = Command::Arrive {
             code: None,
             desk_note: None,
+            escort: None,
         };
         sim.step(&lineman, travel, arrive.clone())?;
         let gap = sim.mins(1, 5);

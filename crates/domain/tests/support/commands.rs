@@ -63,6 +63,7 @@ pub fn arrive(code: VerificationCode) -> Command {
     Command::Arrive {
         code: Some(code),
         desk_note: None,
+        escort: None,
     }
 }
 
@@ -70,6 +71,7 @@ pub fn arrive_without_code() -> Command {
     Command::Arrive {
         code: None,
         desk_note: None,
+        escort: None,
     }
 }
 
@@ -77,6 +79,7 @@ pub fn arrive_verified_by_desk(note: &str) -> Command {
     Command::Arrive {
         code: None,
         desk_note: Some(note.to_string()),
+        escort: None,
     }
 }
 

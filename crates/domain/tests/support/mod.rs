@@ -10,9 +10,9 @@
 
 use baoxiu_domain::{
     Actor, Area, Asset, CancelReason, Channel, Command, CommitmentKind, ContactOutcome, Customer, Event,
-    EventRecord, Kind, Location, NewOrder, OrderId, PartLine, PersonId, PersonRef, PhoneSolution, Priority,
-    Refusal, Refused, Role, Satisfaction, ServiceMode, Signature, State, StationId, StationRef, Template,
-    Tenant, TenantId, Timestamp, VerificationCode, WorkOrder,
+    EventRecord, Kind, Location, NewOrder, OrderId, PartLine, PersonId, PersonRef, PhoneSolution, Position,
+    Priority, Refusal, Refused, Role, Satisfaction, ServiceMode, Signature, Slip, SpecialCase, Staff, State,
+    StationId, StationRef, Template, Tenant, TenantId, Timestamp, VerificationCode, WorkOrder,
 };
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use uuid::Uuid;
@@ -137,6 +137,7 @@ pub fn property_order() -> NewOrder {
         asset: None,
         station: None,
         technician: None,
+        slip: None,
         number: None,
     }
 }
@@ -163,6 +164,7 @@ pub fn after_sales_order() -> NewOrder {
         ),
         station: None,
         technician: None,
+        slip: None,
         number: None,
     }
 }
@@ -188,6 +190,34 @@ pub fn utility_order() -> NewOrder {
         asset: None,
         station: None,
         technician: None,
+        slip: None,
+        number: None,
+    }
+}
+
+/// A written slip from housekeeping, signed by its supervisor: 1208 房卫生间漏水, an
+/// occupied room (D01, D04).
+pub fn hotel_order() -> NewOrder {
+    NewOrder {
+        kind: Kind::Repair,
+        channel: Channel::OtherDepartment,
+        template: Template::Hotel,
+        category: Some("给排水".to_string()),
+        priority: Priority::Normal,
+        service_mode: ServiceMode::OnSite,
+        customer: Customer::parse("客房部 刘芳", "0571-87001208").unwrap(),
+        location: Location::parse("锦江大酒店 主楼", None, Some("12层"), Some("1208房")).unwrap(),
+        description: "1208房卫生间面盆下水管漏水，客人在房".to_string(),
+        asset: None,
+        station: None,
+        technician: None,
+        slip: Some(Slip {
+            department: "客房部".to_string(),
+            reporter: Some(Staff::parse("slip.reporter", "刘芳", Position::Foreman).unwrap()),
+            signed_by: Some(Staff::parse("slip.signed_by", "陈静怡", Position::Supervisor).unwrap()),
+            special: Some(SpecialCase::OccupiedRoom),
+            guest_area: true,
+        }),
         number: None,
     }
 }
@@ -196,6 +226,7 @@ pub fn new_order(template: Template) -> NewOrder {
     match template {
         Template::AfterSales => after_sales_order(),
         Template::Utility => utility_order(),
+        Template::Hotel => hotel_order(),
         _ => NewOrder {
             template,
             ..property_order()

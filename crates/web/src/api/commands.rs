@@ -171,6 +171,7 @@ pub(crate) async fn parse_command<S: Store>(
                     .map(|c| VerificationCode::parse("code", c))
                     .transpose()?,
                 desk_note: optional_text("desk_note", b.desk_note.as_deref(), 500)?,
+                escort: optional_text("escort", b.escort.as_deref(), 50)?,
             }
         }
         CommandName::Resolve => {
@@ -178,7 +179,12 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Resolve {
                 signature: b
                     .signature
-                    .map(|s| Signature::parse(&s.signer, &s.image))
+                    .map(|s| {
+                        Signature::parse(&s.signer, &s.image).map(|mut signature| {
+                            signature.position = s.position;
+                            signature
+                        })
+                    })
                     .transpose()?,
                 summary: text("summary", &b.summary, 2000)?,
                 report: b
@@ -214,6 +220,35 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Apologise { note: note(b.note)? }
         }
         CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
+        CommandName::FileSlip => {
+            let b: FileSlipBody = parse(raw)?;
+            Command::FileSlip {
+                signed_by: baoxiu_domain::Staff::parse("signed_by", &b.signed_by.name, b.signed_by.position)?,
+            }
+        }
+        CommandName::Instruct | CommandName::ReportUnfixable | CommandName::Reject => {
+            let b: RequiredNoteBody = parse(raw)?;
+            let note = text("note", &b.note, 1000)?;
+            match name {
+                CommandName::Instruct => Command::Instruct { note },
+                CommandName::Reject => Command::Reject { note },
+                _ => Command::ReportUnfixable { note },
+            }
+        }
+        CommandName::RequestApproval => {
+            let b: ApprovalBody = parse(raw)?;
+            // The chain is the organisation's: the service fills it in once it knows the
+            // order's template.
+            Command::RequestApproval {
+                kind: b.kind,
+                note: text("note", &b.note, 1000)?,
+                chain: Vec::new(),
+            }
+        }
+        CommandName::Approve => {
+            let b: NoteBody = parse(raw)?;
+            Command::Approve { note: note(b.note)? }
+        }
         CommandName::ResolveByPhone => {
             let b: PhoneBody = parse(raw)?;
             Command::ResolveByPhone {
@@ -373,6 +408,8 @@ pub struct ArriveBody {
     pub code: Option<String>,
     /// How the desk verified the arrival by phone (desk agents, B03).
     pub desk_note: Option<String>,
+    /// D03 (hotel): who took the technician into the guest area.
+    pub escort: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -381,6 +418,8 @@ pub struct SignatureInput {
     pub signer: String,
     /// `data:image/png;base64,…`
     pub image: String,
+    /// D06 (hotel): the signer's position: foreman or above.
+    pub position: Option<baoxiu_domain::Position>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -405,6 +444,22 @@ pub struct CrewReportInput {
     pub crew: String,
     /// 抢修结果.
     pub result: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FileSlipBody {
+    /// Who signed the slip: a supervisor or above (D01).
+    pub signed_by: crate::dto::StaffInput,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ApprovalBody {
+    /// What needs approving (D03: shut_off_water, shut_off_power, shut_off_gas, noisy_work).
+    pub kind: baoxiu_domain::ApprovalKind,
+    /// What and why, for the approvers.
+    pub note: String,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -544,6 +599,30 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
             "Desk: the apology call once the crew confirmed the dispatch (E05).",
         ),
         Depart => ("Empty", "Crew: set off for the site (E07)."),
+        FileSlip => (
+            "FileSlipBody",
+            "Duty room: file the signed slip that follows a phone report (D01, D02).",
+        ),
+        Instruct => (
+            "RequiredNoteBody",
+            "Engineering supervisor: instruct the duty foreman, who then dispatches (D07).",
+        ),
+        RequestApproval => (
+            "ApprovalBody",
+            "Ask for an approval; the template's chain decides, in order (D03: shut-offs, noisy work).",
+        ),
+        Approve => (
+            "NoteBody",
+            "The next approver in the chain approves; the last approval takes effect.",
+        ),
+        Reject => (
+            "RequiredNoteBody",
+            "The next approver in the chain rejects, saying why; nothing else changes.",
+        ),
+        ReportUnfixable => (
+            "RequiredNoteBody",
+            "Not fixable now: the department head and the engineering manager are told (D05).",
+        ),
         ReviewComplex => (
             "PlanBody",
             "Team lead or supervisor: the technical review and its plan (B19).",

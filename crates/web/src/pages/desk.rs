@@ -92,6 +92,7 @@ fn stations_for(
         asset: None,
         station,
         technician: None,
+        slip: None,
         number: None,
     };
     let now = chrono::Utc::now();

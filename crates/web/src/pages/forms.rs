@@ -223,6 +223,13 @@ fn form(
             Role::DeskAgent if for_person.is_none() => {
                 vec![input("desk_note", label("desk_note"), "textarea", true)]
             }
+            // D03: staff take the technician into a guest area.
+            _ if order.details.slip.as_ref().is_some_and(|s| s.guest_area)
+                && order.details.template.rules().escort_in_guest_areas =>
+            {
+                vec![input("escort", label("escort"), "text", true)]
+            }
+            _ if !order.asks_code() => Vec::new(),
             _ => vec![input("code", label("code"), "code", false)],
         },
         // E07: the crew's report instead of a signature.
@@ -243,11 +250,13 @@ fn form(
                 Role::DeskAgent => viewer.person.name.clone(),
                 _ => order.details.customer.name.clone(),
             };
-            vec![
-                input("summary", label("summary"), "textarea", true),
-                signer,
-                input("signature", label("signature"), "signature", true),
-            ]
+            let mut inputs = vec![input("summary", label("summary"), "textarea", true), signer];
+            // D06: the signer's position, where the template asks for one.
+            if order.details.template.rules().signoff_position.is_some() {
+                signer_position(&mut inputs, tr, &label);
+            }
+            inputs.push(input("signature", label("signature"), "signature", true));
+            inputs
         }
         CommandName::ResolveByPhone => vec![
             select(
@@ -351,8 +360,31 @@ fn form(
                 input("said", label("said"), "textarea", false),
             ]
         }
-        CommandName::Apologise => vec![note(false)],
+        CommandName::Apologise | CommandName::Approve => vec![note(false)],
         CommandName::Depart => Vec::new(),
+        CommandName::Instruct | CommandName::ReportUnfixable | CommandName::Reject => vec![note(true)],
+        CommandName::FileSlip => vec![
+            input("signer", label("signed_by"), "text", true),
+            select(
+                "position",
+                label("position"),
+                true,
+                words(tr, "position", &["supervisor", "manager"]),
+            ),
+        ],
+        CommandName::RequestApproval => {
+            let spec = order.details.template.spec();
+            let kinds: Vec<&'static str> = spec.approvals.keys().map(|k| k.as_str()).collect();
+            vec![
+                select(
+                    "kind",
+                    label("approval_kind"),
+                    true,
+                    words(tr, "approval", &kinds),
+                ),
+                note(true),
+            ]
+        }
         CommandName::ReviewComplex => vec![input("plan", label("plan"), "textarea", true)],
         CommandName::Reprioritize => {
             let others: Vec<&str> = Priority::ALL
@@ -394,6 +426,16 @@ fn form(
         key,
         back: None,
     })
+}
+
+/// D06: who signs for the using department, by position (foreman or above).
+fn signer_position(inputs: &mut Vec<Input>, tr: Tr, label: &dyn Fn(&str) -> String) {
+    inputs.push(select(
+        "position",
+        label("position"),
+        true,
+        words(tr, "position", &["foreman", "supervisor", "manager"]),
+    ));
 }
 
 fn names<T: Copy + WireName>(all: &[T]) -> Vec<&'static str> {
@@ -458,6 +500,19 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             copy(&mut body, &["kind", "reason"]);
         }
         CommandName::CheckAccount => copy(&mut body, &["account", "status", "note"]),
+        CommandName::FileSlip => {
+            body.insert(
+                "signed_by".into(),
+                json!({"name": form.get("signer").unwrap_or(""), "position": form.get("position").unwrap_or("")}),
+            );
+        }
+        CommandName::RequestApproval => {
+            body.insert("note".into(), json!(form.get("note").unwrap_or("")));
+            copy(&mut body, &["kind"]);
+        }
+        CommandName::Instruct | CommandName::ReportUnfixable | CommandName::Reject => {
+            body.insert("note".into(), json!(form.get("note").unwrap_or("")));
+        }
         CommandName::Triage => {
             copy(&mut body, &["finding"]);
             // Only the fields of the finding chosen: the others are left on the form.
@@ -510,7 +565,11 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             }
             if let Some(image) = form.get("signature") {
                 let signer = form.get("signer").unwrap_or("");
-                body.insert("signature".into(), json!({"signer": signer, "image": image}));
+                let mut signature = json!({"signer": signer, "image": image});
+                if let Some(position) = form.get("position") {
+                    signature["position"] = json!(position);
+                }
+                body.insert("signature".into(), signature);
             }
             body.insert("summary".into(), json!(form.get("summary").unwrap_or("")));
         }
@@ -534,7 +593,10 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             body.insert("note".into(), json!(form.get("note").unwrap_or("")));
             copy(&mut body, &["reason"]);
         }
-        _ => copy(&mut body, &["outcome", "note", "code", "desk_note", "solution"]),
+        _ => copy(
+            &mut body,
+            &["outcome", "note", "code", "desk_note", "solution", "escort"],
+        ),
     }
     Value::Object(body)
 }

@@ -426,6 +426,7 @@ fn refusal_text(viewer: &Viewer, r: &Refusal) -> String {
         ),
         Refusal::WrongCode { remaining } => tr.f(&key, &[("remaining", &remaining.to_string())]),
         Refusal::NotATechnician(name) => tr.f(&key, &[("name", name)]),
+        Refusal::NotNextApprover { role } => tr.f(&key, &[("role", &tr.word("role", role.as_str()))]),
         Refusal::UnreachableTooEarly { minutes } => tr.f(&key, &[("minutes", &minutes.to_string())]),
         Refusal::Missing { field } => tr.f(&key, &[("field", &tr.field_label(field))]),
         Refusal::TemplateNotOffered { offered } => {

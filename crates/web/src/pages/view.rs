@@ -160,6 +160,9 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
             ArrivalCheck::Code => (tr.t("event.arrived_code"), None),
             ArrivalCheck::Unchecked => (tr.t("event.arrived"), None),
             ArrivalCheck::Desk { note: n } => (tr.t("event.arrived_desk"), Some(n.clone())),
+            ArrivalCheck::Escorted { escort } => {
+                (tr.f("event.arrived_escorted", &[("escort", escort)]), None)
+            }
         },
         Event::WorkStarted | Event::Accepted => (tr.t(&key), None),
         Event::Resolved { resolution } => match resolution {
@@ -228,6 +231,38 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::Apologised { note: n } => (tr.t(&key), note(n)),
         Event::Departed => (tr.t(&key), None),
+        Event::SlipFiled { signed_by } => (
+            tr.f(
+                &key,
+                &[
+                    ("name", &signed_by.name),
+                    ("position", &tr.word("position", signed_by.position.as_str())),
+                ],
+            ),
+            None,
+        ),
+        Event::Instructed { note: n } | Event::ReportedUnfixable { note: n } => (tr.t(&key), Some(n.clone())),
+        Event::ApprovalRequested { kind, chain, note: n } => {
+            let chain: Vec<String> = chain.iter().map(|r| tr.word("role", r.as_str())).collect();
+            (
+                tr.f(
+                    &key,
+                    &[
+                        ("kind", &tr.word("approval", kind.as_str())),
+                        ("chain", &chain.join(" → ")),
+                    ],
+                ),
+                Some(n.clone()),
+            )
+        }
+        Event::ApprovalDecided { approve, reason } => (
+            tr.t(if *approve {
+                "event.approval_approved"
+            } else {
+                "event.approval_rejected"
+            }),
+            reason.clone(),
+        ),
         Event::CallbackRecorded {
             reached,
             satisfaction,
