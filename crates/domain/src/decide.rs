@@ -79,6 +79,7 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         C::Archive => &[Resolved, CalledBack, Closed],
         C::CheckAccount | C::Triage => &[AwaitingDispatch],
         C::Apologise => &[
+            Assigned,
             Accepted,
             Scheduled,
             OnSite,
@@ -208,6 +209,10 @@ impl WorkOrder {
         if CommandName::OPTIONAL.contains(&name) && !template.rules().steps.contains(&name) {
             return Err(Refusal::NotInTemplate { command: name });
         }
+        // E07: a utility job is closed by the crew's report from the site, never by phone.
+        if name == CommandName::ResolveByPhone && template.rules().resolve_with_crew_report {
+            return Err(Refusal::NotInTemplate { command: name });
+        }
         // Equipment and hotel have no callback step: resolved, then archived.
         if name == CommandName::Callback && !template.rules().callback {
             return Err(Refusal::NotInTemplate { command: name });
@@ -250,9 +255,8 @@ impl WorkOrder {
             CommandName::CheckAccount if self.intake.status.is_some() => {
                 Err(Refusal::AlreadyRecorded { command: name })
             }
-            CommandName::Triage if self.intake.finding.is_some() => {
-                Err(Refusal::AlreadyRecorded { command: name })
-            }
+            // A finding may be put right while the order waits for dispatch (a wrong area, a
+            // guided customer who now asks for the paid service); a call that ended is closed.
             // E01 before E02: an account cut off for arrears needs no fault found.
             CommandName::Triage if self.intake.status != Some(crate::values::AccountStatus::Paid) => {
                 Err(Refusal::AccountFirst)
@@ -260,6 +264,8 @@ impl WorkOrder {
             CommandName::Apologise if self.timeline.apologised_at.is_some() => {
                 Err(Refusal::AlreadyRecorded { command: name })
             }
+            // E05: the apology follows the duty lead's dispatch of the crew.
+            CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
             CommandName::Archive => self.check_archive(),
             // D07: the duty foreman dispatches on the supervisor's instruction.
             CommandName::Assign

@@ -108,6 +108,9 @@ pub enum Refusal {
     /// E07: power comes back between the report and now.
     #[error("the restoration time must be between the report and now")]
     RestorationOutOfRange,
+    /// E05: the duty lead has not sent anyone yet.
+    #[error("the crew's duty lead has not dispatched anyone yet")]
+    CrewNotDispatched,
     /// D01: a slip is valid only with a supervisor's (or higher) signature.
     #[error("the slip must be signed by a supervisor or above")]
     SlipUnsigned,
@@ -180,6 +183,7 @@ impl Refusal {
             Refusal::AccountFirst => "account_first",
             Refusal::AlreadyRecorded { .. } => "already_recorded",
             Refusal::RestorationOutOfRange => "restoration_out_of_range",
+            Refusal::CrewNotDispatched => "crew_not_dispatched",
             Refusal::SlipUnsigned => "slip_unsigned",
             Refusal::SlipSigner => "slip_signer",
             Refusal::CallerNotQualified => "caller_not_qualified",

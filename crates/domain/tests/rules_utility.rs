@@ -317,15 +317,20 @@ fn r_e04_a_grid_fault_goes_to_a_district_crew_whose_duty_lead_dispatches() {
 // ---------------------------------------------------------------------------------------
 
 #[test]
-fn r_e05_the_desk_apologises_once_the_dispatch_is_confirmed() {
+fn r_e05_the_desk_apologises_once_the_duty_lead_has_sent_the_crew() {
     let mut case = grid_fault();
     case.ok(&desk(), dispatch(head_station()));
-    // Not before the crew confirmed.
-    assert!(matches!(
+    // Not before the duty lead sent someone (派工): accepting alone is not a dispatch.
+    assert_eq!(
         case.refused(&desk(), Command::Apologise { note: None }),
-        Refusal::InvalidState { .. }
-    ));
+        Refusal::CrewNotDispatched
+    );
     case.ok(&coordinator(), Command::Accept);
+    assert_eq!(
+        case.refused(&desk(), Command::Apologise { note: None }),
+        Refusal::CrewNotDispatched
+    );
+    case.ok(&coordinator(), assign(technician()));
     case.ok(
         &desk(),
         Command::Apologise {
@@ -342,7 +347,7 @@ fn r_e05_the_desk_apologises_once_the_dispatch_is_confirmed() {
 }
 
 #[test]
-fn r_e05_the_apology_and_the_confirmation_are_timed() {
+fn r_e05_the_dispatch_and_the_apology_are_timed() {
     let mut case = grid_fault();
     case.ok(&desk(), dispatch(head_station()));
     assert_eq!(due(&case, "e05_confirm"), Some(case.now() + minutes(10)));
@@ -350,9 +355,14 @@ fn r_e05_the_apology_and_the_confirmation_are_timed() {
     case.ok(&coordinator(), Command::Accept);
     let later = case.now() + hours(1);
     assert!(
-        met(&decided(&case, "e05_confirm", later)),
-        "met by the confirmation"
+        matches!(
+            &decided(&case, "e05_confirm", later)[..],
+            [Event::Escalated { .. }]
+        ),
+        "accepting is not sending a crew"
     );
+    case.ok(&coordinator(), assign(technician()));
+    assert!(met(&decided(&case, "e05_confirm", later)), "met by the crew sent");
     assert_eq!(due(&case, "e05_apology"), Some(case.now() + minutes(15)));
     let level = &Template::Utility
         .spec()
@@ -368,6 +378,33 @@ fn r_e05_the_apology_and_the_confirmation_are_timed() {
     ));
     case.ok(&desk(), Command::Apologise { note: None });
     assert!(met(&decided(&case, "e05_apology", later)), "met by the apology");
+}
+
+#[test]
+fn r_e07_a_utility_job_is_never_closed_by_phone() {
+    let mut case = crew_on_it();
+    assert_eq!(
+        case.refused(
+            &coordinator(),
+            resolve_by_phone(baoxiu_domain::PhoneSolution::Other)
+        ),
+        Refusal::NotInTemplate {
+            command: CommandName::ResolveByPhone
+        }
+    );
+}
+
+#[test]
+fn r_e02_a_finding_may_be_put_right_before_dispatch() {
+    let mut case = call();
+    case.ok(&desk(), check_account(AccountStatus::Paid));
+    case.ok(&desk(), grid(Zone::City));
+    case.ok(&desk(), grid(Zone::Remote));
+    assert_eq!(
+        case.order.intake.finding.as_ref().and_then(|f| f.zone()),
+        Some(Zone::Remote)
+    );
+    assert_eq!(due(&case, "e06_arrival"), Some(case.now() + minutes(120)));
 }
 
 // ---------------------------------------------------------------------------------------

@@ -120,6 +120,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::AccountFirst
         | Refusal::AlreadyRecorded { .. }
         | Refusal::AwaitingInstruction
+        | Refusal::CrewNotDispatched
         | Refusal::ApprovalPending
         | Refusal::NoApprovalPending
         | Refusal::NotYetCancellable => StatusCode::CONFLICT,

@@ -189,7 +189,9 @@ impl Sim {
     /// daytime unless it is an emergency; the desk and customers act at any hour.
     pub fn step(&mut self, who: &Person, gap: Duration, command: Command) -> Option<()> {
         let mut at = self.t + gap;
+        // A power crew restores supply at any hour (E06).
         let anytime = matches!(who.role, Role::DeskAgent | Role::Customer)
+            || self.order.details.template == baoxiu_domain::Template::Utility
             || self.order.details.priority == Priority::Emergency
             || gap < Duration::minutes(45);
         if !anytime {

@@ -271,7 +271,7 @@ impl<'c> Draft<'c> {
         let early = sim.mins(1, 10);
         let restored = sim.t + work - early;
         let (cause, result) = match self.story {
-            Story::Paid => (self.internal.guidance, "更换户内元件，恢复用电（有偿服务）"),
+            Story::Paid => (self.internal.text, "更换户内损坏元件，恢复用电（有偿服务）"),
             _ => (self.grid.cause, self.grid.result),
         };
         let report =

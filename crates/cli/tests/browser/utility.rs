@@ -1,6 +1,6 @@
 //! The utility's hotline in the browser (E01–E05): the desk closes an arrears call at
 //! intake, then takes a grid fault through the account check and the finding to the
-//! district crew, whose duty lead confirms it; the desk apologises.
+//! district crew, whose duty lead sends a lineman; the desk apologises.
 
 use crate::field;
 use crate::harness::Story;
@@ -71,6 +71,8 @@ async fn utility_story_the_desk_closes_an_arrears_call_and_sends_a_grid_fault_to
     open_order(&s, &grid).await;
     let check = s.command("check-account").await;
     field(&s, &check, "account", "3307654321").await;
+    s.click("form[data-command='check-account'] input[name='status'][value='paid']")
+        .await;
     s.send(&check).await;
     s.see("已交费，继续受理").await;
     let triage = s.command("triage").await;
@@ -86,12 +88,22 @@ async fn utility_story_the_desk_closes_an_arrears_call_and_sends_a_grid_fault_to
     s.see("派往 城东供电所").await;
     s.sign_out().await;
 
-    // E05: the crew's duty lead confirms; the desk apologises.
+    // E05: the crew's duty lead sends a lineman; the desk apologises.
     s.sign_in("utility.coordinator1").await;
     open_order(&s, &grid).await;
     let accept = s.command("accept").await;
     s.send(&accept).await;
     s.see("已接单").await;
+    let assign = s.command("assign").await;
+    let lineman = assign
+        .find(fantoccini::Locator::Css("select option"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    s.send(&assign).await;
+    s.see(&format!("派给 {lineman}")).await;
     s.sign_out().await;
     s.sign_in("utility.desk_agent1").await;
     open_order(&s, &grid).await;

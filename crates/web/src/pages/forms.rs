@@ -322,10 +322,8 @@ fn form(
         CommandName::Urge | CommandName::ReportToRegion | CommandName::MarkComplex => vec![note(true)],
         CommandName::CheckAccount => {
             let mut status = input("status", label("account_status"), "radio", true);
+            // Neither chosen: the agent says what the account shows.
             status.options = words(tr, "account_status", &names(AccountStatus::ALL));
-            if let Some(paid) = status.options.first_mut() {
-                paid.selected = true;
-            }
             vec![
                 input("account", label("account"), "text", true),
                 status,

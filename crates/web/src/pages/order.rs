@@ -265,6 +265,13 @@ async fn build<S: Store>(
     if t.called_back_at.is_some() {
         times.push(fact("called_back_at", l.maybe_time(&t.called_back_at)));
     }
+    // E07: the crew's report, where the template resolves with one.
+    if let Some(Resolution::Crew { report, .. }) = &order.resolution {
+        times.push(fact("restored_at", l.time(&report.restored_at)));
+        facts.push(fact("fault_cause", report.cause.clone()));
+        facts.push(fact("crew", report.crew.clone()));
+        facts.push(fact("result", report.result.clone()));
+    }
     let signed = match &order.resolution {
         Some(Resolution::OnSite { signature, summary }) => Some(Signed {
             alt: tr.f("order.signature_of", &[("name", &signature.signer)]),
