@@ -1,8 +1,9 @@
-//! `baoxiu demo`: builds a fresh database with three organisations — a property-management
-//! company, a computer maker's after-sales network and a power utility's 95598 hotline — and
-//! thousands of orders in every state, each played through the real domain; prints a token per role; then serves it.
+//! `baoxiu demo`: builds a fresh database with four organisations — a property-management
+//! company, a computer maker's after-sales network, a power utility's 95598 hotline and a
+//! hotel's engineering department — and thousands of orders in every state, each played through the real domain; prints a token per role; then serves it.
 
 mod after_sales;
+mod hotel;
 pub(crate) mod names;
 mod org;
 mod plan;
@@ -13,6 +14,7 @@ mod summary;
 mod tests;
 mod utility;
 mod words_after_sales;
+mod words_hotel;
 mod words_products;
 pub(crate) mod words_property;
 pub(crate) mod words_property_faults;
@@ -117,10 +119,11 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
     let started = Instant::now();
     remove_database(&options.db)?;
     let store = SqliteStore::open(&options.db).await?;
-    let plans: [(&str, &str, Generator); 3] = [
+    let plans: [(&str, &str, Generator); 4] = [
         ("property", words_property::COMPANY, property::order),
         ("after_sales", words_after_sales::COMPANY, after_sales::order),
         ("utility", words_utility::COMPANY, utility::order),
+        ("hotel", words_hotel::COMPANY, hotel::order),
     ];
     let mut tenants = Vec::new();
     let mut refusals = Vec::new();
@@ -130,12 +133,14 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
         let template = match slug {
             "property" => Template::Property,
             "utility" => Template::Utility,
+            "hotel" => Template::Hotel,
             _ => Template::AfterSales,
         };
         let tenant = ensure_tenant(&store, slug, name, &[template]).await?;
         let cast = match slug {
             "property" => org::property(&mut rng, tenant, options.now),
             "utility" => org::utility(&mut rng, tenant, options.now),
+            "hotel" => org::hotel(&mut rng, tenant, options.now),
             _ => org::after_sales(&mut rng, tenant, options.now),
         };
         cast.persist(&store).await?;

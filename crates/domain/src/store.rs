@@ -169,6 +169,9 @@ pub struct OrderQuery {
     pub text: Option<String>,
     /// Only orders whose cancellation request waits for a decision (the approver's inbox).
     pub cancellation_pending: bool,
+    /// Only orders whose pending approval waits for this role's decision (the approvals
+    /// inbox).
+    pub approval_for: Option<crate::role::Role>,
     /// Continue after this order (the `next` of the previous page).
     pub after: Option<OrderId>,
     pub limit: u32,

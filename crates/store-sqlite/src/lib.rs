@@ -60,6 +60,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "working_week",
         include_str!("../migrations/0007_working_week.sql"),
     ),
+    (8, "approvals", include_str!("../migrations/0008_approvals.sql")),
 ];
 
 /// Writes waiting in the queue before callers wait for room.

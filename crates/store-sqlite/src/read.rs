@@ -100,6 +100,9 @@ impl Filter {
         if q.cancellation_pending {
             self.and(" AND o.cancel_pending = 1", &[]);
         }
+        if let Some(role) = q.approval_for {
+            self.and(" AND o.approval_next = ?", &[role.as_str().into()]);
+        }
         match &q.visibility {
             Visibility::All => {}
             Visibility::ReportedBy(person) => self.and(" AND o.reporter_id = ?", &[person.to_string()]),
@@ -206,6 +209,7 @@ pub async fn count_by_state(
     // kept per (template, station, state).
     let live = q.assignee.is_some()
         || q.cancellation_pending
+        || q.approval_for.is_some()
         || matches!(
             q.visibility,
             Visibility::ReportedBy(_) | Visibility::Technician { .. }

@@ -360,6 +360,11 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
     let station_parent = order.station.as_ref().and_then(|s| s.head).map(|h| h.to_string());
     let assignee = order.assignee.as_ref().map(|p| p.id.to_string());
     let template = order.details.template.as_str();
+    // The approvals inbox: whose decision a pending approval waits for.
+    let approval_next = order
+        .pending_approval()
+        .and_then(|a| a.next())
+        .map(|r| r.as_str());
     // Its search terms, its key and the counts per state are kept by triggers
     // (migration 4): one statement per order.
     let changed = if w.expected_version == 0 {
@@ -368,8 +373,8 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
             conn,
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
                                  reported_at, updated_at, search_text, search_pairs, doc, reporter_id,
-                                 number, station_parent_id, cancel_pending)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                                 number, station_parent_id, cancel_pending, approval_next)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
              ON CONFLICT (tenant_id, id) DO NOTHING",
             params![
                 tenant,
@@ -388,6 +393,7 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
                 order.number().map(|n| n.as_str()),
                 station_parent,
                 order.cancellation_pending(),
+                approval_next,
             ],
         )
         // The job's first write: a constraint failure here left nothing behind.
@@ -404,7 +410,8 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
         exec(
             conn,
             "UPDATE orders SET version = ?3, state = ?4, station_id = ?5, assignee_id = ?6,
-                               updated_at = ?7, doc = ?8, station_parent_id = ?9, cancel_pending = ?10
+                               updated_at = ?7, doc = ?8, station_parent_id = ?9, cancel_pending = ?10,
+                               approval_next = ?12
              WHERE tenant_id = ?1 AND id = ?2 AND version = ?11",
             params![
                 tenant,
@@ -418,6 +425,7 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
                 station_parent,
                 order.cancellation_pending(),
                 w.expected_version as i64,
+                approval_next,
             ],
         )
         .map_err(|e| refused_if_constraint(e, backend))?

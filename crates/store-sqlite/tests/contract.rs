@@ -44,6 +44,7 @@ scenario!(
     r_x01_channel_settings_and_calendar_years_are_kept_per_organisation,
     r_x09_search_finds_by_phone_tail_name_number_and_chinese_term,
     r_x06_lists_show_each_person_what_their_role_allows,
+    approvals_wait_in_the_inbox_of_the_next_approver,
 );
 
 #[tokio::test]

@@ -392,3 +392,82 @@ pub async fn malformed_writes_are_refused_alone<S: Store>(store: S) {
         assert!(store.order(f.tenant.id, id).await.unwrap().is_some());
     }
 }
+
+/// D03: an order whose approval waits for a role is in that role's inbox, and moves along
+/// the chain with each decision; a decided approval is in nobody's.
+pub async fn approvals_wait_in_the_inbox_of_the_next_approver<S: Store>(store: S) {
+    use baoxiu_domain::{ApprovalKind, Event, PersonId, PersonRef, Role};
+    let f = Fixture::new(&store).await;
+    let (mut order, created) = f.create(new_order("停水审批 1208房"));
+    let person = |role: Role| PersonRef {
+        id: PersonId(uuid::Uuid::now_v7()),
+        name: role.as_str().into(),
+        role,
+        station: None,
+    };
+    let asked = order.record(
+        &f.technician.actor(),
+        f.later(1),
+        Event::ApprovalRequested {
+            kind: ApprovalKind::ShutOffWater,
+            chain: vec![Role::Approver, Role::Admin],
+            note: "更换下水管需停水".into(),
+        },
+    );
+    store
+        .write(f.write(&order, 0, vec![created, asked]))
+        .await
+        .unwrap();
+    let inbox = |role: Role| OrderQuery {
+        approval_for: Some(role),
+        limit: 50,
+        ..Default::default()
+    };
+    let count = |page: baoxiu_domain::OrderPage| page.orders.len();
+    assert_eq!(
+        count(store.list(f.tenant.id, &inbox(Role::Approver)).await.unwrap()),
+        1
+    );
+    assert_eq!(
+        count(store.list(f.tenant.id, &inbox(Role::Admin)).await.unwrap()),
+        0
+    );
+    let approver = baoxiu_domain::Actor {
+        person: person(Role::Approver),
+    };
+    let approved = order.record(
+        &approver,
+        f.later(2),
+        Event::ApprovalDecided {
+            approve: true,
+            reason: None,
+        },
+    );
+    store.write(f.write(&order, 2, vec![approved])).await.unwrap();
+    assert_eq!(
+        count(store.list(f.tenant.id, &inbox(Role::Approver)).await.unwrap()),
+        0
+    );
+    assert_eq!(
+        count(store.list(f.tenant.id, &inbox(Role::Admin)).await.unwrap()),
+        1
+    );
+    let admin = baoxiu_domain::Actor {
+        person: person(Role::Admin),
+    };
+    let rejected = order.record(
+        &admin,
+        f.later(3),
+        Event::ApprovalDecided {
+            approve: false,
+            reason: Some("会议进行中".into()),
+        },
+    );
+    store.write(f.write(&order, 3, vec![rejected])).await.unwrap();
+    assert_eq!(
+        count(store.list(f.tenant.id, &inbox(Role::Admin)).await.unwrap()),
+        0
+    );
+    let read = store.order(f.tenant.id, order.id).await.unwrap().unwrap();
+    assert!(read.approvals[0].rejected());
+}

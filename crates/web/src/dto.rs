@@ -206,6 +206,12 @@ pub struct OrderView {
     pub resolution: Option<Resolution>,
     pub callbacks: Vec<CallbackRecord>,
     pub cancellation: Option<Cancellation>,
+    /// Hotel (D01–D04): the requesting department's slip.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub slip: Option<baoxiu_domain::Slip>,
+    /// Approvals asked for on the order, with their chains and decisions (D03).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub approvals: Vec<baoxiu_domain::Approval>,
     /// What the hotline found at intake (utility, E01–E03): the account checked, the fault.
     #[serde(skip_serializing_if = "baoxiu_domain::Intake::is_empty")]
     pub intake: baoxiu_domain::Intake,
@@ -252,6 +258,8 @@ impl OrderView {
             resolution: order.resolution.clone(),
             callbacks: order.callbacks.clone(),
             cancellation: order.cancellation.clone(),
+            slip: d.slip.clone(),
+            approvals: order.approvals.clone(),
             intake: order.intake.clone(),
             attachments: order.attachments.clone(),
             verification_code: sees_code(viewer, order).then(|| order.verification.code.as_str().to_string()),

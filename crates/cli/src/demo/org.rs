@@ -287,6 +287,53 @@ pub fn utility(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
     }
 }
 
+/// The hotel: one engineering department (a station) whose duty foreman is its team lead
+/// and whose technicians wait on standby; the duty room's clerks record slips; the
+/// engineering supervisor instructs; a department head approves shut-offs; the engineering
+/// manager is the admin. The requesting departments are staff, not customers with accounts.
+pub fn hotel(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
+    let mut hire = Hire {
+        rng,
+        tenant: &tenant,
+        now,
+        taken: Vec::new(),
+    };
+    let station = hire.station("工程部", None);
+    let team = Team {
+        id: TeamId(new_id(hire.rng, now)),
+        tenant: tenant.id,
+        station: Some(station.id),
+        name: "工程部维修班".into(),
+    };
+    let mut lead = hire.one(Role::TeamLead, Some(&station));
+    let mut technicians = hire.people(Role::Technician, 5, Some(&station));
+    for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
+        p.team = Some(team.id);
+    }
+    let sites = vec![Site {
+        station,
+        region: 0,
+        coordinator: None,
+        lead: Some(lead),
+        technicians,
+        team: Some(team),
+    }];
+    let desk = hire.people(Role::DeskAgent, 2, None);
+    let supervisor = hire.one(Role::Supervisor, None);
+    let approver = hire.one(Role::Approver, None);
+    let admin = hire.one(Role::Admin, None);
+    Cast {
+        tenant,
+        sites,
+        desk,
+        supervisor,
+        approver,
+        admin,
+        regions: Vec::new(),
+        households: Vec::new(),
+    }
+}
+
 impl Cast {
     /// Everyone, staff first.
     pub fn people(&self) -> Vec<&Person> {

@@ -15,7 +15,7 @@ use rand::{Rng, SeedableRng};
 use std::sync::LazyLock;
 
 /// A 1×1 PNG: the customer's signature as the app would upload it.
-const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
+pub const SIGNATURE_PNG: &str = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
 
 /// How an order is created: what was reported, and by whom.
 pub struct Opening {

@@ -19,10 +19,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use baoxiu_domain::{
     Area, Channel, Customer, Kind, Location, NewOrder, OrderId, OrderQuery, Priority, Role, ServiceMode,
-    Store, Template as ServiceTemplate, VerificationCode, Visibility, WorkOrder,
+    SpecialCase, Store, Template as ServiceTemplate, VerificationCode, Visibility, WorkOrder,
 };
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 use std::collections::HashMap;
 
 #[derive(Template)]
@@ -43,6 +43,11 @@ struct IntakePage {
     modes: Vec<Choice>,
     stations: Vec<Choice>,
     technicians: Vec<Choice>,
+    /// D01, D02: positions of the reporter and of the slip's signer.
+    reporter_positions: Vec<Choice>,
+    signer_positions: Vec<Choice>,
+    /// D04.
+    specials: Vec<Choice>,
     values: HashMap<String, String>,
     duplicates: Vec<Row>,
     error: Option<String>,
@@ -92,7 +97,20 @@ fn stations_for(
         asset: None,
         station,
         technician: None,
-        slip: None,
+        // A slip that any report could carry, where the template takes slips.
+        slip: template.rules().slips.then(|| baoxiu_domain::Slip {
+            department: "—".into(),
+            reporter: Some(baoxiu_domain::Staff {
+                name: "—".into(),
+                position: baoxiu_domain::Position::Manager,
+            }),
+            signed_by: Some(baoxiu_domain::Staff {
+                name: "—".into(),
+                position: baoxiu_domain::Position::Manager,
+            }),
+            special: None,
+            guest_area: false,
+        }),
         number: None,
     };
     let now = chrono::Utc::now();
@@ -223,6 +241,24 @@ async fn page<S: Store>(
         ),
         stations,
         technicians,
+        reporter_positions: choices(
+            tr,
+            "position",
+            &["staff", "foreman", "supervisor", "manager"],
+            &chosen("reporter_position", "foreman"),
+        ),
+        signer_positions: choices(
+            tr,
+            "position",
+            &["supervisor", "manager"],
+            &chosen("signer_position", "supervisor"),
+        ),
+        specials: choices(
+            tr,
+            "special",
+            &SpecialCase::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>(),
+            &chosen("special", ""),
+        ),
         values,
         duplicates,
         error,
@@ -293,6 +329,27 @@ fn body(form: &Posted) -> Value {
         }
     }
     body.insert("location".into(), Value::Object(location));
+    // D01–D04: the hotel's slip. A phone report names its caller; a written slip its signer.
+    if form.get("template") == Some("hotel") {
+        let mut slip = Map::new();
+        slip.insert("department".into(), json!(form.get("department").unwrap_or("")));
+        for (who, name, position) in [
+            ("reporter", "reporter_name", "reporter_position"),
+            ("signed_by", "signer_name", "signer_position"),
+        ] {
+            if let Some(name) = form.get(name) {
+                slip.insert(
+                    who.into(),
+                    json!({"name": name, "position": form.get(position).unwrap_or("")}),
+                );
+            }
+        }
+        if let Some(special) = text("special") {
+            slip.insert("special".into(), special);
+        }
+        slip.insert("guest_area".into(), Value::Bool(form.get("guest_area").is_some()));
+        body.insert("slip".into(), Value::Object(slip));
+    }
     if let Some(serial) = text("serial") {
         let mut asset = Map::new();
         asset.insert("serial".into(), serial);

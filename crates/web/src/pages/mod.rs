@@ -66,6 +66,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/desk/new", get(desk::form::<S>).post(desk::submit::<S>))
         .route("/queues/callbacks", get(queues::callbacks::<S>))
         .route("/queues/cancellations", get(queues::cancellations::<S>))
+        .route("/queues/approvals", get(queues::approvals::<S>))
         .route("/people", get(people::page::<S>).post(people::add::<S>))
         .route("/people/{id}/password", post(people::password::<S>))
         .route("/people/{id}/disable", post(people::disable::<S>))
@@ -180,6 +181,17 @@ impl Layout {
             "/queues/cancellations",
             "nav.cancellations",
             role.may(CommandName::ApproveCancel),
+        );
+        // Only where the organisation's templates have approvals at all.
+        let approves = viewer
+            .tenant
+            .templates
+            .iter()
+            .any(|t| t.rules().steps.contains(&CommandName::Approve));
+        link(
+            "/queues/approvals",
+            "nav.approvals",
+            approves && role.may(CommandName::Approve),
         );
         link("/overdue", "nav.overdue", role.sees_service_levels());
         link("/unfinished", "nav.unfinished", role.sees_service_levels());

@@ -197,6 +197,48 @@ async fn build<S: Store>(
             .as_ref()
             .map_or_else(|| "—".into(), |p| p.name.clone()),
     ));
+    // D01–D04: the hotel's slip.
+    if let Some(slip) = &d.slip {
+        let staff =
+            |s: &baoxiu_domain::Staff| format!("{} · {}", s.name, word("position", s.position.as_str()));
+        facts.push(fact("department", slip.department.clone()));
+        if let Some(reporter) = &slip.reporter {
+            facts.push(fact("reporter", staff(reporter)));
+        }
+        facts.push(fact(
+            "signed_by",
+            slip.signed_by
+                .as_ref()
+                .map_or_else(|| tr.t("order.slip_to_follow"), staff),
+        ));
+        if let Some(special) = slip.special {
+            facts.push(fact("special", word("special", special.as_str())));
+        }
+        if slip.guest_area {
+            facts.push(fact("guest_area", tr.t("order.guest_area_yes")));
+        }
+    }
+    // D03: approvals, decided or waiting.
+    for approval in &order.approvals {
+        let status = match (approval.approved(), approval.rejected(), approval.next()) {
+            (true, _, _) => tr.t("order.approval_approved"),
+            (_, true, _) => tr.t("order.approval_rejected"),
+            (_, _, Some(role)) => tr.f(
+                "order.approval_waiting",
+                &[("role", &word("role", role.as_str()))],
+            ),
+            _ => String::new(),
+        };
+        facts.push(fact(
+            "approval_kind",
+            format!(
+                "{} · {} · {}",
+                word("approval", approval.kind.as_str()),
+                approval.note,
+                status
+            ),
+        ));
+    }
     // E01–E03: what the hotline found at intake.
     if let Some(account) = &order.intake.account {
         let status = order

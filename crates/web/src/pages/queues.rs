@@ -1,5 +1,6 @@
-//! The queues: resolved orders waiting for the desk's callback (A15, B07), and orders whose
-//! cancellation waits for a decision (A17). Each row carries the form for its next step,
+//! The queues: resolved orders waiting for the desk's callback (A15, B07), orders whose
+//! cancellation waits for a decision (A17), and orders whose approval waits for the
+//! viewer's role (D03). Each row carries the form for its next step,
 //! offered only where the domain allows it.
 
 use super::forms::{CommandForm, Context, form_for};
@@ -68,11 +69,15 @@ async fn queue<S: Store>(
                     f
                 })
                 .collect();
-            let detail = order
+            let cancellation = order
                 .cancellation
                 .as_ref()
                 .filter(|_| order.cancellation_pending())
                 .map(|c| format!("{}: {}", tr.word("cancel_reason", c.reason.as_str()), c.note));
+            let approval = order
+                .pending_approval()
+                .map(|a| format!("{}: {}", tr.word("approval", a.kind.as_str()), a.note));
+            let detail = cancellation.or(approval);
             Item {
                 id: order.id.to_string(),
                 row: super::view::Row::new(order, &l),
@@ -119,6 +124,36 @@ pub async fn callbacks<S: Store>(
         &[CommandName::Callback],
         "/queues/callbacks",
         "callbacks",
+        notice,
+    )
+    .await
+    {
+        Ok(page) => render(&page),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The approvals inbox: orders whose pending approval waits for the viewer's role.
+pub async fn approvals<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    Query(d): Query<Done>,
+) -> Response {
+    let query = OrderQuery {
+        approval_for: Some(viewer.person.role),
+        visibility: Visibility::of(&viewer.person),
+        limit: 50,
+        ..OrderQuery::default()
+    };
+    let notice = notice(&viewer, d.done);
+    let commands = [CommandName::Approve, CommandName::Reject];
+    match queue(
+        &app,
+        &viewer,
+        query,
+        &commands,
+        "/queues/approvals",
+        "approvals",
         notice,
     )
     .await

@@ -130,10 +130,11 @@ async fn seed(store: &SqliteStore) -> Org {
         store.put_station(s).await.unwrap();
     }
     let mut tokens = HashMap::new();
-    let people: [(&'static str, Role, Option<StationId>); 9] = [
+    let people: [(&'static str, Role, Option<StationId>); 10] = [
         ("desk", Role::DeskAgent, None),
         ("desk2", Role::DeskAgent, None),
         ("coordinator", Role::Coordinator, Some(head.id)),
+        ("team_lead", Role::TeamLead, Some(head.id)),
         ("other_coordinator", Role::Coordinator, Some(other.id)),
         ("supervisor", Role::Supervisor, None),
         ("region", Role::RegionOfficer, None),
@@ -386,5 +387,23 @@ pub fn utility_order() -> Value {
         "customer": {"name": "周桂兰", "phone": "13712345678"},
         "location": {"address": "江城市西湖区文三路118号 文苑小区5幢"},
         "description": "家里突然停电，邻居家也没电"
+    })
+}
+
+/// A written slip from housekeeping, signed by its supervisor, for an occupied room (hotel).
+pub fn hotel_order() -> Value {
+    json!({
+        "template": "hotel",
+        "channel": "other_department",
+        "customer": {"name": "客房部 刘芳", "phone": "0571-87001208"},
+        "location": {"address": "锦江大酒店", "building": "主楼12层", "room": "1208房"},
+        "description": "1208房卫生间面盆下水管漏水，客人在房",
+        "slip": {
+            "department": "客房部",
+            "reporter": {"name": "刘芳", "position": "foreman"},
+            "signed_by": {"name": "陈静怡", "position": "supervisor"},
+            "special": "occupied_room",
+            "guest_area": true
+        }
     })
 }

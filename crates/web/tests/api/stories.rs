@@ -565,3 +565,122 @@ async fn utility_story_runs_from_the_call_to_the_archive() {
         .await;
     assert_eq!(filed.state(), "archived");
 }
+
+/// D01–D07 through the API: an anonymous phone report and an under-signed slip are refused;
+/// a supervisor's slip for an occupied room is an emergency; the duty foreman dispatches on
+/// the supervisor's instruction; the technician is taken in by staff; the shut-off waits for
+/// the department head; the department's foreman signs; no callback; filed.
+#[tokio::test]
+async fn hotel_story_runs_from_the_slip_to_the_file() {
+    use crate::helpers::hotel_order;
+    let app = spawn_app().await;
+    let desk = app.org.token("desk");
+    let mut anonymous = hotel_order();
+    anonymous["channel"] = json!("phone");
+    anonymous["slip"]["reporter"] = json!(null);
+    anonymous["slip"]["signed_by"] = json!(null);
+    let refused = app.create_order(desk, &anonymous).await;
+    assert_eq!(
+        (refused.status, refused.error_code(), refused.error_field()),
+        (422, "caller_not_qualified", "slip.reporter")
+    );
+    let mut foreman_signed = hotel_order();
+    foreman_signed["slip"]["signed_by"]["position"] = json!("foreman");
+    let refused = app.create_order(desk, &foreman_signed).await;
+    assert_eq!((refused.status, refused.error_code()), (422, "slip_signer"));
+    assert_eq!(app.count_orders().await, 0, "nothing was written");
+
+    let mut slip = hotel_order();
+    slip["station_id"] = json!(app.org.head_station);
+    let created = app.create_order(desk, &slip).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    assert_eq!(created.state(), "assigned");
+    assert_eq!(created.body["priority"], "emergency", "D04: an occupied room");
+    assert!(created.body["verification_code"].is_null(), "no code at a hotel");
+    let id = created.id();
+
+    let lead = app.org.token("team_lead");
+    let tech = app.org.technicians[0].0;
+    let early = app
+        .command(lead, &id, "assign", json!({"technician_id": tech}))
+        .await;
+    assert_eq!((early.status, early.error_code()), (409, "awaiting_instruction"));
+    app.ok(
+        app.org.token("supervisor"),
+        &id,
+        "instruct",
+        json!({"note": "客房急修，安排师傅0"}),
+    )
+    .await;
+    app.ok(lead, &id, "assign", json!({"technician_id": tech})).await;
+    app.ok(app.technician(0), &id, "accept", json!({})).await;
+    let alone = app.command(app.technician(0), &id, "arrive", json!({})).await;
+    assert_eq!((alone.status, alone.error_field()), (422, "escort"));
+    let escorted = app
+        .command(
+            app.technician(0),
+            &id,
+            "arrive",
+            json!({"escort": "客房部服务员 王丽"}),
+        )
+        .await;
+    assert_eq!(escorted.state(), "on_site", "{:?}", escorted.body);
+
+    // D03: the water is cut only with the department head's approval.
+    let asked = app
+        .command(
+            app.technician(0),
+            &id,
+            "request-approval",
+            json!({"kind": "shut_off_water", "note": "更换下水管需关闭本层冷热水约30分钟"}),
+        )
+        .await;
+    assert_eq!(asked.status, 200, "{:?}", asked.body);
+    assert_eq!(asked.body["approvals"][0]["chain"], json!(["approver"]));
+    let waiting = app.command(app.technician(0), &id, "start", json!({})).await;
+    assert_eq!((waiting.status, waiting.error_code()), (409, "approval_pending"));
+    let not_theirs = app
+        .command(app.org.token("supervisor"), &id, "approve", json!({}))
+        .await;
+    assert_eq!(
+        (not_theirs.status, not_theirs.error_code()),
+        (403, "not_next_approver")
+    );
+    let approved = app
+        .command(
+            app.org.token("approver"),
+            &id,
+            "approve",
+            json!({"note": "可以停水"}),
+        )
+        .await;
+    assert_eq!(approved.status, 200, "{:?}", approved.body);
+    app.ok(app.technician(0), &id, "start", json!({})).await;
+
+    // D06: the using department's foreman or above signs; then no callback, filed.
+    let mut signature = signature();
+    signature["position"] = json!("staff");
+    let low = app
+        .command(
+            app.technician(0),
+            &id,
+            "resolve",
+            json!({"signature": signature, "summary": "更换下水管，试水无渗漏"}),
+        )
+        .await;
+    assert_eq!((low.status, low.error_code()), (422, "sign_off_position"));
+    signature["position"] = json!("foreman");
+    let resolved = app
+        .command(
+            app.technician(0),
+            &id,
+            "resolve",
+            json!({"signature": signature, "summary": "更换下水管，试水无渗漏"}),
+        )
+        .await;
+    assert_eq!(resolved.state(), "resolved", "{:?}", resolved.body);
+    let callback = app.command(desk, &id, "callback", json!({"reached": true})).await;
+    assert_eq!((callback.status, callback.error_code()), (422, "not_in_template"));
+    let filed = app.command(desk, &id, "archive", json!({})).await;
+    assert_eq!(filed.state(), "archived", "{:?}", filed.body);
+}
