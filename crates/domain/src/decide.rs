@@ -267,7 +267,14 @@ impl WorkOrder {
             // E05: the apology follows the duty lead's dispatch of the crew.
             CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
             CommandName::Archive => self.check_archive(),
-            // D07: the duty foreman dispatches on the supervisor's instruction.
+            // D07: the duty foreman dispatches on the supervisor's instruction, or the
+            // supervisor does; nobody else.
+            CommandName::Assign
+                if template.rules().assign_on_instruction
+                    && !matches!(role, Role::TeamLead | Role::Supervisor) =>
+            {
+                Err(Refusal::NotPermitted { role, command: name })
+            }
             CommandName::Assign
                 if role == Role::TeamLead
                     && template.rules().assign_on_instruction
@@ -279,7 +286,9 @@ impl WorkOrder {
                 Err(Refusal::AlreadyRecorded { command: name })
             }
             // One approval at a time; the work it is about waits for it (D03).
-            CommandName::RequestApproval | CommandName::Start if self.pending_approval().is_some() => {
+            CommandName::RequestApproval | CommandName::Start | CommandName::Resolve
+                if self.pending_approval().is_some() =>
+            {
                 Err(Refusal::ApprovalPending)
             }
             CommandName::Approve | CommandName::Reject => self.check_approver(actor),

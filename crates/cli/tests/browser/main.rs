@@ -3,6 +3,7 @@
 
 mod clocks;
 mod harness;
+mod hotel;
 mod phone;
 mod utility;
 
