@@ -256,7 +256,8 @@ pub struct TokenArgs {
     /// The organisation (created if missing).
     #[arg(long, default_value = "default")]
     pub tenant: String,
-    /// The templates a new organisation offers, comma-separated (after_sales, property).
+    /// The templates a new organisation offers, comma-separated (after_sales, property,
+    /// utility, hotel).
     #[arg(long, default_value = "after_sales,property")]
     pub templates: String,
     /// Tie the person to a station (coordinators, technicians, team leads).

@@ -209,8 +209,9 @@ impl WorkOrder {
         if CommandName::OPTIONAL.contains(&name) && !template.rules().steps.contains(&name) {
             return Err(Refusal::NotInTemplate { command: name });
         }
-        // E07: a utility job is closed by the crew's report from the site, never by phone.
-        if name == CommandName::ResolveByPhone && template.rules().resolve_with_crew_report {
+        // A07 is the template's: a utility job is closed by the crew's report from the site
+        // (E07), a hotel job by the using department's signature (D06).
+        if name == CommandName::ResolveByPhone && !template.rules().resolve_by_phone {
             return Err(Refusal::NotInTemplate { command: name });
         }
         // Equipment and hotel have no callback step: resolved, then archived.

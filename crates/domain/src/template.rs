@@ -163,6 +163,10 @@ pub struct TemplateRules {
     /// A05 (amended): minutes after T1 before a customer may be recorded as unreachable.
     #[serde(default)]
     pub unreachable_after_minutes: Option<u32>,
+    /// A07: a job may be closed as solved by phone. Not at a utility (E07: the crew's report
+    /// from the site) nor a hotel (D06: the using department signs).
+    #[serde(default = "yes")]
+    pub resolve_by_phone: bool,
     /// E07: a job is resolved with the crew's report instead of the customer's signature.
     #[serde(default)]
     pub resolve_with_crew_report: bool,
@@ -189,6 +193,10 @@ pub struct TemplateRules {
     /// intake found work for a crew.
     #[serde(default)]
     pub steps: Vec<crate::command::CommandName>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A template file: its rules, its clocks and its approval chains.

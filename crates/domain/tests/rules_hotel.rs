@@ -354,6 +354,17 @@ fn r_d06_completion_needs_a_foreman_or_above_and_there_is_no_callback() {
     case.ok(&desk(), Command::Archive);
     assert_eq!(case.state(), State::Archived);
     assert_eq!(case.replayed(), case.order);
+    // Nor is a hotel job closed by phone: the department signs.
+    let mut other = dispatched();
+    assert_eq!(
+        other.refused(
+            &technician(),
+            resolve_by_phone(baoxiu_domain::PhoneSolution::Other)
+        ),
+        Refusal::NotInTemplate {
+            command: CommandName::ResolveByPhone
+        }
+    );
 }
 
 // ---------------------------------------------------------------------------------------

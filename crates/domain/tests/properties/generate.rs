@@ -12,7 +12,9 @@ pub(crate) fn cast() -> Vec<PersonRef> {
 }
 
 /// The commands a step may issue. `param` varies the details; `now` is the step's time.
-pub(crate) const COMMANDS: usize = 30;
+pub(crate) const COMMANDS: usize = 43;
+/// The commands every template shares come first; the utility's and the hotel's steps after.
+pub(crate) const SHARED: usize = 30;
 
 pub(crate) fn command(choice: usize, param: u8, now: baoxiu_domain::Timestamp) -> Command {
     let ahead = hours(1 + i64::from(param % 72));
@@ -73,11 +75,103 @@ pub(crate) fn command(choice: usize, param: u8, now: baoxiu_domain::Timestamp) -
         26 => callback_unreached(None),
         27 => Command::Archive,
         28 => request_cancel(cancel_reason),
-        _ => {
+        29 => {
             if param.is_multiple_of(2) {
                 approve_cancel()
             } else {
                 reject_cancel()
+            }
+        }
+        // The utility's hotline (E01–E07).
+        30 => Command::CheckAccount {
+            account: "3301234567".into(),
+            status: if param.is_multiple_of(9) {
+                AccountStatus::Arrears
+            } else {
+                AccountStatus::Paid
+            },
+            note: None,
+        },
+        31 => Command::Triage {
+            finding: match param % 9 {
+                0 => Finding::Outage {
+                    notice: "计划检修停电".into(),
+                },
+                1 => Finding::Internal {
+                    cause: InternalCause::Breaker,
+                    paid_service: false,
+                    guidance: "合上空气开关".into(),
+                },
+                2 => Finding::Internal {
+                    cause: InternalCause::Fuse,
+                    paid_service: true,
+                    guidance: "已说明有偿服务".into(),
+                },
+                _ => Finding::Grid {
+                    fault: GridFault::Line,
+                    zone: Zone::ALL[usize::from(param) % Zone::ALL.len()],
+                },
+            },
+        },
+        32 => Command::Apologise { note: None },
+        33 => Command::Depart,
+        34 => Command::Resolve {
+            signature: None,
+            summary: "恢复供电".into(),
+            report: Some(
+                CrewReport::parse(
+                    "熔断器熔断",
+                    now - minutes(i64::from(param % 90)),
+                    "赵强",
+                    "已恢复供电",
+                )
+                .unwrap(),
+            ),
+        },
+        // The hotel (D01–D07) and the approvals engine.
+        35 => Command::FileSlip {
+            signed_by: Staff::parse(
+                "signed_by",
+                "陈静怡",
+                if param.is_multiple_of(3) {
+                    Position::Foreman
+                } else {
+                    Position::Supervisor
+                },
+            )
+            .unwrap(),
+        },
+        36 => Command::Instruct {
+            note: "安排维修".into(),
+        },
+        37 => Command::RequestApproval {
+            kind: ApprovalKind::ALL[usize::from(param) % ApprovalKind::ALL.len()],
+            note: "需停水".into(),
+            chain: match param % 3 {
+                0 => vec![Role::Approver],
+                1 => vec![Role::TeamLead, Role::Approver],
+                _ => vec![Role::Supervisor, Role::Approver, Role::Admin],
+            },
+        },
+        38 => Command::Approve { note: None },
+        39 => Command::Reject {
+            note: "不同意".into(),
+        },
+        40 => Command::ReportUnfixable {
+            note: "暂时无法处理".into(),
+        },
+        41 => Command::Arrive {
+            code: None,
+            desk_note: None,
+            escort: Some("服务员王丽".into()),
+        },
+        _ => {
+            let mut signature = signature();
+            signature.position = Some(Position::ALL[usize::from(param) % Position::ALL.len()]);
+            Command::Resolve {
+                signature: Some(signature),
+                summary: "已修复".into(),
+                report: None,
             }
         }
     }
@@ -96,6 +190,9 @@ pub(crate) const WEIGHTS: [usize; COMMANDS] = [
     2, 4, 1, 1, // start, resolve signed, unsigned, by phone
     3, 1, 1, 3, // callback reached, unreached with and without a note, archive
     1, 3, // request, approve or reject cancellation
+    4, 4, 2, 3, 4, // check account, triage, apologise, depart, resolve with the crew's report
+    2, 4, 2, 3, 1, 1, 4,
+    4, // file slip, instruct, ask, approve, reject, unfixable, escorted, signed by position
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -122,6 +219,8 @@ pub(crate) struct Step {
     /// Who and what (when not steered, or when nothing is accepted).
     pub(crate) actor: usize,
     pub(crate) command: usize,
+    /// One of the later commands, which only the utility and the hotel take.
+    pub(crate) own: usize,
     pub(crate) param: u8,
     /// Minutes that pass before the step.
     pub(crate) wait: i64,
@@ -142,22 +241,29 @@ pub(crate) fn step() -> impl Strategy<Value = Step> {
         mode,
         any::<usize>(),
         0..cast().len(),
-        0..COMMANDS,
+        0..SHARED,
+        SHARED..COMMANDS,
         any::<u8>(),
         wait,
     )
-        .prop_map(|(mode, pick, actor, command, param, wait)| Step {
+        .prop_map(|(mode, pick, actor, command, own, param, wait)| Step {
             mode,
             pick,
             actor,
             command,
+            own,
             param,
             wait,
         })
 }
 
 pub(crate) fn template() -> impl Strategy<Value = Template> {
-    prop_oneof![Just(Template::Property), Just(Template::AfterSales)]
+    prop_oneof![
+        Just(Template::Property),
+        Just(Template::AfterSales),
+        Just(Template::Utility),
+        Just(Template::Hotel)
+    ]
 }
 
 pub(crate) fn scenario() -> impl Strategy<Value = (Template, Vec<Step>)> {
@@ -269,11 +375,21 @@ pub(crate) fn choose(
 ) -> (PersonRef, Command) {
     let start = step.pick % people.len();
     let rotated = || (0..people.len()).map(move |k| &people[(start + k) % people.len()]);
+    // Not steered: a shared command, or now and then one of the template's own steps.
+    let own_steps = matches!(order.details.template, Template::Utility | Template::Hotel);
+    let index = if own_steps && step.param.is_multiple_of(3) {
+        step.own
+    } else {
+        step.command
+    };
     match step.mode {
         Mode::Steered => {
             let mut accepted = Vec::new();
             let mut total = 0;
             for (choice, weight) in WEIGHTS.iter().enumerate() {
+                if choice >= SHARED && !own_steps {
+                    continue;
+                }
                 let command = command(choice, step.param, now);
                 let mut found = None;
                 let mut edge = None;
@@ -304,7 +420,7 @@ pub(crate) fn choose(
             }
         }
         Mode::Permitted => {
-            let command = command(step.command, step.param, now);
+            let command = command(index, step.param, now);
             let found = rotated().find(|p| match order.decide(&actor(p), now, &command) {
                 Ok(_) => true,
                 Err(refused) => !matches!(
@@ -318,7 +434,7 @@ pub(crate) fn choose(
         }
         Mode::Raw => {}
     }
-    (people[step.actor].clone(), command(step.command, step.param, now))
+    (people[step.actor].clone(), command(index, step.param, now))
 }
 
 /// Refusals a rule names, worth steering into now and then.
@@ -337,6 +453,13 @@ pub(crate) fn is_edge(refusal: &Refusal) -> bool {
             | Refusal::AlreadyClaimed
             | Refusal::SubSiteDispatch
             | Refusal::NotASubSite
+            | Refusal::AccountFirst
+            | Refusal::IntakeIncomplete
+            | Refusal::CrewNotDispatched
+            | Refusal::AwaitingInstruction
+            | Refusal::ApprovalPending
+            | Refusal::SignOffPosition
+            | Refusal::SlipSigner
     )
 }
 

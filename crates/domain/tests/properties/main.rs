@@ -13,8 +13,9 @@ mod generate;
 mod support;
 
 use baoxiu_domain::{
-    CancelReason, Command, CommitmentKind, ContactOutcome, Event, EventRecord, MAX_COMMITMENTS, PersonRef,
-    PhoneSolution, Refusal, Resolution, State, Template, WorkOrder,
+    AccountStatus, ApprovalKind, CancelReason, Command, CommitmentKind, ContactOutcome, CrewReport, Event,
+    EventRecord, Finding, GridFault, InternalCause, MAX_COMMITMENTS, PersonRef, PhoneSolution, Position,
+    Refusal, Resolution, Role, Staff, State, Template, WorkOrder, Zone,
 };
 use generate::*;
 use proptest::prelude::*;
@@ -78,8 +79,9 @@ fn resolved_with_signature_or_by_phone(o: &Observation) -> Result<(), TestCaseEr
     } else {
         prop_assert_eq!(&order.resolution, &None);
     }
-    let unreached_ends = order.details.template.rules().unreached_callback_ends;
-    if (order.state == State::CalledBack || order.state == State::Archived) && !unreached_ends {
+    let rules = order.details.template.rules();
+    let called_back = rules.callback && !rules.unreached_callback_ends && !ended_at_intake;
+    if (order.state == State::CalledBack || order.state == State::Archived) && called_back {
         prop_assert!(order.callbacks.iter().any(|c| c.reached));
     }
     Ok(())
@@ -207,6 +209,57 @@ fn json_round_trip(o: &Observation) -> Result<(), TestCaseError> {
     Ok(())
 }
 
+/// (h) E01–E04: a call that ended at intake is never dispatched, and a utility order is at
+/// a crew only once its intake found work for one.
+fn ended_calls_are_never_dispatched(o: &Observation) -> Result<(), TestCaseError> {
+    let order = o.after;
+    if order.timeline.closed_at.is_some() {
+        prop_assert_eq!(&order.station, &None);
+        prop_assert!(
+            matches!(order.state, State::Closed | State::Archived),
+            "{:?}",
+            order.state
+        );
+    }
+    if o.template == Template::Utility && order.station.is_some() {
+        prop_assert!(
+            order.intake.ready_to_dispatch(),
+            "dispatched with {:?}",
+            order.intake
+        );
+    }
+    Ok(())
+}
+
+/// (i) Approvals: an effect only with every step of its chain approved, in order, by the
+/// step's role, never by the requester; a rejection changes nothing but the approval.
+fn approvals_take_effect_only_when_earned(o: &Observation) -> Result<(), TestCaseError> {
+    let order = o.after;
+    for kind in ApprovalKind::ALL {
+        let earned = order.approvals.iter().any(|a| {
+            a.kind == *kind
+                && a.decisions.len() == a.chain.len()
+                && a.decisions
+                    .iter()
+                    .zip(&a.chain)
+                    .all(|(d, role)| d.approve && d.role == *role && d.by != a.requested_by)
+        });
+        prop_assert_eq!(order.approved(*kind), earned);
+    }
+    if let Outcome::Applied(records) = o.outcome
+        && records
+            .iter()
+            .any(|r| matches!(r.event, Event::ApprovalDecided { approve: false, .. }))
+    {
+        let mut expected = o.before.clone();
+        expected.approvals = order.approvals.clone();
+        expected.version = order.version;
+        expected.updated_at = order.updated_at;
+        prop_assert_eq!(&expected, order, "a rejection changed more than the approval");
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------------------------------
 // The properties
 // ---------------------------------------------------------------------------------------
@@ -253,6 +306,18 @@ proptest! {
     #[test]
     fn every_event_record_survives_a_json_round_trip((template, steps) in scenario()) {
         simulate(template, &steps, &mut json_round_trip)?;
+    }
+
+    #[test]
+    fn r_e01_property_a_call_ended_at_intake_is_never_dispatched((template, steps) in scenario()) {
+        simulate(template, &steps, &mut ended_calls_are_never_dispatched)?;
+    }
+
+    #[test]
+    fn r_d03_property_an_approval_takes_effect_only_with_its_last_approval(
+        (template, steps) in scenario()
+    ) {
+        simulate(template, &steps, &mut approvals_take_effect_only_when_earned)?;
     }
 }
 
@@ -346,6 +411,7 @@ fn path(template: Template, steps: &[(usize, usize, u8)]) -> Trail {
             pick: 0,
             actor,
             command,
+            own: SHARED,
             param,
             wait: 30,
         })
@@ -468,4 +534,43 @@ fn a_hand_written_path_solves_by_phone_and_refuses_cancellation() {
     assert!(trail.solved_by_phone);
     assert_eq!(trail.refusals, ["solved_by_phone", "solved_by_phone"]);
     assert_eq!(trail.states.last(), Some(&State::Archived));
+}
+
+#[test]
+fn the_generator_reaches_deep_states_for_the_utility_and_the_hotel() {
+    let expect = |template: Template, states: &[&str], refusals: &[&str]| {
+        let (seen, _) = reach(template, 200);
+        for key in states.iter().chain(refusals) {
+            let got = seen.get(key).copied().unwrap_or(0);
+            assert!(
+                got >= 3,
+                "{template:?}: {key} reached in {got} of 200 runs: {seen:#?}"
+            );
+        }
+    };
+    expect(
+        Template::Utility,
+        &[
+            "closed",
+            "assigned",
+            "accepted",
+            "on_site",
+            "resolved",
+            "called_back",
+            "archived",
+        ],
+        &["intake_incomplete", "account_first", "crew_not_dispatched"],
+    );
+    expect(
+        Template::Hotel,
+        &[
+            "assigned",
+            "accepted",
+            "on_site",
+            "in_progress",
+            "resolved",
+            "archived",
+        ],
+        &["awaiting_instruction", "approval_pending", "sign_off_position"],
+    );
 }
