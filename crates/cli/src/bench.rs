@@ -15,6 +15,23 @@ use std::time::{Duration, Instant};
 
 const ORDER: &str = r#"{"template":"property","customer":{"name":"李秀英","phone":"13912345678"},"location":{"address":"阳光花园小区","building":"3栋","room":"1单元502"},"description":"卫生间漏水，楼下天花板有水渍"}"#;
 
+/// A create of each template, as its desk records a call.
+const ORDERS: [(&str, &str); 4] = [
+    ("property", ORDER),
+    (
+        "after_sales",
+        r#"{"template":"after_sales","channel":"hotline","customer":{"name":"王建国","phone":"010-62345678"},"location":{"address":"北京市海淀区中关村大街27号 中关村大厦1208"},"description":"笔记本无法开机，电源灯不亮","asset":{"serial":"LX20250612A0091","model":"昭阳 K4e","warranty_end":"2027-06-12"}}"#,
+    ),
+    (
+        "utility",
+        r#"{"template":"utility","channel":"hotline","priority":"urgent","customer":{"name":"周桂兰","phone":"13712345678"},"location":{"address":"江城市西湖区文三路118号 文苑小区5幢"},"description":"家里突然停电，邻居家也没电"}"#,
+    ),
+    (
+        "hotel",
+        r#"{"template":"hotel","channel":"other_department","customer":{"name":"客房部 刘芳","phone":"0571-87001208"},"location":{"address":"锦江大酒店","building":"主楼12层","room":"1208房"},"description":"1208房卫生间面盆下水管漏水","slip":{"department":"客房部","reporter":{"name":"刘芳","position":"foreman"},"signed_by":{"name":"陈静怡","position":"supervisor"},"special":"occupied_room","guest_area":true}}"#,
+    ),
+];
+
 /// Throughput and latency of one measurement.
 struct Figures {
     requests: usize,
@@ -49,6 +66,9 @@ impl Figures {
 
 pub async fn run(args: BenchArgs) -> CliResult {
     let seconds = Duration::from_secs(args.seconds);
+    if args.templates {
+        return per_template(&args, seconds).await;
+    }
     println!(
         "baoxiu bench: {} s per measurement, a fresh SQLite file per client count",
         args.seconds
@@ -75,6 +95,48 @@ pub async fn run(args: BenchArgs) -> CliResult {
             ms(claims.p99),
             creates.failures + claims.failures,
         );
+    }
+    Ok(())
+}
+
+/// Creates per template: each on a fresh file, at each client count.
+async fn per_template(args: &BenchArgs, seconds: Duration) -> CliResult {
+    println!(
+        "baoxiu bench --templates: {} s per measurement, a fresh SQLite file each",
+        args.seconds
+    );
+    println!();
+    println!("| template | clients | creates/s | create p50 | create p99 | failures |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (template, body) in ORDERS {
+        for &clients in &args.clients {
+            let dir = tempfile::tempdir()?;
+            let store = SqliteStore::open(dir.path().join("bench.sqlite3")).await?;
+            let offered = baoxiu_domain::Template::ALL;
+            let tenant = ensure_tenant(&store, "bench", "压测", &offered).await?;
+            let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
+            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            let base = format!("http://{}", listener.local_addr()?);
+            let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+            let app = App::new(store.clone(), Clock::system());
+            let server = tokio::spawn(baoxiu_web::serve(listener, app, async {
+                let _ = stopped.await;
+            }));
+            let client = baoxiu_notify::http_client()
+                .pool_max_idle_per_host(clients)
+                .build()?;
+            let figures = creates_of(&client, &base, &desk, body, clients, seconds).await;
+            let _ = stop.send(());
+            server.await??;
+            store.close().await;
+            println!(
+                "| {template} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {} |",
+                figures.per_second(),
+                ms(figures.p50),
+                ms(figures.p99),
+                figures.failures
+            );
+        }
     }
     Ok(())
 }
@@ -144,6 +206,18 @@ async fn creates(
     clients: usize,
     duration: Duration,
 ) -> Figures {
+    creates_of(client, base, desk, ORDER, clients, duration).await
+}
+
+/// [`creates`] of the order `body`.
+async fn creates_of(
+    client: &reqwest::Client,
+    base: &str,
+    desk: &str,
+    body: &'static str,
+    clients: usize,
+    duration: Duration,
+) -> Figures {
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..clients {
@@ -151,7 +225,7 @@ async fn creates(
         tasks.spawn(async move {
             let (mut latencies, mut failures) = (Vec::new(), 0);
             while start.elapsed() < duration {
-                match timed(client.post(&url).bearer_auth(&desk).body(ORDER), 201).await {
+                match timed(client.post(&url).bearer_auth(&desk).body(body), 201).await {
                     Some(latency) => latencies.push(latency),
                     None => failures += 1,
                 }

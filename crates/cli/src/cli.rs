@@ -308,6 +308,10 @@ pub struct BenchArgs {
     /// filled once), working-time deadlines per second, and webhook deliveries per second.
     #[arg(long)]
     pub clocks: bool,
+    /// Measure creates per template instead (property, after_sales, utility, hotel), each on
+    /// a fresh file at each client count.
+    #[arg(long)]
+    pub templates: bool,
     /// Orders in the database for `--pages` and `--clocks`.
     #[arg(long, default_value_t = 1_000_000)]
     pub orders: usize,

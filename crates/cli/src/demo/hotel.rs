@@ -10,8 +10,8 @@ use super::plan::{Script, target};
 use super::simulate::{Opening, Outcome, SIGNATURE_PNG, Sim};
 use super::words_hotel as hw;
 use baoxiu_domain::{
-    CancelReason, Channel, Command, Customer, Kind, Location, NewOrder, PartLine, Person, Position, Priority,
-    ServiceMode, Signature, Slip, Staff, State, Template, Timestamp,
+    Channel, Command, Customer, Kind, Location, NewOrder, PartLine, Person, Position, Priority, ServiceMode,
+    Signature, Slip, Staff, State, Template, Timestamp,
 };
 use rand::Rng;
 use rand::rngs::StdRng;
@@ -167,19 +167,7 @@ impl<'c> Draft<'c> {
         let tech = sim.pick(&site.technicians).clone();
         let clerk = self.creator;
         if self.cancel {
-            let gap = sim.mins(2, 20);
-            let note = "同一故障已有报修单，重复报修".to_string();
-            sim.step(
-                clerk,
-                gap,
-                Command::RequestCancel {
-                    reason: CancelReason::Duplicate,
-                    note,
-                },
-            )?;
-            let gap = sim.mins(5, 60);
-            let note = Some("核实为重复报修".to_string());
-            return sim.step(&cast.supervisor, gap, Command::ApproveCancel { note });
+            return sim.cancel_duplicate(clerk, &cast.supervisor, "同一故障已有报修单，重复报修");
         }
         // D07: the supervisor instructs, the duty foreman dispatches, the technician takes it.
         let gap = sim.mins(1, 10);

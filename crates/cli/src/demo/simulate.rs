@@ -395,6 +395,20 @@ impl Sim {
         self.step_at(archiver, when, Command::Archive)
     }
 
+    /// The same fault reported twice: `clerk` asks to cancel the second order and
+    /// `supervisor` approves (A17).
+    pub fn cancel_duplicate(&mut self, clerk: &Person, supervisor: &Person, note: &str) -> Option<()> {
+        let gap = self.mins(1, 20);
+        let request = Command::RequestCancel {
+            reason: baoxiu_domain::CancelReason::Duplicate,
+            note: note.to_string(),
+        };
+        self.step(clerk, gap, request)?;
+        let gap = self.mins(5, 60);
+        let note = Some("核实为重复报修".to_string());
+        self.step(supervisor, gap, Command::ApproveCancel { note })
+    }
+
     /// Agrees a service time (T3x) a little after the previous step and returns it. Every
     /// T3 write carries a reason (A04); without one given, the customer's wish is noted.
     pub fn book(&mut self, who: &Person, kind: CommitmentKind, reason: Option<String>) -> Option<Timestamp> {

@@ -8,9 +8,8 @@ use super::plan::{Script, target};
 use super::simulate::{Opening, Outcome, Sim};
 use super::words_utility as uw;
 use baoxiu_domain::{
-    AccountStatus, CancelReason, Channel, Command, CommitmentKind, CrewReport, Customer, Finding, Kind,
-    Location, NewOrder, PartLine, Person, Priority, Satisfaction, ServiceMode, State, Template, Timestamp,
-    Zone,
+    AccountStatus, Channel, Command, CommitmentKind, CrewReport, Customer, Finding, Kind, Location, NewOrder,
+    PartLine, Person, Priority, Satisfaction, ServiceMode, State, Template, Timestamp, Zone,
 };
 use chrono::Duration;
 use rand::Rng;
@@ -194,19 +193,7 @@ impl<'c> Draft<'c> {
         };
         if self.story == Story::Duplicate {
             // Reported twice: the second call is cancelled, approved by the supervisor.
-            let gap = sim.mins(1, 5);
-            let note = "同一停电已有工单在处理，重复报修".to_string();
-            sim.step(
-                desk,
-                gap,
-                Command::RequestCancel {
-                    reason: CancelReason::Duplicate,
-                    note,
-                },
-            )?;
-            let gap = sim.mins(5, 60);
-            let note = Some("核实为重复报修".to_string());
-            return sim.step(&cast.supervisor, gap, Command::ApproveCancel { note });
+            return sim.cancel_duplicate(desk, &cast.supervisor, "同一停电已有工单在处理，重复报修");
         }
         let gap = sim.mins(1, 5);
         sim.step(desk, gap, Command::Triage { finding })?;

@@ -369,6 +369,23 @@ impl Story {
         self.find(&css).await
     }
 
+    /// The form of `command` on the queue row of the order `number`, opened.
+    pub async fn queue_form(&self, number: &str, command: &str) -> Element {
+        let item = self
+            .client
+            .find(Locator::XPath(&format!(
+                "//section[contains(@class,'queue-item')][.//a[text()='{number}']]"
+            )))
+            .await
+            .unwrap();
+        let form = item
+            .find(Locator::Css(&format!("form[data-command='{command}']")))
+            .await
+            .unwrap();
+        self.open(&form).await;
+        form
+    }
+
     /// Sends an opened command form and waits for the next page.
     pub async fn send(&self, form: &Element) {
         form.find(Locator::Css("button[type=submit]"))

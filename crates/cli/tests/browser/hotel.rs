@@ -86,7 +86,9 @@ async fn hotel_story_an_anonymous_call_is_refused_and_a_signed_slip_is_taken_and
     s.see(&format!("派给 {technician}")).await;
     s.sign_out().await;
 
-    // D03: taken in by staff; the water waits for the department head.
+    // D03: taken in by staff; the water waits for the department head. On the technician's
+    // phone.
+    s.client.set_window_size(390, 844).await.unwrap();
     s.sign_in("hotel.technician1").await;
     open_order(&s, &number).await;
     let accept = s.command("accept").await;
@@ -107,26 +109,16 @@ async fn hotel_story_an_anonymous_call_is_refused_and_a_signed_slip_is_taken_and
             .is_err(),
         "the work waits for the approval"
     );
-    s.shot("waiting-for-approval").await;
+    s.shot("waiting-for-approval-phone").await;
     s.sign_out().await;
+    s.client.set_window_size(1280, 800).await.unwrap();
 
     s.sign_in("hotel.approver1").await;
     s.goto("/queues/approvals").await;
     s.see(&number).await;
     s.see("更换下水管需关闭本层冷热水约30分钟").await;
     s.shot("approvals-inbox").await;
-    let item = s
-        .client
-        .find(Locator::XPath(&format!(
-            "//section[contains(@class,'queue-item')][.//a[text()='{number}']]"
-        )))
-        .await
-        .unwrap();
-    let approve = item
-        .find(Locator::Css("form[data-command='approve']"))
-        .await
-        .unwrap();
-    s.open(&approve).await;
+    let approve = s.queue_form(&number, "approve").await;
     s.send(&approve).await;
     s.see("已办理：同意").await;
     s.see("没有等待您审批的事项").await;

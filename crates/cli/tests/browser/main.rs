@@ -197,18 +197,7 @@ async fn after_sales_story_dispatch_hand_over_commit_and_a_rejected_cancellation
     s.goto("/queues/cancellations").await;
     s.see(&number).await;
     s.shot("cancellations").await;
-    let item = s
-        .client
-        .find(Locator::XPath(&format!(
-            "//section[contains(@class,'queue-item')][.//a[text()='{number}']]"
-        )))
-        .await
-        .unwrap();
-    let reject = item
-        .find(Locator::Css("form[data-command='reject-cancel']"))
-        .await
-        .unwrap();
-    s.open(&reject).await;
+    let reject = s.queue_form(&number, "reject-cancel").await;
     field(&s, &reject, "note", "请站点再联系用户一次").await;
     s.send(&reject).await;
     s.see("已办理：驳回撤单").await;

@@ -133,18 +133,7 @@ async fn property_on_a_phone_claim_arrive_photo_sign_resolve_and_the_desk_calls_
 
     s.sign_in("property.desk_agent1").await;
     s.goto("/queues/callbacks").await;
-    let item = s
-        .client
-        .find(Locator::XPath(&format!(
-            "//section[contains(@class,'queue-item')][.//a[text()='{number}']]"
-        )))
-        .await
-        .unwrap();
-    let form = item
-        .find(Locator::Css("form[data-command='callback']"))
-        .await
-        .unwrap();
-    s.open(&form).await;
+    let form = s.queue_form(&number, "callback").await;
     s.send(&form).await;
     s.see("已办理：回访").await;
     open_order(&s, &number).await;
