@@ -169,6 +169,11 @@ pub enum Command {
     ReportUnfixable {
         note: String,
     },
+    /// C04: the fault confirmed, its complexity rated.
+    RateComplexity {
+        level: crate::values::Complexity,
+        note: Option<String>,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -212,10 +217,11 @@ pub enum CommandName {
     Approve,
     Reject,
     ReportUnfixable,
+    RateComplexity,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 35] = [
+    pub const ALL: [CommandName; 36] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -251,10 +257,11 @@ impl CommandName {
         CommandName::Approve,
         CommandName::Reject,
         CommandName::ReportUnfixable,
+        CommandName::RateComplexity,
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
-    pub const OPTIONAL: [CommandName; 14] = [
+    pub const OPTIONAL: [CommandName; 15] = [
         CommandName::Urge,
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
@@ -269,6 +276,7 @@ impl CommandName {
         CommandName::Approve,
         CommandName::Reject,
         CommandName::ReportUnfixable,
+        CommandName::RateComplexity,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -308,6 +316,7 @@ impl CommandName {
             CommandName::Approve => "approve",
             CommandName::Reject => "reject",
             CommandName::ReportUnfixable => "report-unfixable",
+            CommandName::RateComplexity => "rate-complexity",
         }
     }
 
@@ -354,6 +363,7 @@ impl Command {
             Command::Approve { .. } => CommandName::Approve,
             Command::Reject { .. } => CommandName::Reject,
             Command::ReportUnfixable { .. } => CommandName::ReportUnfixable,
+            Command::RateComplexity { .. } => CommandName::RateComplexity,
         }
     }
 }

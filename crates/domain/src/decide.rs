@@ -119,6 +119,7 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             WaitingForParts,
             MultipleVisits,
         ],
+        C::RateComplexity => &[Accepted, Scheduled, OnSite, MultipleVisits],
         C::ReportUnfixable => &[
             Accepted,
             Scheduled,
@@ -267,7 +268,9 @@ impl WorkOrder {
             }
             // E05: the apology follows the duty lead's dispatch of the crew.
             CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
-            CommandName::Archive => self.check_archive(),
+            CommandName::Archive => self.check_archive(role),
+            // C04: the fault is rated, and a complex one's plan approved, before work starts.
+            CommandName::Start if template.rules().complexity_rating => self.check_plan(),
             // D07: the duty foreman dispatches on the supervisor's instruction, or the
             // supervisor does; nobody else.
             CommandName::Assign
@@ -427,7 +430,9 @@ impl WorkOrder {
                 }
             }
             Command::Resolve {
-                signature, summary, ..
+                signature,
+                summary,
+                report: crew_report,
             } => {
                 let Some(signature) = signature
                     .as_ref()
@@ -441,10 +446,24 @@ impl WorkOrder {
                 {
                     return Err(Refusal::SignOffPosition.into());
                 }
+                // C10: the completion record, where the template asks for one.
+                let rules = self.details.template.rules();
+                let completion = match (rules.completion_report, crew_report) {
+                    (true, None) => return Err(Refusal::Missing { field: "report" }.into()),
+                    (true, Some(report)) => {
+                        let reported = self.timeline.reported_at.unwrap_or(now);
+                        if report.restored_at > now || report.restored_at < reported {
+                            return Err(Refusal::RestorationOutOfRange.into());
+                        }
+                        Some(report.clone())
+                    }
+                    (false, _) => None,
+                };
                 Event::Resolved {
                     resolution: Resolution::OnSite {
                         signature: signature.clone(),
                         summary: summary.clone(),
+                        report: completion,
                     },
                 }
             }
@@ -536,6 +555,10 @@ impl WorkOrder {
                 reason: Some(note.clone()),
             },
             Command::ReportUnfixable { note } => Event::ReportedUnfixable { note: note.clone() },
+            Command::RateComplexity { level, note } => Event::ComplexityRated {
+                level: *level,
+                note: note.clone(),
+            },
             Command::Reprioritize { priority, reason } => Event::Reprioritized {
                 priority: *priority,
                 reason: reason.clone(),
@@ -669,8 +692,11 @@ impl WorkOrder {
 
     /// Archiving: where there is a callback, only once called back; a hotel's file only
     /// with its signed slip (D01, D06).
-    fn check_archive(&self) -> Result<(), Refusal> {
+    fn check_archive(&self, role: Role) -> Result<(), Refusal> {
         let rules = self.details.template.rules();
+        if rules.archived_by_supervisor && role != Role::Supervisor {
+            return Err(Refusal::SupervisorArchives);
+        }
         if self.state == State::Resolved && rules.callback {
             return Err(Refusal::InvalidState {
                 state: self.state,
@@ -681,6 +707,16 @@ impl WorkOrder {
             return Err(Refusal::SlipUnsigned);
         }
         Ok(())
+    }
+
+    /// C04: rated, and above low with its maintenance plan approved.
+    fn check_plan(&self) -> Result<(), Refusal> {
+        match self.complexity {
+            None => Err(Refusal::ComplexityFirst),
+            Some(crate::values::Complexity::Low) => Ok(()),
+            Some(_) if self.approved(crate::values::ApprovalKind::MaintenancePlan) => Ok(()),
+            Some(_) => Err(Refusal::PlanNotApproved),
+        }
     }
 
     /// The pending approval's next step is `actor`'s role, and nobody decides their own

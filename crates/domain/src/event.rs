@@ -182,6 +182,11 @@ pub enum Event {
     ReportedUnfixable {
         note: String,
     },
+    /// C04: the confirmed fault's complexity.
+    ComplexityRated {
+        level: crate::values::Complexity,
+        note: Option<String>,
+    },
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -255,6 +260,7 @@ impl Event {
             Event::ApprovalRequested { .. } => "approval_requested",
             Event::ApprovalDecided { .. } => "approval_decided",
             Event::ReportedUnfixable { .. } => "reported_unfixable",
+            Event::ComplexityRated { .. } => "complexity_rated",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

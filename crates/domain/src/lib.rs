@@ -56,9 +56,10 @@ pub use store::{
 };
 pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{
-    AccountStatus, ApprovalKind, Area, Asset, CancelReason, Channel, CommitmentKind, ContactOutcome,
-    Customer, FieldError, GridFault, InternalCause, Kind, Location, OrderNumber, Phone, PhoneSolution,
-    Position, Priority, Satisfaction, ServiceMode, SpecialCase, VerificationCode, Zone, optional_text, text,
+    AccountStatus, ApprovalKind, Area, Asset, CancelReason, Channel, CommitmentKind, Complexity,
+    ContactOutcome, Customer, EquipmentTag, FieldError, GridFault, InternalCause, Kind, Location,
+    OrderNumber, Phone, PhoneSolution, Position, Priority, Satisfaction, ServiceMode, SpecialCase,
+    VerificationCode, Zone, optional_text, text,
 };
 pub use visibility::Visibility;
 

@@ -136,6 +136,9 @@ pub enum Resolution {
     OnSite {
         signature: Signature,
         summary: String,
+        /// C10: the completion record (cause, when, who, method), where the template asks.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        report: Option<crate::intake::CrewReport>,
     },
     /// "Within commitment", reason "software problem, solved by phone" or "other problem,
     /// solved by phone" (A07).
@@ -199,6 +202,9 @@ pub struct WorkOrder {
     /// Approvals asked for on the order, decided or not (D03).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<crate::approval::Approval>,
+    /// C04: the confirmed fault's complexity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub complexity: Option<crate::values::Complexity>,
     /// What the hotline found at intake (E01–E03).
     #[serde(default, skip_serializing_if = "crate::intake::Intake::is_empty")]
     pub intake: crate::intake::Intake,
@@ -393,6 +399,7 @@ impl WorkOrder {
             attachments: Vec::new(),
             intake: Default::default(),
             approvals: Vec::new(),
+            complexity: None,
             clocks: Vec::new(),
             updated_at: Some(at),
         }
@@ -623,6 +630,7 @@ impl WorkOrder {
                 }
             }
             Event::ReportedUnfixable { .. } => {}
+            Event::ComplexityRated { level, .. } => self.complexity = Some(*level),
             // Escalation decisions live in the clock logs (`sla::follow`); urging, reporting
             // to the region and the complex-repair review are timed there too.
             Event::Escalated { .. }
@@ -644,6 +652,20 @@ impl WorkOrder {
         }
         self.version = record.seq;
         self.updated_at = Some(at);
+    }
+
+    /// C09: the tag on the equipment, for an equipment order: waiting for repair until
+    /// someone is at it, under repair while they are, in service once repaired (the operator
+    /// accepted it by signing) or when the order is withdrawn.
+    pub fn equipment_tag(&self) -> Option<crate::values::EquipmentTag> {
+        use crate::values::EquipmentTag as Tag;
+        (self.details.template == Template::Equipment).then_some(match self.state {
+            State::OnSite | State::InProgress => Tag::UnderRepair,
+            State::Resolved | State::CalledBack | State::Archived | State::Cancelled | State::Closed => {
+                Tag::InService
+            }
+            _ => Tag::WaitingForRepair,
+        })
     }
 
     /// The approval waiting for a decision, if any (one at a time per order).

@@ -137,6 +137,15 @@ pub enum Refusal {
     /// It is another role's turn in the chain.
     #[error("the next decision in this approval is a {}'s", .role.as_str())]
     NotNextApprover { role: Role },
+    /// C04: the fault's complexity is rated before work starts.
+    #[error("rate the fault's complexity first")]
+    ComplexityFirst,
+    /// C04: above low, the maintenance plan is approved first.
+    #[error("a complex repair starts once its maintenance plan is approved")]
+    PlanNotApproved,
+    /// C10: the supervisor reviews and archives.
+    #[error("the supervisor reviews and archives the file")]
+    SupervisorArchives,
     /// D06: completion is signed by the using department's foreman or above.
     #[error("completion is signed by the using department's foreman or above")]
     SignOffPosition,
@@ -194,6 +203,9 @@ impl Refusal {
             Refusal::NoApprovalPending => "no_approval_pending",
             Refusal::NotNextApprover { .. } => "not_next_approver",
             Refusal::SignOffPosition => "sign_off_position",
+            Refusal::ComplexityFirst => "complexity_first",
+            Refusal::PlanNotApproved => "plan_not_approved",
+            Refusal::SupervisorArchives => "supervisor_archives",
         }
     }
 

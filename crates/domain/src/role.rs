@@ -152,6 +152,8 @@ impl Role {
             ),
             // D05: the duty supervisor or foreman reports what cannot be fixed now.
             C::ReportUnfixable => matches!(self, Supervisor | TeamLead),
+            // C04: who confirms the fault rates it.
+            C::RateComplexity => matches!(self, Technician | TeamLead),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

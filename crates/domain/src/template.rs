@@ -3,9 +3,8 @@
 //! rules of the state machine and the clocks with their escalation ladders. An organisation
 //! may bring its own clocks and ladders in a file of its own; the rules stay the template's.
 //!
-//! Only templates that are built are listed here. The equipment template of the product's
-//! plan comes with its own rules (outsourcing, parts, vendors, assets); until then no
-//! organisation can offer it and the API does not name it.
+//! The five templates of the product's plan are all listed here; what each has not built yet
+//! (the equipment's vendors, parts and asset plans) is said in docs/rules.md.
 
 use crate::role::Role;
 use crate::sla::ClockDef;
@@ -27,14 +26,17 @@ pub enum Template {
     Utility,
     /// A hotel's engineering department serving the hotel's own departments.
     Hotel,
+    /// A factory's equipment maintenance team.
+    Equipment,
 }
 
 impl Template {
-    pub const ALL: [Template; 4] = [
+    pub const ALL: [Template; 5] = [
         Template::AfterSales,
         Template::Property,
         Template::Utility,
         Template::Hotel,
+        Template::Equipment,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -43,6 +45,7 @@ impl Template {
             Template::Property => "property",
             Template::Utility => "utility",
             Template::Hotel => "hotel",
+            Template::Equipment => "equipment",
         }
     }
 
@@ -95,6 +98,10 @@ impl Template {
             Template::Hotel => (
                 "templates/hotel.toml",
                 include_str!("../../../templates/hotel.toml"),
+            ),
+            Template::Equipment => (
+                "templates/equipment.toml",
+                include_str!("../../../templates/equipment.toml"),
             ),
         }
     }
@@ -187,6 +194,16 @@ pub struct TemplateRules {
     /// D06: the lowest position of the using department's signer at completion.
     #[serde(default)]
     pub signoff_position: Option<crate::values::Position>,
+    /// C04: a confirmed fault is rated before work starts; above low, the work waits for an
+    /// approved maintenance plan.
+    #[serde(default)]
+    pub complexity_rating: bool,
+    /// C10: completion records the cause, the method, who and when, besides the signature.
+    #[serde(default)]
+    pub completion_report: bool,
+    /// C10: the supervisor reviews and archives.
+    #[serde(default)]
+    pub archived_by_supervisor: bool,
     /// The optional steps this template has (A18 `urge`, `report-to-region`; B19
     /// `mark-complex`, `review-complex`; E01–E07 `check-account`, `triage`, `apologise`,
     /// `depart`). A template with `check-account` or `triage` dispatches only once the

@@ -203,6 +203,30 @@ wire_enum!(
         ShutOffGas = "shut_off_gas",
         /// D03: noisy work.
         NoisyWork = "noisy_work",
+        /// C04: the maintenance plan of a complex repair.
+        MaintenancePlan = "maintenance_plan",
+        /// C05: sending the repair to an outside firm (委外).
+        Outsourcing = "outsourcing",
+        /// C06: sending the equipment back to its manufacturer (厂家维修).
+        ManufacturerRepair = "manufacturer_repair",
+    }
+);
+
+wire_enum!(
+    /// C04: how complex a confirmed fault is (维修复杂系数); low needs no materials and is
+    /// repaired on the spot, anything above needs an approved maintenance plan.
+    Complexity { Low = "low", Medium = "medium", High = "high" }
+);
+
+wire_enum!(
+    /// C09: the tag on the equipment.
+    EquipmentTag {
+        /// 待修.
+        WaitingForRepair = "waiting_for_repair",
+        /// 在修.
+        UnderRepair = "under_repair",
+        /// 在用.
+        InService = "in_service",
     }
 );
 

@@ -212,15 +212,16 @@ fn r_x08_only_built_templates_exist() {
             Template::AfterSales,
             Template::Property,
             Template::Utility,
-            Template::Hotel
+            Template::Hotel,
+            Template::Equipment
         ]
     );
-    // The factory's template is not built yet: it is not offered.
-    assert_eq!(Template::parse("equipment"), None);
+    // A name that is no template is refused, naming the five.
+    assert_eq!(Template::parse("factory"), None);
     assert!(
-        Template::parse_list("equipment")
+        Template::parse_list("factory")
             .unwrap_err()
-            .contains("after_sales, property, utility, hotel")
+            .contains("after_sales, property, utility, hotel, equipment")
     );
     assert_eq!(
         Template::parse_list("property, after_sales,property"),

@@ -98,6 +98,8 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::Approve | C::Reject => &[Coordinator, TeamLead, Supervisor, RegionOfficer, Approver, Admin],
         // D05.
         C::ReportUnfixable => &[Supervisor, TeamLead],
+        // C04: who confirms the fault rates it.
+        C::RateComplexity => &[Technician, TeamLead],
     }
 }
 

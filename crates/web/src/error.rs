@@ -86,7 +86,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::ReinspectionSignOff
         | Refusal::NotRecorder
         | Refusal::NotReporter
-        | Refusal::NotNextApprover { .. } => StatusCode::FORBIDDEN,
+        | Refusal::NotNextApprover { .. }
+        | Refusal::SupervisorArchives => StatusCode::FORBIDDEN,
         Refusal::SubSiteDispatch
         | Refusal::NotASubSite
         | Refusal::NotATechnician(_)
@@ -120,6 +121,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::AccountFirst
         | Refusal::AlreadyRecorded { .. }
         | Refusal::AwaitingInstruction
+        | Refusal::ComplexityFirst
+        | Refusal::PlanNotApproved
         | Refusal::CrewNotDispatched
         | Refusal::ApprovalPending
         | Refusal::NoApprovalPending

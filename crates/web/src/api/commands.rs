@@ -220,6 +220,13 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Apologise { note: note(b.note)? }
         }
         CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
+        CommandName::RateComplexity => {
+            let b: ComplexityBody = parse(raw)?;
+            Command::RateComplexity {
+                level: b.level,
+                note: note(b.note)?,
+            }
+        }
         CommandName::FileSlip => {
             let b: FileSlipBody = parse(raw)?;
             Command::FileSlip {
@@ -429,7 +436,8 @@ pub struct ResolveBody {
     /// crew's report.
     pub signature: Option<SignatureInput>,
     pub summary: String,
-    /// E07: the crew's report (utility): required there instead of a signature.
+    /// E07: the crew's report (utility): required there instead of a signature. C10
+    /// (equipment): the completion record (cause, when, who, method), with the signature.
     pub report: Option<CrewReportInput>,
 }
 
@@ -444,6 +452,14 @@ pub struct CrewReportInput {
     pub crew: String,
     /// 抢修结果.
     pub result: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComplexityBody {
+    /// low (repaired on the spot), medium or high (a maintenance plan is approved first).
+    pub level: baoxiu_domain::Complexity,
+    pub note: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -599,6 +615,10 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
             "Desk: the apology call once the crew confirmed the dispatch (E05).",
         ),
         Depart => ("Empty", "Crew: set off for the site (E07)."),
+        RateComplexity => (
+            "ComplexityBody",
+            "Rate the confirmed fault's complexity; above low, the maintenance plan is approved before work starts (C04).",
+        ),
         FileSlip => (
             "FileSlipBody",
             "Duty room: file the signed slip that follows a phone report (D01, D02).",

@@ -8,8 +8,8 @@ use super::i18n::Tr;
 use super::orders::Choice;
 use crate::auth::new_token;
 use baoxiu_domain::{
-    AccountStatus, Actor, CancelReason, Command, CommandName, CommitmentKind, ContactOutcome, GridFault,
-    InternalCause, Person, PhoneSolution, Priority, Role, Station, Timestamp, WorkOrder, Zone,
+    AccountStatus, Actor, CancelReason, Command, CommandName, CommitmentKind, Complexity, ContactOutcome,
+    GridFault, InternalCause, Person, PhoneSolution, Priority, Role, Station, Timestamp, WorkOrder, Zone,
 };
 use chrono::{NaiveDateTime, TimeZone};
 use serde_json::{Map, Value, json};
@@ -251,6 +251,20 @@ fn form(
                 _ => order.details.customer.name.clone(),
             };
             let mut inputs = vec![input("summary", label("summary"), "textarea", true), signer];
+            // C10: the completion record beside the signature.
+            if order.details.template.rules().completion_report {
+                let mut done = input("restored_at", label("completed_at"), "datetime", true);
+                done.hint = Some(tr.t("order.time_hint"));
+                inputs.splice(
+                    0..0,
+                    [
+                        input("cause", label("fault_cause"), "text", true),
+                        done,
+                        input("crew", label("repaired_by"), "text", true),
+                        input("result", label("method"), "textarea", true),
+                    ],
+                );
+            }
             // D06: the signer's position, where the template asks for one.
             if order.details.template.rules().signoff_position.is_some() {
                 signer_position(&mut inputs, tr, &label);
@@ -359,6 +373,15 @@ fn form(
             ]
         }
         CommandName::Apologise | CommandName::Approve => vec![note(false)],
+        CommandName::RateComplexity => vec![
+            select(
+                "level",
+                label("complexity"),
+                true,
+                words(tr, "complexity", &names(Complexity::ALL)),
+            ),
+            note(false),
+        ],
         CommandName::Depart => Vec::new(),
         CommandName::Instruct | CommandName::ReportUnfixable | CommandName::Reject => vec![note(true)],
         CommandName::FileSlip => vec![
@@ -454,6 +477,7 @@ wire_name!(
     PhoneSolution,
     CancelReason,
     AccountStatus,
+    Complexity,
     GridFault,
     InternalCause,
     Zone
@@ -498,6 +522,7 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             copy(&mut body, &["kind", "reason"]);
         }
         CommandName::CheckAccount => copy(&mut body, &["account", "status", "note"]),
+        CommandName::RateComplexity => copy(&mut body, &["level", "note"]),
         CommandName::FileSlip => {
             body.insert(
                 "signed_by".into(),

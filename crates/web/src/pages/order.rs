@@ -197,6 +197,13 @@ async fn build<S: Store>(
             .as_ref()
             .map_or_else(|| "—".into(), |p| p.name.clone()),
     ));
+    // C04, C09: the confirmed fault's complexity and the tag on the equipment.
+    if let Some(level) = order.complexity {
+        facts.push(fact("complexity", word("complexity", level.as_str())));
+    }
+    if let Some(tag) = order.equipment_tag() {
+        facts.push(fact("equipment_tag", word("equipment_tag", tag.as_str())));
+    }
     // D01–D04: the hotel's slip.
     if let Some(slip) = &d.slip {
         let staff =
@@ -307,15 +314,24 @@ async fn build<S: Store>(
     if t.called_back_at.is_some() {
         times.push(fact("called_back_at", l.maybe_time(&t.called_back_at)));
     }
-    // E07: the crew's report, where the template resolves with one.
-    if let Some(Resolution::Crew { report, .. }) = &order.resolution {
+    // E07: the crew's report, where the template resolves with one; C10: the completion
+    // record beside the operator's signature.
+    if let Some(
+        Resolution::Crew { report, .. }
+        | Resolution::OnSite {
+            report: Some(report), ..
+        },
+    ) = &order.resolution
+    {
         times.push(fact("restored_at", l.time(&report.restored_at)));
         facts.push(fact("fault_cause", report.cause.clone()));
         facts.push(fact("crew", report.crew.clone()));
         facts.push(fact("result", report.result.clone()));
     }
     let signed = match &order.resolution {
-        Some(Resolution::OnSite { signature, summary }) => Some(Signed {
+        Some(Resolution::OnSite {
+            signature, summary, ..
+        }) => Some(Signed {
             alt: tr.f("order.signature_of", &[("name", &signature.signer)]),
             signer: signature.signer.clone(),
             image: signature.image.clone(),

@@ -110,7 +110,9 @@ pub async fn page<S: Store>(State(app): State<App<S>>, viewer: Viewer, Path(id):
             .map_or_else(String::new, |at| l.time(&at)),
     ));
     let (signature, summary) = match &order.resolution {
-        Some(Resolution::OnSite { signature, summary }) => (
+        Some(Resolution::OnSite {
+            signature, summary, ..
+        }) => (
             Some((signature.signer.clone(), signature.image.clone())),
             Some(summary.clone()),
         ),

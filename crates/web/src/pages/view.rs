@@ -166,7 +166,9 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::WorkStarted | Event::Accepted => (tr.t(&key), None),
         Event::Resolved { resolution } => match resolution {
-            Resolution::OnSite { signature, summary } => (
+            Resolution::OnSite {
+                signature, summary, ..
+            } => (
                 tr.f("event.resolved_signed", &[("signer", &signature.signer)]),
                 Some(summary.clone()),
             ),
@@ -231,6 +233,10 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::Apologised { note: n } => (tr.t(&key), note(n)),
         Event::Departed => (tr.t(&key), None),
+        Event::ComplexityRated { level, note: n } => (
+            tr.f(&key, &[("level", &tr.word("complexity", level.as_str()))]),
+            note(n),
+        ),
         Event::SlipFiled { signed_by } => (
             tr.f(
                 &key,

@@ -115,11 +115,11 @@ async fn r_x08_an_organisation_creates_only_the_templates_it_offers() {
     assert_eq!(res.status, 201);
     // The first organisation offers both, and says so.
     let mut body = property_order();
-    body["template"] = json!("equipment");
+    body["template"] = json!("factory");
     let res = app.create_order(app.org.token("desk"), &body).await;
     let message = res.body["error"]["message"].as_str().unwrap();
     assert!(
-        message.ends_with("it offers: after_sales, property, utility, hotel"),
+        message.ends_with("it offers: after_sales, property, utility, hotel, equipment"),
         "{message}"
     );
 }
