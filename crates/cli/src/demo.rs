@@ -1,8 +1,10 @@
-//! `baoxiu demo`: builds a fresh database with four organisations — a property-management
-//! company, a computer maker's after-sales network, a power utility's 95598 hotline and a
-//! hotel's engineering department — and thousands of orders in every state, each played through the real domain; prints a token per role; then serves it.
+//! `baoxiu demo`: builds a fresh database with five organisations — a property-management
+//! company, a computer maker's after-sales network, a power utility's 95598 hotline, a
+//! hotel's engineering department and a factory's maintenance team — and thousands of orders
+//! in every state, each played through the real domain; prints a token per role; then serves it.
 
 mod after_sales;
+mod equipment;
 mod hotel;
 pub(crate) mod names;
 mod org;
@@ -14,6 +16,7 @@ mod summary;
 mod tests;
 mod utility;
 mod words_after_sales;
+mod words_equipment;
 mod words_hotel;
 mod words_products;
 pub(crate) mod words_property;
@@ -119,11 +122,12 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
     let started = Instant::now();
     remove_database(&options.db)?;
     let store = SqliteStore::open(&options.db).await?;
-    let plans: [(&str, &str, Generator); 4] = [
+    let plans: [(&str, &str, Generator); 5] = [
         ("property", words_property::COMPANY, property::order),
         ("after_sales", words_after_sales::COMPANY, after_sales::order),
         ("utility", words_utility::COMPANY, utility::order),
         ("hotel", words_hotel::COMPANY, hotel::order),
+        ("equipment", words_equipment::COMPANY, equipment::order),
     ];
     let mut tenants = Vec::new();
     let mut refusals = Vec::new();
@@ -134,6 +138,7 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
             "property" => Template::Property,
             "utility" => Template::Utility,
             "hotel" => Template::Hotel,
+            "equipment" => Template::Equipment,
             _ => Template::AfterSales,
         };
         let tenant = ensure_tenant(&store, slug, name, &[template]).await?;
@@ -141,6 +146,7 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
             "property" => org::property(&mut rng, tenant, options.now),
             "utility" => org::utility(&mut rng, tenant, options.now),
             "hotel" => org::hotel(&mut rng, tenant, options.now),
+            "equipment" => org::equipment(&mut rng, tenant, options.now),
             _ => org::after_sales(&mut rng, tenant, options.now),
         };
         cast.persist(&store).await?;

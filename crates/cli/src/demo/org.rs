@@ -2,6 +2,7 @@
 
 use super::names;
 use super::words_after_sales as aw;
+use super::words_equipment as ew;
 use super::words_property as pw;
 use super::words_utility as uw;
 use crate::serve::CliResult;
@@ -331,6 +332,69 @@ pub fn hotel(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
         admin,
         regions: Vec::new(),
         households: Vec::new(),
+    }
+}
+
+/// The factory: the maintenance team (a station) with its team lead and technicians; the
+/// maintenance dispatchers at the desk; the equipment section head (supervisor); the
+/// department head who approves outsourcing (approver); the operators who report and sign
+/// for their machines (customers).
+pub fn equipment(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
+    let mut hire = Hire {
+        rng,
+        tenant: &tenant,
+        now,
+        taken: Vec::new(),
+    };
+    let station = hire.station("设备维修班", None);
+    let team = Team {
+        id: TeamId(new_id(hire.rng, now)),
+        tenant: tenant.id,
+        station: Some(station.id),
+        name: "设备维修班".into(),
+    };
+    let mut lead = hire.one(Role::TeamLead, Some(&station));
+    let mut technicians = hire.people(Role::Technician, 6, Some(&station));
+    for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
+        p.team = Some(team.id);
+    }
+    let sites = vec![Site {
+        station,
+        region: 0,
+        coordinator: None,
+        lead: Some(lead),
+        technicians,
+        team: Some(team),
+    }];
+    let desk = hire.people(Role::DeskAgent, 2, None);
+    let supervisor = hire.one(Role::Supervisor, None);
+    let approver = hire.one(Role::Approver, None);
+    let admin = hire.one(Role::Admin, None);
+    let operators = hire.people(Role::Customer, 6, None);
+    let households = operators
+        .into_iter()
+        .enumerate()
+        .map(|(i, person)| {
+            let shop = &ew::WORKSHOPS[i % ew::WORKSHOPS.len()];
+            let (line, machine) = shop.machines[0];
+            let location =
+                Location::parse(shop.name, None, Some(line), Some(machine)).expect("valid machine location");
+            Household {
+                person,
+                site: 0,
+                location,
+            }
+        })
+        .collect();
+    Cast {
+        tenant,
+        sites,
+        desk,
+        supervisor,
+        approver,
+        admin,
+        regions: Vec::new(),
+        households,
     }
 }
 

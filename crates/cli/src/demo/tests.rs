@@ -27,7 +27,7 @@ async fn demo_builds_orders_in_every_state() {
         built.refusals
     );
     let store = &built.store;
-    assert_eq!(built.tenants.len(), 4);
+    assert_eq!(built.tenants.len(), 5);
     for report in &built.tenants {
         let (tenant, slug) = (report.tenant.id, report.tenant.slug.as_str());
         assert_eq!(
@@ -40,8 +40,9 @@ async fn demo_builds_orders_in_every_state() {
             // utility's calls end at intake (E01–E03).
             let never = match slug {
                 "property" => state == State::Closed,
-                // Hotel slips go straight to the engineering department; no callback.
-                "hotel" => matches!(
+                // Hotel slips and factory reports go straight to the maintenance team; no
+                // callback.
+                "hotel" | "equipment" => matches!(
                     state,
                     State::Pool
                         | State::AwaitingDispatch

@@ -222,11 +222,33 @@ pub fn hotel_order() -> NewOrder {
     }
 }
 
+/// An operator's report to the maintenance team: the injection moulding machine's hydraulic
+/// pump leaks (C01).
+pub fn equipment_order() -> NewOrder {
+    NewOrder {
+        kind: Kind::Repair,
+        channel: Channel::Phone,
+        template: Template::Equipment,
+        category: Some("液压".to_string()),
+        priority: Priority::Urgent,
+        service_mode: ServiceMode::OnSite,
+        customer: Customer::parse("注塑车间 王强", "13612345678").unwrap(),
+        location: Location::parse("一号厂房 注塑车间", None, Some("3号线"), Some("注塑机 ZS-03")).unwrap(),
+        description: "注塑机液压泵漏油，压力上不去".to_string(),
+        asset: None,
+        station: Some(head_station()),
+        technician: None,
+        slip: None,
+        number: None,
+    }
+}
+
 pub fn new_order(template: Template) -> NewOrder {
     match template {
         Template::AfterSales => after_sales_order(),
         Template::Utility => utility_order(),
         Template::Hotel => hotel_order(),
+        Template::Equipment => equipment_order(),
         _ => NewOrder {
             template,
             ..property_order()
