@@ -269,6 +269,11 @@ impl WorkOrder {
             // E05: the apology follows the duty lead's dispatch of the crew.
             CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
             CommandName::Archive => self.check_archive(role),
+            // C04: rated once, when the fault is confirmed; a rating never lowers itself past
+            // the plan it called for.
+            CommandName::RateComplexity if self.complexity.is_some() => {
+                Err(Refusal::AlreadyRecorded { command: name })
+            }
             // C04: the fault is rated, and a complex one's plan approved, before work starts.
             CommandName::Start if template.rules().complexity_rating => self.check_plan(),
             // D07: the duty foreman dispatches on the supervisor's instruction, or the

@@ -158,6 +158,13 @@ fn r_c04_a_rejected_plan_keeps_the_work_waiting() {
         case.refused(&technician(), Command::Start),
         Refusal::PlanNotApproved
     );
+    // Nor can the rating be lowered to get round the plan.
+    assert_eq!(
+        case.refused(&technician(), rate(Complexity::Low)),
+        Refusal::AlreadyRecorded {
+            command: CommandName::RateComplexity
+        }
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -212,6 +212,12 @@ pub struct OrderView {
     /// Approvals asked for on the order, with their chains and decisions (D03).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<baoxiu_domain::Approval>,
+    /// Equipment (C04): the confirmed fault's complexity.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub complexity: Option<baoxiu_domain::Complexity>,
+    /// Equipment (C09): the tag on the machine.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub equipment_tag: Option<baoxiu_domain::EquipmentTag>,
     /// What the hotline found at intake (utility, E01–E03): the account checked, the fault.
     #[serde(skip_serializing_if = "baoxiu_domain::Intake::is_empty")]
     pub intake: baoxiu_domain::Intake,
@@ -260,6 +266,8 @@ impl OrderView {
             cancellation: order.cancellation.clone(),
             slip: d.slip.clone(),
             approvals: order.approvals.clone(),
+            complexity: order.complexity,
+            equipment_tag: order.equipment_tag(),
             intake: order.intake.clone(),
             attachments: order.attachments.clone(),
             verification_code: sees_code(viewer, order).then(|| order.verification.code.as_str().to_string()),

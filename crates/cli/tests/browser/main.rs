@@ -2,6 +2,7 @@
 //! against a real `baoxiu serve`, at 1280×800, with a screenshot of every page.
 
 mod clocks;
+mod equipment;
 mod harness;
 mod hotel;
 mod phone;

@@ -407,3 +407,17 @@ pub fn hotel_order() -> Value {
         }
     })
 }
+
+/// An operator's report to the factory's maintenance team, for the seeded head station.
+pub fn equipment_order(station: uuid::Uuid) -> Value {
+    json!({
+        "template": "equipment",
+        "channel": "phone",
+        "priority": "urgent",
+        "category": "液压",
+        "customer": {"name": "注塑车间 王强", "phone": "13612345678"},
+        "location": {"address": "一号厂房 注塑车间", "building": "3号线", "room": "注塑机 ZS-03"},
+        "description": "注塑机液压泵漏油，压力上不去",
+        "station_id": station
+    })
+}

@@ -684,3 +684,89 @@ async fn hotel_story_runs_from_the_slip_to_the_file() {
     let filed = app.command(desk, &id, "archive", json!({})).await;
     assert_eq!(filed.state(), "archived", "{:?}", filed.body);
 }
+
+/// C04, C05, C09, C10 through the API: the fault is rated high, outsourcing goes through the
+/// team lead, the section head and the department head in order; the maintenance plan is
+/// approved; the operator signs with the completion record; the section head archives.
+#[tokio::test]
+async fn equipment_story_outsources_through_three_approvers_and_archives() {
+    use crate::helpers::equipment_order;
+    let app = spawn_app().await;
+    let desk = app.org.token("desk");
+    let lead = app.org.token("team_lead");
+    let supervisor = app.org.token("supervisor");
+    let approver = app.org.token("approver");
+    let created = app
+        .create_order(desk, &equipment_order(app.org.head_station))
+        .await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let id = created.id();
+    let tech = app.org.technicians[0].0;
+    app.ok(lead, &id, "assign", json!({"technician_id": tech})).await;
+    app.ok(app.technician(0), &id, "accept", json!({})).await;
+    app.ok(app.technician(0), &id, "arrive", json!({})).await;
+    let early = app.command(app.technician(0), &id, "start", json!({})).await;
+    assert_eq!((early.status, early.error_code()), (409, "complexity_first"));
+    app.ok(
+        app.technician(0),
+        &id,
+        "rate-complexity",
+        json!({"level": "high"}),
+    )
+    .await;
+
+    let asked = app
+        .command(
+            app.technician(0),
+            &id,
+            "request-approval",
+            json!({"kind": "outsourcing", "note": "液压泵需返修，委外至专业液压维修厂"}),
+        )
+        .await;
+    assert_eq!(
+        asked.body["approvals"][0]["chain"],
+        json!(["team_lead", "supervisor", "approver"])
+    );
+    let out_of_turn = app.command(approver, &id, "approve", json!({})).await;
+    assert_eq!(
+        (out_of_turn.status, out_of_turn.error_code()),
+        (403, "not_next_approver")
+    );
+    for who in [lead, supervisor, approver] {
+        app.ok(who, &id, "approve", json!({})).await;
+    }
+    let shown = app.get_order(desk, &id).await;
+    let decisions = shown.body["approvals"][0]["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 3);
+
+    app.ok(
+        app.technician(0),
+        &id,
+        "request-approval",
+        json!({"kind": "maintenance_plan", "note": "按外协方案停机维修"}),
+    )
+    .await;
+    app.ok(supervisor, &id, "approve", json!({})).await;
+    app.ok(app.technician(0), &id, "start", json!({})).await;
+    app.advance(Duration::hours(3));
+    let resolved = app
+        .command(
+            app.technician(0),
+            &id,
+            "resolve",
+            json!({
+                "signature": signature(),
+                "summary": "外协更换液压泵，试机正常",
+                "report": {"cause": "液压泵磨损", "restored_at": at(&app, Duration::minutes(-10)), "crew": "江城液压设备维修厂", "result": "更换液压泵总成"}
+            }),
+        )
+        .await;
+    assert_eq!(resolved.state(), "resolved", "{:?}", resolved.body);
+    let by_desk = app.command(desk, &id, "archive", json!({})).await;
+    assert_eq!(
+        (by_desk.status, by_desk.error_code()),
+        (403, "supervisor_archives")
+    );
+    let filed = app.command(supervisor, &id, "archive", json!({})).await;
+    assert_eq!(filed.state(), "archived", "{:?}", filed.body);
+}
