@@ -257,7 +257,7 @@ pub struct TokenArgs {
     #[arg(long, default_value = "default")]
     pub tenant: String,
     /// The templates a new organisation offers, comma-separated (after_sales, property,
-    /// utility, hotel).
+    /// utility, hotel, equipment).
     #[arg(long, default_value = "after_sales,property")]
     pub templates: String,
     /// Tie the person to a station (coordinators, technicians, team leads).
