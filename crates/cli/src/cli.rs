@@ -37,7 +37,7 @@ pub enum Command {
     /// People who sign in to the pages: add, set a password, disable, list.
     #[command(subcommand)]
     User(UserCommand),
-    /// Build a fresh demo database (two organisations, thousands of orders), then serve it.
+    /// Build a fresh demo database (five organisations, thousands of orders), then serve it.
     Demo(DemoArgs),
     /// Measure the HTTP API on SQLite: creates and claims per second, latency percentiles.
     Bench(BenchArgs),
