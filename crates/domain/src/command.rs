@@ -174,6 +174,27 @@ pub enum Command {
         level: crate::values::Complexity,
         note: Option<String>,
     },
+    /// Parts: service support ships the requested parts under a parts order number (A11).
+    ShipParts {
+        order_no: String,
+    },
+    /// Parts: the received parts are fitted.
+    FitParts {
+        note: Option<String>,
+    },
+    /// C11: the using department refuses received parts that are not up to standard; the
+    /// same parts are requested again.
+    RefuseParts {
+        reason: String,
+    },
+    /// A13: the old parts go back to service support.
+    ReturnOldParts {
+        note: Option<String>,
+    },
+    /// A13: service support has the old parts back.
+    OldPartsReceived {
+        note: Option<String>,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -218,10 +239,15 @@ pub enum CommandName {
     Reject,
     ReportUnfixable,
     RateComplexity,
+    ShipParts,
+    FitParts,
+    RefuseParts,
+    ReturnOldParts,
+    OldPartsReceived,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 36] = [
+    pub const ALL: [CommandName; 41] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -258,6 +284,11 @@ impl CommandName {
         CommandName::Reject,
         CommandName::ReportUnfixable,
         CommandName::RateComplexity,
+        CommandName::ShipParts,
+        CommandName::FitParts,
+        CommandName::RefuseParts,
+        CommandName::ReturnOldParts,
+        CommandName::OldPartsReceived,
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
@@ -317,6 +348,11 @@ impl CommandName {
             CommandName::Reject => "reject",
             CommandName::ReportUnfixable => "report-unfixable",
             CommandName::RateComplexity => "rate-complexity",
+            CommandName::ShipParts => "ship-parts",
+            CommandName::FitParts => "fit-parts",
+            CommandName::RefuseParts => "refuse-parts",
+            CommandName::ReturnOldParts => "return-old-parts",
+            CommandName::OldPartsReceived => "old-parts-received",
         }
     }
 
@@ -364,6 +400,11 @@ impl Command {
             Command::Reject { .. } => CommandName::Reject,
             Command::ReportUnfixable { .. } => CommandName::ReportUnfixable,
             Command::RateComplexity { .. } => CommandName::RateComplexity,
+            Command::ShipParts { .. } => CommandName::ShipParts,
+            Command::FitParts { .. } => CommandName::FitParts,
+            Command::RefuseParts { .. } => CommandName::RefuseParts,
+            Command::ReturnOldParts { .. } => CommandName::ReturnOldParts,
+            Command::OldPartsReceived { .. } => CommandName::OldPartsReceived,
         }
     }
 }

@@ -120,6 +120,11 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             MultipleVisits,
         ],
         C::RateComplexity => &[Accepted, Scheduled, OnSite, MultipleVisits],
+        C::ShipParts => &[WaitingForParts],
+        C::FitParts | C::RefuseParts => &[OnSite, InProgress, MultipleVisits],
+        C::ReturnOldParts | C::OldPartsReceived => {
+            &[OnSite, InProgress, MultipleVisits, Resolved, CalledBack]
+        }
         C::ReportUnfixable => &[
             Accepted,
             Scheduled,
@@ -269,6 +274,35 @@ impl WorkOrder {
             // E05: the apology follows the duty lead's dispatch of the crew.
             CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
             CommandName::Archive => self.check_archive(role),
+            CommandName::ShipParts
+                if !self
+                    .parts_requests
+                    .iter()
+                    .any(|r| r.received_at.is_none() && r.shipped_at.is_none()) =>
+            {
+                Err(Refusal::NoPartsHere)
+            }
+            CommandName::FitParts | CommandName::RefuseParts
+                if !self.parts_requests.iter().any(|r| r.on_hand()) =>
+            {
+                Err(Refusal::NoPartsHere)
+            }
+            CommandName::ReturnOldParts
+                if !self
+                    .parts_requests
+                    .iter()
+                    .any(|r| r.fitted_at.is_some() && r.old_returned_at.is_none()) =>
+            {
+                Err(Refusal::NoPartsHere)
+            }
+            CommandName::OldPartsReceived
+                if !self
+                    .parts_requests
+                    .iter()
+                    .any(|r| r.old_returned_at.is_some() && r.old_received_at.is_none()) =>
+            {
+                Err(Refusal::NoPartsHere)
+            }
             // C04: rated once, when the fault is confirmed; a rating never lowers itself past
             // the plan it called for.
             CommandName::RateComplexity if self.complexity.is_some() => {
@@ -564,6 +598,15 @@ impl WorkOrder {
                 level: *level,
                 note: note.clone(),
             },
+            Command::ShipParts { order_no } => Event::PartsShipped {
+                order_no: order_no.clone(),
+            },
+            Command::FitParts { note } => Event::PartsFitted { note: note.clone() },
+            Command::RefuseParts { reason } => Event::PartsRefused {
+                reason: reason.clone(),
+            },
+            Command::ReturnOldParts { note } => Event::OldPartsReturned { note: note.clone() },
+            Command::OldPartsReceived { note } => Event::OldPartsReceived { note: note.clone() },
             Command::Reprioritize { priority, reason } => Event::Reprioritized {
                 priority: *priority,
                 reason: reason.clone(),

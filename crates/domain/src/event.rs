@@ -187,6 +187,27 @@ pub enum Event {
         level: crate::values::Complexity,
         note: Option<String>,
     },
+    /// The open parts request was shipped under this parts order number.
+    PartsShipped {
+        order_no: String,
+    },
+    /// The received parts were fitted.
+    PartsFitted {
+        note: Option<String>,
+    },
+    /// C11: the received parts were refused as not up to standard; the same parts are
+    /// requested again and the order waits for them.
+    PartsRefused {
+        reason: String,
+    },
+    /// A13: the old parts were sent back.
+    OldPartsReturned {
+        note: Option<String>,
+    },
+    /// A13: service support has the old parts.
+    OldPartsReceived {
+        note: Option<String>,
+    },
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -261,6 +282,11 @@ impl Event {
             Event::ApprovalDecided { .. } => "approval_decided",
             Event::ReportedUnfixable { .. } => "reported_unfixable",
             Event::ComplexityRated { .. } => "complexity_rated",
+            Event::PartsShipped { .. } => "parts_shipped",
+            Event::PartsFitted { .. } => "parts_fitted",
+            Event::PartsRefused { .. } => "parts_refused",
+            Event::OldPartsReturned { .. } => "old_parts_returned",
+            Event::OldPartsReceived { .. } => "old_parts_received",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

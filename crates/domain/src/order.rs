@@ -111,7 +111,29 @@ pub struct PartsRequest {
     pub requested_at: DateTime<Utc>,
     pub parts: Vec<PartLine>,
     pub note: Option<String>,
+    /// The parts order number it was shipped under (A11: a late parts recommitment names it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_no: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shipped_at: Option<DateTime<Utc>>,
     pub received_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fitted_at: Option<DateTime<Utc>>,
+    /// C11: refused as not up to standard, and why.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused: Option<String>,
+    /// A13: the old parts sent back, and received by service support.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_returned_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub old_received_at: Option<DateTime<Utc>>,
+}
+
+impl PartsRequest {
+    /// Received, and neither fitted nor refused: what can be fitted or refused now.
+    pub fn on_hand(&self) -> bool {
+        self.received_at.is_some() && self.fitted_at.is_none() && self.refused.is_none()
+    }
 }
 
 /// The customer's code and how many wrong ones were entered.
@@ -507,7 +529,13 @@ impl WorkOrder {
                     requested_at: at,
                     parts: parts.clone(),
                     note: note.clone(),
+                    order_no: None,
+                    shipped_at: None,
                     received_at: None,
+                    fitted_at: None,
+                    refused: None,
+                    old_returned_at: None,
+                    old_received_at: None,
                 });
                 self.state = State::WaitingForParts;
             }
@@ -631,6 +659,55 @@ impl WorkOrder {
             }
             Event::ReportedUnfixable { .. } => {}
             Event::ComplexityRated { level, .. } => self.complexity = Some(*level),
+            Event::PartsShipped { order_no } => {
+                if let Some(request) = self
+                    .parts_requests
+                    .iter_mut()
+                    .rev()
+                    .find(|r| r.received_at.is_none())
+                {
+                    request.order_no = Some(order_no.clone());
+                    request.shipped_at = Some(at);
+                }
+            }
+            Event::PartsFitted { .. } => {
+                for request in self.parts_requests.iter_mut().filter(|r| r.on_hand()) {
+                    request.fitted_at = Some(at);
+                }
+            }
+            Event::PartsRefused { reason } => {
+                if let Some(refused) = self.parts_requests.iter_mut().rev().find(|r| r.on_hand()) {
+                    refused.refused = Some(reason.clone());
+                    let again = PartsRequest {
+                        requested_at: at,
+                        parts: refused.parts.clone(),
+                        note: Some(reason.clone()),
+                        order_no: None,
+                        shipped_at: None,
+                        received_at: None,
+                        fitted_at: None,
+                        refused: None,
+                        old_returned_at: None,
+                        old_received_at: None,
+                    };
+                    self.parts_requests.push(again);
+                }
+                self.state = State::WaitingForParts;
+            }
+            Event::OldPartsReturned { .. } => {
+                for request in self.parts_requests.iter_mut() {
+                    if request.fitted_at.is_some() && request.old_returned_at.is_none() {
+                        request.old_returned_at = Some(at);
+                    }
+                }
+            }
+            Event::OldPartsReceived { .. } => {
+                for request in self.parts_requests.iter_mut() {
+                    if request.old_returned_at.is_some() && request.old_received_at.is_none() {
+                        request.old_received_at = Some(at);
+                    }
+                }
+            }
             // Escalation decisions live in the clock logs (`sla::follow`); urging, reporting
             // to the region and the complex-repair review are timed there too.
             Event::Escalated { .. }

@@ -137,6 +137,9 @@ pub enum Refusal {
     /// It is another role's turn in the chain.
     #[error("the next decision in this approval is a {}'s", .role.as_str())]
     NotNextApprover { role: Role },
+    /// Parts: no request, received part or fitted part waits for this step.
+    #[error("no parts wait for this step")]
+    NoPartsHere,
     /// C04: the fault's complexity is rated before work starts.
     #[error("rate the fault's complexity first")]
     ComplexityFirst,
@@ -204,6 +207,7 @@ impl Refusal {
             Refusal::NotNextApprover { .. } => "not_next_approver",
             Refusal::SignOffPosition => "sign_off_position",
             Refusal::ComplexityFirst => "complexity_first",
+            Refusal::NoPartsHere => "no_parts_here",
             Refusal::PlanNotApproved => "plan_not_approved",
             Refusal::SupervisorArchives => "supervisor_archives",
         }

@@ -154,6 +154,14 @@ impl Role {
             C::ReportUnfixable => matches!(self, Supervisor | TeamLead),
             // C04: who confirms the fault rates it.
             C::RateComplexity => matches!(self, Technician | TeamLead),
+            // Parts: service support (a supervisor or admin; a station's coordinator for its
+            // own stock) ships and takes old parts back; the technician fits and returns; the
+            // using department (the customer) or the supervisor refuses what is not up to
+            // standard (C11).
+            C::ShipParts | C::OldPartsReceived => matches!(self, Coordinator | Supervisor | Admin),
+            C::FitParts => matches!(self, Technician),
+            C::ReturnOldParts => matches!(self, Technician | Coordinator),
+            C::RefuseParts => matches!(self, Customer | Supervisor),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

@@ -100,6 +100,12 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::ReportUnfixable => &[Supervisor, TeamLead],
         // C04: who confirms the fault rates it.
         C::RateComplexity => &[Technician, TeamLead],
+        // Parts: service support ships and takes old parts back; the technician fits and
+        // returns; the using department or the supervisor refuses (C11).
+        C::ShipParts | C::OldPartsReceived => &[Coordinator, Supervisor, Admin],
+        C::FitParts => &[Technician],
+        C::ReturnOldParts => &[Technician, Coordinator],
+        C::RefuseParts => &[Customer, Supervisor],
     }
 }
 

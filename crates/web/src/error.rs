@@ -122,6 +122,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::AlreadyRecorded { .. }
         | Refusal::AwaitingInstruction
         | Refusal::ComplexityFirst
+        | Refusal::NoPartsHere
         | Refusal::PlanNotApproved
         | Refusal::CrewNotDispatched
         | Refusal::ApprovalPending

@@ -220,6 +220,27 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Apologise { note: note(b.note)? }
         }
         CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
+        CommandName::ShipParts => {
+            let b: ShipBody = parse(raw)?;
+            Command::ShipParts {
+                order_no: text("order_no", &b.order_no, 64)?,
+            }
+        }
+        CommandName::RefuseParts => {
+            let b: ReasonBody = parse(raw)?;
+            Command::RefuseParts {
+                reason: text("reason", &b.reason, 500)?,
+            }
+        }
+        CommandName::FitParts | CommandName::ReturnOldParts | CommandName::OldPartsReceived => {
+            let b: NoteBody = parse(raw)?;
+            let note = note(b.note)?;
+            match name {
+                CommandName::FitParts => Command::FitParts { note },
+                CommandName::ReturnOldParts => Command::ReturnOldParts { note },
+                _ => Command::OldPartsReceived { note },
+            }
+        }
         CommandName::RateComplexity => {
             let b: ComplexityBody = parse(raw)?;
             Command::RateComplexity {
@@ -456,6 +477,20 @@ pub struct CrewReportInput {
 
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ShipBody {
+    /// The parts order number (备件订单号) the parts go out under.
+    pub order_no: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReasonBody {
+    /// Why (kept in the history).
+    pub reason: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ComplexityBody {
     /// low (repaired on the spot), medium or high (a maintenance plan is approved first).
     pub level: baoxiu_domain::Complexity,
@@ -615,6 +650,17 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
             "Desk: the apology call once the crew confirmed the dispatch (E05).",
         ),
         Depart => ("Empty", "Crew: set off for the site (E07)."),
+        ShipParts => (
+            "ShipBody",
+            "Service support: ship the requested parts under a parts order number (A11).",
+        ),
+        FitParts => ("NoteBody", "Technician: the received parts are fitted."),
+        RefuseParts => (
+            "ReasonBody",
+            "The using department refuses received parts that are not up to standard; the same parts are requested again (C11).",
+        ),
+        ReturnOldParts => ("NoteBody", "Send the old parts back (A13)."),
+        OldPartsReceived => ("NoteBody", "Service support: the old parts are back (A13)."),
         RateComplexity => (
             "ComplexityBody",
             "Rate the confirmed fault's complexity; above low, the maintenance plan is approved before work starts (C04).",

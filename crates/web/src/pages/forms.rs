@@ -372,7 +372,13 @@ fn form(
                 input("said", label("said"), "textarea", false),
             ]
         }
-        CommandName::Apologise | CommandName::Approve => vec![note(false)],
+        CommandName::Apologise
+        | CommandName::Approve
+        | CommandName::FitParts
+        | CommandName::ReturnOldParts
+        | CommandName::OldPartsReceived => vec![note(false)],
+        CommandName::ShipParts => vec![input("order_no", label("order_no"), "text", true)],
+        CommandName::RefuseParts => vec![input("reason", label("reason"), "text", true)],
         CommandName::RateComplexity => vec![
             select(
                 "level",
@@ -523,6 +529,12 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         }
         CommandName::CheckAccount => copy(&mut body, &["account", "status", "note"]),
         CommandName::RateComplexity => copy(&mut body, &["level", "note"]),
+        CommandName::ShipParts => {
+            body.insert("order_no".into(), json!(form.get("order_no").unwrap_or("")));
+        }
+        CommandName::RefuseParts => {
+            body.insert("reason".into(), json!(form.get("reason").unwrap_or("")));
+        }
         CommandName::FileSlip => {
             body.insert(
                 "signed_by".into(),

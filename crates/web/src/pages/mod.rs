@@ -67,6 +67,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/queues/callbacks", get(queues::callbacks::<S>))
         .route("/queues/cancellations", get(queues::cancellations::<S>))
         .route("/queues/approvals", get(queues::approvals::<S>))
+        .route("/queues/parts", get(queues::parts::<S>))
         .route("/people", get(people::page::<S>).post(people::add::<S>))
         .route("/people/{id}/password", post(people::password::<S>))
         .route("/people/{id}/disable", post(people::disable::<S>))
@@ -193,6 +194,7 @@ impl Layout {
             "nav.approvals",
             approves && role.may(CommandName::Approve),
         );
+        link("/queues/parts", "nav.parts", role.may(CommandName::ShipParts));
         link("/overdue", "nav.overdue", role.sees_service_levels());
         link("/unfinished", "nav.unfinished", role.sees_service_levels());
         link("/inbox", "nav.inbox", role.sees_service_levels());

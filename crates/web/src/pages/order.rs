@@ -197,6 +197,36 @@ async fn build<S: Store>(
             .as_ref()
             .map_or_else(|| "—".into(), |p| p.name.clone()),
     ));
+    // Parts, each request with where it stands (A11, A13, C11).
+    for request in &order.parts_requests {
+        let lines: Vec<String> = request
+            .parts
+            .iter()
+            .map(|p| format!("{} {} ×{}", p.code, p.name, p.quantity))
+            .collect();
+        let mut status = vec![tr.t("parts.requested")];
+        if let Some(no) = &request.order_no {
+            status.push(tr.f("parts.shipped", &[("order_no", no)]));
+        }
+        if request.received_at.is_some() {
+            status.push(tr.t("parts.received"));
+        }
+        if request.fitted_at.is_some() {
+            status.push(tr.t("parts.fitted"));
+        }
+        if let Some(reason) = &request.refused {
+            status.push(tr.f("parts.refused", &[("reason", reason)]));
+        }
+        if request.old_received_at.is_some() {
+            status.push(tr.t("parts.old_received"));
+        } else if request.old_returned_at.is_some() {
+            status.push(tr.t("parts.old_returned"));
+        }
+        facts.push(fact(
+            "parts",
+            format!("{} · {}", lines.join("、"), status.join(" → ")),
+        ));
+    }
     // C04, C09: the confirmed fault's complexity and the tag on the equipment.
     if let Some(level) = order.complexity {
         facts.push(fact("complexity", word("complexity", level.as_str())));

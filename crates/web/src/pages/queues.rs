@@ -77,7 +77,21 @@ async fn queue<S: Store>(
             let approval = order
                 .pending_approval()
                 .map(|a| format!("{}: {}", tr.word("approval", a.kind.as_str()), a.note));
-            let detail = cancellation.or(approval);
+            let parts = order
+                .parts_requests
+                .iter()
+                .rev()
+                .find(|r| r.received_at.is_none())
+                .filter(|_| order.state == OrderState::WaitingForParts)
+                .map(|r| {
+                    let lines: Vec<String> = r
+                        .parts
+                        .iter()
+                        .map(|p| format!("{} {} ×{}", p.code, p.name, p.quantity))
+                        .collect();
+                    lines.join("、")
+                });
+            let detail = cancellation.or(approval).or(parts);
             Item {
                 id: order.id.to_string(),
                 row: super::view::Row::new(order, &l),
@@ -128,6 +142,23 @@ pub async fn callbacks<S: Store>(
     )
     .await
     {
+        Ok(page) => render(&page),
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The parts list: orders waiting for parts, with what they wait for, as far as the viewer
+/// may see (a station's staff their station's).
+pub async fn parts<S: Store>(State(app): State<App<S>>, viewer: Viewer, Query(d): Query<Done>) -> Response {
+    let query = OrderQuery {
+        state: Some(OrderState::WaitingForParts),
+        visibility: Visibility::of(&viewer.person),
+        limit: 50,
+        ..OrderQuery::default()
+    };
+    let notice = notice(&viewer, d.done);
+    let commands = [CommandName::ShipParts, CommandName::PartsReceived];
+    match queue(&app, &viewer, query, &commands, "/queues/parts", "parts", notice).await {
         Ok(page) => render(&page),
         Err(e) => e.into_response(),
     }

@@ -233,6 +233,11 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::Apologised { note: n } => (tr.t(&key), note(n)),
         Event::Departed => (tr.t(&key), None),
+        Event::PartsShipped { order_no } => (tr.f(&key, &[("order_no", order_no)]), None),
+        Event::PartsFitted { note: n }
+        | Event::OldPartsReturned { note: n }
+        | Event::OldPartsReceived { note: n } => (tr.t(&key), note(n)),
+        Event::PartsRefused { reason } => (tr.t(&key), Some(reason.clone())),
         Event::ComplexityRated { level, note: n } => (
             tr.f(&key, &[("level", &tr.word("complexity", level.as_str()))]),
             note(n),

@@ -251,3 +251,44 @@ async fn r_b12_the_unfinished_list_is_open_to_staff_and_the_admin_pages_to_admin
     );
     assert_eq!(page(&app, &admin, "/admin/deliveries").await.0, 200);
 }
+
+/// The parts list: an order waiting for parts is listed with what it waits for and the form
+/// to ship it; shipped under its parts order number, it shows on the order page (A11).
+#[tokio::test]
+async fn r_a11_the_parts_list_shows_what_waits_and_ships_it_under_its_order_number() {
+    use serde_json::json;
+    let app = spawn_app().await;
+    let desk = app.org.token("desk").to_string();
+    let id = app.create_order(&desk, &property_order()).await.id();
+    let body = app.get_order(&desk, &id).await.body;
+    let code = body["verification_code"].as_str().unwrap().to_string();
+    let number = body["number"].as_str().unwrap().to_string();
+    app.ok(app.technician(0), &id, "claim", json!({})).await;
+    app.ok(app.technician(0), &id, "arrive", json!({"code": code}))
+        .await;
+    app.ok(
+        app.technician(0),
+        &id,
+        "request-parts",
+        json!({"parts": [{"code": "FV-20", "name": "角阀", "quantity": 2}]}),
+    )
+    .await;
+    let (_, supervisor) = sign_in(&app, &account(&app, "supervisor").await, PASSWORD).await;
+    let supervisor = supervisor.unwrap().0;
+    let (status, html) = page(&app, &supervisor, "/queues/parts").await;
+    assert_eq!(status, 200);
+    assert!(html.contains(&number) && html.contains("FV-20 角阀 ×2"), "{html}");
+    assert!(html.contains("data-command=\"ship-parts\""));
+    app.ok(
+        app.org.token("supervisor"),
+        &id,
+        "ship-parts",
+        json!({"order_no": "PO-20261102-001"}),
+    )
+    .await;
+    let (_, html) = page(&app, &supervisor, &format!("/orders/{id}")).await;
+    assert!(
+        html.contains("PO-20261102-001"),
+        "the order shows its parts order number"
+    );
+}
