@@ -111,6 +111,7 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             MultipleVisits,
         ],
         C::RequestApproval | C::Approve | C::Reject => &[
+            AwaitingDispatch,
             Assigned,
             Accepted,
             Scheduled,
@@ -258,6 +259,15 @@ impl WorkOrder {
         }
         match name {
             CommandName::ApproveCancel | CommandName::RejectCancel => self.pending_request().map(|_| ()),
+            // B13: an order found on self-inspection waits for its approval before anyone
+            // takes it.
+            CommandName::Dispatch | CommandName::Assign | CommandName::Claim
+                if self
+                    .pending_approval()
+                    .is_some_and(|a| a.kind == crate::values::ApprovalKind::SelfInspection) =>
+            {
+                Err(Refusal::ApprovalPending)
+            }
             CommandName::Dispatch => self.check_intake(),
             CommandName::CheckAccount if self.intake.status.is_some() => {
                 Err(Refusal::AlreadyRecorded { command: name })
@@ -532,6 +542,20 @@ impl WorkOrder {
                 // of the contact attempts has opened it (five working days).
                 if *reason == CancelReason::CustomerUnreachable && !self.opened("cancel_unreachable") {
                     return Err(Refusal::NotYetCancellable.into());
+                }
+                // A12: where the template has the special-situation report, a refused plan
+                // is cancelled only once the region approved it.
+                let reports = self
+                    .details
+                    .template
+                    .spec()
+                    .chain(crate::values::ApprovalKind::SpecialSituation)
+                    .is_some();
+                if *reason == CancelReason::PlanRefused
+                    && reports
+                    && !self.approved(crate::values::ApprovalKind::SpecialSituation)
+                {
+                    return Err(Refusal::ReportFirst.into());
                 }
                 Event::CancellationRequested {
                     reason: *reason,

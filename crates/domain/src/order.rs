@@ -300,6 +300,14 @@ impl WorkOrder {
             (None, false) => {}
         }
         let pooled = rules.initial_route == InitialRoute::Pool && new.kind == Kind::Repair;
+        // B13: a fault found on self-inspection by anyone below the supervisor waits for the
+        // supervisor's approval before the pool (the template's chain).
+        let inspection_chain = new
+            .template
+            .spec()
+            .chain(crate::values::ApprovalKind::SelfInspection)
+            .filter(|_| new.channel == Channel::SelfInspection && actor.role != Role::Supervisor)
+            .map(<[Role]>::to_vec);
         let station_staff = records_for_own_station(actor);
         let own =
             |s: &StationRef| actor.station == Some(s.id) || s.head.is_some_and(|h| actor.station == Some(h));
@@ -331,16 +339,26 @@ impl WorkOrder {
             }
             None => None,
         };
+        let held = inspection_chain.is_some();
         let (mut order, created) = WorkOrder::create(id, tenant.id, base, code, actor, now);
         let mut records = vec![created];
         let by = Actor {
             person: actor.clone(),
         };
+        if let Some(chain) = inspection_chain {
+            // Born waiting for the approval, not in the pool (`apply`).
+            let asked = Event::ApprovalRequested {
+                kind: crate::values::ApprovalKind::SelfInspection,
+                chain,
+                note: new.description.clone(),
+            };
+            records.push(order.record(&by, now, asked));
+        }
         let routing = [
             dispatch_to.map(|station| Command::Dispatch { station }),
             new.technician.map(|technician| Command::Assign { technician }),
         ];
-        for command in routing.into_iter().flatten() {
+        for command in routing.into_iter().flatten().filter(|_| !held) {
             let events = order
                 .decide_with(&by, now, &command, Permission::AtCreate)
                 .map_err(|refused| refused.refusal)?;
@@ -644,7 +662,11 @@ impl WorkOrder {
                     requested_at: at,
                     chain: chain.clone(),
                     decisions: Vec::new(),
-                })
+                });
+                // B13: a self-inspection order waits for its approval outside the pool.
+                if *kind == crate::values::ApprovalKind::SelfInspection && self.state == State::Pool {
+                    self.state = State::AwaitingDispatch;
+                }
             }
             Event::ApprovalDecided { approve, reason } => {
                 if let Some(pending) = self.approvals.iter_mut().rev().find(|a| a.pending()) {
@@ -655,6 +677,14 @@ impl WorkOrder {
                         reason: reason.clone(),
                         at,
                     });
+                    // B13: the last approval puts a self-inspection order in the pool.
+                    let kind = pending.kind;
+                    if pending.approved()
+                        && kind == crate::values::ApprovalKind::SelfInspection
+                        && self.state == State::AwaitingDispatch
+                    {
+                        self.state = State::Pool;
+                    }
                 }
             }
             Event::ReportedUnfixable { .. } => {}

@@ -137,6 +137,9 @@ pub enum Refusal {
     /// It is another role's turn in the chain.
     #[error("the next decision in this approval is a {}'s", .role.as_str())]
     NotNextApprover { role: Role },
+    /// A12: cancelling for a refused plan waits for the approved special-situation report.
+    #[error("file the special-situation report to the region first; cancellation follows its approval")]
+    ReportFirst,
     /// Parts: no request, received part or fitted part waits for this step.
     #[error("no parts wait for this step")]
     NoPartsHere,
@@ -208,6 +211,7 @@ impl Refusal {
             Refusal::SignOffPosition => "sign_off_position",
             Refusal::ComplexityFirst => "complexity_first",
             Refusal::NoPartsHere => "no_parts_here",
+            Refusal::ReportFirst => "report_first",
             Refusal::PlanNotApproved => "plan_not_approved",
             Refusal::SupervisorArchives => "supervisor_archives",
         }

@@ -209,6 +209,11 @@ wire_enum!(
         Outsourcing = "outsourcing",
         /// C06: sending the equipment back to its manufacturer (厂家维修).
         ManufacturerRepair = "manufacturer_repair",
+        /// A12: the special-situation report (特殊情况报告) when a customer refuses the plan;
+        /// cancellation for that reason waits for it.
+        SpecialSituation = "special_situation",
+        /// B13: an order found on self-inspection (自检) goes to the pool once approved.
+        SelfInspection = "self_inspection",
     }
 );
 

@@ -422,3 +422,48 @@ fn r_b04_the_customer_may_name_a_technician_but_a_technician_may_not_name_themse
     let by_technician = WorkOrder::open(order_id(9), &organisation(), new, code(), &technician(), now());
     assert!(matches!(by_technician, Err(Refusal::NotPermitted { .. })));
 }
+
+// ---------------------------------------------------------------------------------------
+// B13: self-inspection: the supervisor approves, then the pool
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_b13_a_fault_found_on_self_inspection_reaches_the_pool_only_with_the_supervisors_approval() {
+    let mut found = property_order();
+    found.channel = baoxiu_domain::Channel::SelfInspection;
+    found.location.area = Some(baoxiu_domain::Area::PublicArea);
+    found.description = "自检发现3号楼地下车库照明回路跳闸".into();
+    let mut case = Case::open(found.clone(), &team_lead());
+    assert_eq!(case.state(), State::AwaitingDispatch, "not in the pool yet");
+    assert_eq!(case.event_kinds(), ["created", "approval_requested"]);
+    assert!(matches!(
+        case.refused(&technician(), Command::Claim),
+        Refusal::InvalidState { .. }
+    ));
+    assert_eq!(
+        case.refused(&supervisor(), assign(technician())),
+        Refusal::ApprovalPending,
+        "nobody takes it before the approval"
+    );
+    assert!(matches!(
+        case.refused(&desk(), Command::Approve { note: None }),
+        Refusal::NotPermitted { .. }
+    ));
+    case.ok(&supervisor(), Command::Approve { note: None });
+    assert_eq!(case.state(), State::Pool);
+    case.ok(&technician(), Command::Claim);
+    assert_eq!(case.replayed(), case.order);
+
+    // Rejected: it stays out of the pool, and nothing else changes.
+    let mut rejected = Case::open(found.clone(), &team_lead());
+    rejected.ok(
+        &supervisor(),
+        Command::Reject {
+            note: "已列入本周计划检修".into(),
+        },
+    );
+    assert_eq!(rejected.state(), State::AwaitingDispatch);
+    // The supervisor's own finding needs no approval.
+    let own = Case::open(found, &supervisor());
+    assert_eq!(own.state(), State::Pool);
+}

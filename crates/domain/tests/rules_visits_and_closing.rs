@@ -395,7 +395,7 @@ fn r_a17_a_cancellation_request_approved_by_the_region_cancels_the_order() {
 #[test]
 fn r_a17_a_rejected_request_is_cleared_and_work_goes_on() {
     let mut case = Case::after_sales_accepted();
-    case.ok(&coordinator(), request_cancel(CancelReason::PlanRefused));
+    case.ok(&coordinator(), request_cancel(CancelReason::Duplicate));
     case.ok(&region_officer(), reject_cancel());
     assert_eq!(case.order.cancellation, None);
     assert!(!case.order.cancellation_pending());
@@ -538,4 +538,41 @@ fn r_a17_a_cancelled_order_accepts_no_further_command() {
             "{refusal:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------------------------------
+// A12: a refused plan: the special-situation report first, then cancellation
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_a12_a_refused_plan_is_cancelled_only_after_the_region_approves_the_report() {
+    let mut case = Case::after_sales_accepted();
+    assert_eq!(
+        case.refused(&coordinator(), request_cancel(CancelReason::PlanRefused)),
+        Refusal::ReportFirst
+    );
+    let kind = baoxiu_domain::ApprovalKind::SpecialSituation;
+    let report = Command::RequestApproval {
+        kind,
+        note: "设备已过保，用户不接受更换主板的报价".into(),
+        chain: baoxiu_domain::Template::AfterSales
+            .spec()
+            .chain(kind)
+            .unwrap()
+            .to_vec(),
+    };
+    case.ok(&coordinator(), report);
+    // Still not, while the region has not decided; the region decides, not the station.
+    assert_eq!(
+        case.refused(&coordinator(), request_cancel(CancelReason::PlanRefused)),
+        Refusal::ReportFirst
+    );
+    assert!(matches!(
+        case.refused(&coordinator(), Command::Approve { note: None }),
+        Refusal::NotPermitted { .. } | Refusal::NotNextApprover { .. }
+    ));
+    case.ok(&region_officer(), Command::Approve { note: None });
+    case.ok(&coordinator(), request_cancel(CancelReason::PlanRefused));
+    case.ok(&second_region_officer(), approve_cancel());
+    assert_eq!(case.state(), State::Cancelled);
 }

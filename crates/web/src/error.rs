@@ -123,6 +123,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::AwaitingInstruction
         | Refusal::ComplexityFirst
         | Refusal::NoPartsHere
+        | Refusal::ReportFirst
         | Refusal::PlanNotApproved
         | Refusal::CrewNotDispatched
         | Refusal::ApprovalPending

@@ -492,7 +492,7 @@ fn a_hand_written_path_locks_the_code_and_cancels_through_the_region() {
             (16, 5, 0),  // the right code: locked
             (19, 1, 0),  // the desk verifies the arrival
             (22, 5, 0),  // unsigned: refused
-            (28, 12, 1), // the region officer asks for cancellation (not "unreachable": A05 waits five days)
+            (28, 12, 2), // the region officer asks for cancellation (not "unreachable": A05 waits five days)
             (12, 5, 0),  // anything else waits
             (29, 12, 0), // the requester may not approve
             (29, 13, 0), // the other region officer approves

@@ -127,7 +127,30 @@ impl Draft<'_> {
                 let at = sim.book(coordinator, CustomerRequest, None)?;
                 self.arrive(sim, desk, at)?;
                 let part = self.fault.part.1;
-                let note = format!("设备已过保，用户不接受更换{part}的报价，已向大区做特殊情况报告");
+                // A12: the special-situation report, approved by the region, before the
+                // cancellation.
+                let why = format!("设备已过保，用户不接受更换{part}的报价");
+                let kind = baoxiu_domain::ApprovalKind::SpecialSituation;
+                let chain = baoxiu_domain::Template::AfterSales
+                    .spec()
+                    .chain(kind)
+                    .map(<[_]>::to_vec)
+                    .unwrap_or_default();
+                let gap = sim.mins(10, 60);
+                sim.step(
+                    coordinator,
+                    gap,
+                    Command::RequestApproval {
+                        kind,
+                        note: why.clone(),
+                        chain,
+                    },
+                )?;
+                let at = sim.t + sim.hours(1, 20);
+                let at = sim.working(at);
+                let note = Some("特殊情况属实".to_string());
+                sim.step_at(&cast.regions[site.region], at, Command::Approve { note })?;
+                let note = format!("{why}，特殊情况报告已获大区批准");
                 return self.cancel(sim, cast, CancelReason::PlanRefused, &note);
             }
             Story::Rejected => {
