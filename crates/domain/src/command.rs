@@ -195,6 +195,24 @@ pub enum Command {
     OldPartsReceived {
         note: Option<String>,
     },
+    /// B18: the charges told to the customer before work starts (labour, the company's
+    /// materials with name, spec, model, quantity and unit price); a new quote replaces the
+    /// last and needs accepting again.
+    Quote {
+        lines: Vec<crate::money::ChargeLine>,
+    },
+    /// B18: the customer accepts the charges (and so confirms the company's materials).
+    AcceptQuote {
+        signer: String,
+    },
+    /// B18: materials the owner brought, inspected and recorded.
+    RecordOwnerMaterial {
+        description: String,
+    },
+    /// B18: the money handed to finance: exactly the accepted total.
+    HandToFinance {
+        amount: crate::money::Fen,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -244,10 +262,14 @@ pub enum CommandName {
     RefuseParts,
     ReturnOldParts,
     OldPartsReceived,
+    Quote,
+    AcceptQuote,
+    RecordOwnerMaterial,
+    HandToFinance,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 41] = [
+    pub const ALL: [CommandName; 45] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -289,10 +311,14 @@ impl CommandName {
         CommandName::RefuseParts,
         CommandName::ReturnOldParts,
         CommandName::OldPartsReceived,
+        CommandName::Quote,
+        CommandName::AcceptQuote,
+        CommandName::RecordOwnerMaterial,
+        CommandName::HandToFinance,
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
-    pub const OPTIONAL: [CommandName; 15] = [
+    pub const OPTIONAL: [CommandName; 19] = [
         CommandName::Urge,
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
@@ -308,6 +334,10 @@ impl CommandName {
         CommandName::Reject,
         CommandName::ReportUnfixable,
         CommandName::RateComplexity,
+        CommandName::Quote,
+        CommandName::AcceptQuote,
+        CommandName::RecordOwnerMaterial,
+        CommandName::HandToFinance,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -353,6 +383,10 @@ impl CommandName {
             CommandName::RefuseParts => "refuse-parts",
             CommandName::ReturnOldParts => "return-old-parts",
             CommandName::OldPartsReceived => "old-parts-received",
+            CommandName::Quote => "quote",
+            CommandName::AcceptQuote => "accept-quote",
+            CommandName::RecordOwnerMaterial => "record-owner-material",
+            CommandName::HandToFinance => "hand-to-finance",
         }
     }
 
@@ -405,6 +439,10 @@ impl Command {
             Command::RefuseParts { .. } => CommandName::RefuseParts,
             Command::ReturnOldParts { .. } => CommandName::ReturnOldParts,
             Command::OldPartsReceived { .. } => CommandName::OldPartsReceived,
+            Command::Quote { .. } => CommandName::Quote,
+            Command::AcceptQuote { .. } => CommandName::AcceptQuote,
+            Command::RecordOwnerMaterial { .. } => CommandName::RecordOwnerMaterial,
+            Command::HandToFinance { .. } => CommandName::HandToFinance,
         }
     }
 }

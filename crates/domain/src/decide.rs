@@ -122,6 +122,8 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         ],
         C::RateComplexity => &[Accepted, Scheduled, OnSite, MultipleVisits],
         C::ShipParts => &[WaitingForParts],
+        C::Quote | C::AcceptQuote | C::RecordOwnerMaterial => &[Accepted, Scheduled, OnSite, MultipleVisits],
+        C::HandToFinance => &[Resolved, CalledBack],
         C::FitParts | C::RefuseParts => &[OnSite, InProgress, MultipleVisits],
         C::ReturnOldParts | C::OldPartsReceived => {
             &[OnSite, InProgress, MultipleVisits, Resolved, CalledBack]
@@ -284,6 +286,16 @@ impl WorkOrder {
             // E05: the apology follows the duty lead's dispatch of the crew.
             CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
             CommandName::Archive => self.check_archive(role),
+            // B18: paid work waits for the customer's acceptance of the charges.
+            CommandName::Start | CommandName::Resolve if self.charges.awaiting_acceptance() => {
+                Err(Refusal::ChargesNotAccepted)
+            }
+            CommandName::AcceptQuote if !self.charges.awaiting_acceptance() => Err(Refusal::NoCharges),
+            CommandName::HandToFinance
+                if self.charges.accepted_at.is_none() || self.charges.handed_to_finance.is_some() =>
+            {
+                Err(Refusal::NoCharges)
+            }
             CommandName::ShipParts
                 if !self
                     .parts_requests
@@ -622,6 +634,25 @@ impl WorkOrder {
                 level: *level,
                 note: note.clone(),
             },
+            Command::Quote { lines } => {
+                if lines.is_empty() || crate::money::total(lines).is_none() {
+                    return Err(Refusal::Missing { field: "lines" }.into());
+                }
+                Event::Quoted { lines: lines.clone() }
+            }
+            Command::AcceptQuote { signer } => Event::QuoteAccepted {
+                signer: signer.clone(),
+            },
+            Command::RecordOwnerMaterial { description } => Event::OwnerMaterialRecorded {
+                description: description.clone(),
+            },
+            Command::HandToFinance { amount } => {
+                let total = self.charges.total();
+                if *amount != total {
+                    return Err(Refusal::AmountMismatch { total }.into());
+                }
+                Event::HandedToFinance { amount: *amount }
+            }
             Command::ShipParts { order_no } => Event::PartsShipped {
                 order_no: order_no.clone(),
             },

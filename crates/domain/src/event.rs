@@ -208,6 +208,22 @@ pub enum Event {
     OldPartsReceived {
         note: Option<String>,
     },
+    /// B18: the charges told to the customer.
+    Quoted {
+        lines: Vec<crate::money::ChargeLine>,
+    },
+    /// B18: the customer accepted them.
+    QuoteAccepted {
+        signer: String,
+    },
+    /// B18: the owner's material, inspected.
+    OwnerMaterialRecorded {
+        description: String,
+    },
+    /// B18: the money went to finance.
+    HandedToFinance {
+        amount: crate::money::Fen,
+    },
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -287,6 +303,10 @@ impl Event {
             Event::PartsRefused { .. } => "parts_refused",
             Event::OldPartsReturned { .. } => "old_parts_returned",
             Event::OldPartsReceived { .. } => "old_parts_received",
+            Event::Quoted { .. } => "quoted",
+            Event::QuoteAccepted { .. } => "quote_accepted",
+            Event::OwnerMaterialRecorded { .. } => "owner_material_recorded",
+            Event::HandedToFinance { .. } => "handed_to_finance",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

@@ -18,6 +18,7 @@ mod decide;
 mod event;
 mod ids;
 mod intake;
+mod money;
 pub mod notify;
 mod order;
 mod org;
@@ -40,6 +41,7 @@ pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
 pub use ids::{AttachmentId, OrderId, PersonId, StationId, TeamId, TenantId};
 pub use intake::{CrewReport, Finding, Intake};
+pub use money::{ChargeLine, Charges, Fen, total};
 pub use notify::{Attempt, Delivery, DeliveryState, InboxItem, Notice};
 pub use order::{
     CallbackRecord, Cancellation, Commitment, ContactAttempt, MAX_CODE_ATTEMPTS, MAX_COMMITMENTS, NewOrder,

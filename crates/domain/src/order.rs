@@ -227,6 +227,9 @@ pub struct WorkOrder {
     /// C04: the confirmed fault's complexity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complexity: Option<crate::values::Complexity>,
+    /// B18: the charges of paid work.
+    #[serde(default, skip_serializing_if = "crate::money::Charges::is_empty")]
+    pub charges: crate::money::Charges,
     /// What the hotline found at intake (E01–E03).
     #[serde(default, skip_serializing_if = "crate::intake::Intake::is_empty")]
     pub intake: crate::intake::Intake,
@@ -440,6 +443,7 @@ impl WorkOrder {
             intake: Default::default(),
             approvals: Vec::new(),
             complexity: None,
+            charges: Default::default(),
             clocks: Vec::new(),
             updated_at: Some(at),
         }
@@ -689,6 +693,16 @@ impl WorkOrder {
             }
             Event::ReportedUnfixable { .. } => {}
             Event::ComplexityRated { level, .. } => self.complexity = Some(*level),
+            Event::Quoted { lines } => {
+                self.charges.lines = lines.clone();
+                self.charges.quoted_at = Some(at);
+                self.charges.accepted_at = None;
+            }
+            Event::QuoteAccepted { .. } => self.charges.accepted_at = Some(at),
+            Event::OwnerMaterialRecorded { description } => {
+                self.charges.owner_materials.push(description.clone());
+            }
+            Event::HandedToFinance { amount } => self.charges.handed_to_finance = Some((at, *amount)),
             Event::PartsShipped { order_no } => {
                 if let Some(request) = self
                     .parts_requests

@@ -137,6 +137,15 @@ pub enum Refusal {
     /// It is another role's turn in the chain.
     #[error("the next decision in this approval is a {}'s", .role.as_str())]
     NotNextApprover { role: Role },
+    /// B18: paid work starts once the customer accepted the charges.
+    #[error("the customer has not accepted the charges yet")]
+    ChargesNotAccepted,
+    /// B18: finance receives exactly the accepted total.
+    #[error("the amount must be exactly the accepted total, {total} yuan")]
+    AmountMismatch { total: crate::money::Fen },
+    /// B18: nothing quoted, or already accepted or handed over.
+    #[error("no charges wait for this step")]
+    NoCharges,
     /// A12: cancelling for a refused plan waits for the approved special-situation report.
     #[error("file the special-situation report to the region first; cancellation follows its approval")]
     ReportFirst,
@@ -212,6 +221,9 @@ impl Refusal {
             Refusal::ComplexityFirst => "complexity_first",
             Refusal::NoPartsHere => "no_parts_here",
             Refusal::ReportFirst => "report_first",
+            Refusal::ChargesNotAccepted => "charges_not_accepted",
+            Refusal::AmountMismatch { .. } => "amount_mismatch",
+            Refusal::NoCharges => "no_charges",
             Refusal::PlanNotApproved => "plan_not_approved",
             Refusal::SupervisorArchives => "supervisor_archives",
         }
@@ -236,6 +248,7 @@ impl Refusal {
             Refusal::NoSlips => Some("slip"),
             Refusal::SignOffPosition => Some("signature.position"),
             Refusal::NoSuchApproval => Some("kind"),
+            Refusal::AmountMismatch { .. } => Some("amount"),
             _ => None,
         }
     }

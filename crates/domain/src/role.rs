@@ -162,6 +162,13 @@ impl Role {
             C::FitParts => matches!(self, Technician),
             C::ReturnOldParts => matches!(self, Technician | Coordinator),
             C::RefuseParts => matches!(self, Customer | Supervisor),
+            // B18: whoever is on the job or at the desk tells the charges; the customer
+            // accepts (the technician records it with the customer's name); the desk or a
+            // supervisor hands the money to finance.
+            C::Quote => matches!(self, Technician | Coordinator | DeskAgent | Supervisor),
+            C::AcceptQuote => matches!(self, Customer | Technician | DeskAgent),
+            C::RecordOwnerMaterial => matches!(self, Technician),
+            C::HandToFinance => matches!(self, DeskAgent | Supervisor),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

@@ -106,6 +106,12 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::FitParts => &[Technician],
         C::ReturnOldParts => &[Technician, Coordinator],
         C::RefuseParts => &[Customer, Supervisor],
+        // B18: charges told on the job or at the desk; the customer accepts (the technician
+        // records it); the desk or a supervisor hands the money to finance.
+        C::Quote => &[Technician, Coordinator, DeskAgent, Supervisor],
+        C::AcceptQuote => &[Customer, Technician, DeskAgent],
+        C::RecordOwnerMaterial => &[Technician],
+        C::HandToFinance => &[DeskAgent, Supervisor],
     }
 }
 

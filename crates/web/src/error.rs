@@ -101,6 +101,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::StationOrderIsCarryIn
         | Refusal::NoSuchAttachment
         | Refusal::RestorationOutOfRange
+        | Refusal::AmountMismatch { .. }
         | Refusal::SlipUnsigned
         | Refusal::SlipSigner
         | Refusal::CallerNotQualified
@@ -124,6 +125,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::ComplexityFirst
         | Refusal::NoPartsHere
         | Refusal::ReportFirst
+        | Refusal::ChargesNotAccepted
+        | Refusal::NoCharges
         | Refusal::PlanNotApproved
         | Refusal::CrewNotDispatched
         | Refusal::ApprovalPending

@@ -220,6 +220,43 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Apologise { note: note(b.note)? }
         }
         CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
+        CommandName::Quote => {
+            let b: QuoteBody = parse(raw)?;
+            if b.lines.is_empty() {
+                return Err(FieldError::new("lines", "must list at least one line").into());
+            }
+            let mut lines = Vec::new();
+            for (i, l) in b.lines.iter().enumerate() {
+                let price = baoxiu_domain::Fen::parse_yuan(&format!("lines[{i}].unit_price"), &l.unit_price)?;
+                lines.push(baoxiu_domain::ChargeLine::parse(
+                    i,
+                    &l.name,
+                    l.spec.as_deref(),
+                    l.model.as_deref(),
+                    l.quantity,
+                    price,
+                )?);
+            }
+            Command::Quote { lines }
+        }
+        CommandName::AcceptQuote => {
+            let b: SignerBody = parse(raw)?;
+            Command::AcceptQuote {
+                signer: text("signer", &b.signer, 50)?,
+            }
+        }
+        CommandName::RecordOwnerMaterial => {
+            let b: MaterialBody = parse(raw)?;
+            Command::RecordOwnerMaterial {
+                description: text("description", &b.description, 500)?,
+            }
+        }
+        CommandName::HandToFinance => {
+            let b: AmountBody = parse(raw)?;
+            Command::HandToFinance {
+                amount: baoxiu_domain::Fen::parse_yuan("amount", &b.amount)?,
+            }
+        }
         CommandName::ShipParts => {
             let b: ShipBody = parse(raw)?;
             Command::ShipParts {
@@ -475,6 +512,45 @@ pub struct CrewReportInput {
     pub result: String,
 }
 
+/// One line of the charges; amounts in yuan as text (`"12.50"`), kept exactly in fen.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ChargeInput {
+    pub name: String,
+    pub spec: Option<String>,
+    pub model: Option<String>,
+    pub quantity: u32,
+    /// Yuan, at most two decimals.
+    pub unit_price: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QuoteBody {
+    pub lines: Vec<ChargeInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignerBody {
+    /// The customer who accepted.
+    pub signer: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MaterialBody {
+    /// The owner's material and how it was found on inspection.
+    pub description: String,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AmountBody {
+    /// Yuan, exactly the accepted total.
+    pub amount: String,
+}
+
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ShipBody {
@@ -650,6 +726,22 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
             "Desk: the apology call once the crew confirmed the dispatch (E05).",
         ),
         Depart => ("Empty", "Crew: set off for the site (E07)."),
+        Quote => (
+            "QuoteBody",
+            "Tell the customer the charges before work starts: labour and the company's materials (B18).",
+        ),
+        AcceptQuote => (
+            "SignerBody",
+            "The customer accepts the charges; work may start (B18).",
+        ),
+        RecordOwnerMaterial => (
+            "MaterialBody",
+            "Record the owner's own material, inspected (B18).",
+        ),
+        HandToFinance => (
+            "AmountBody",
+            "Hand the money to finance: exactly the accepted total (B18).",
+        ),
         ShipParts => (
             "ShipBody",
             "Service support: ship the requested parts under a parts order number (A11).",

@@ -378,6 +378,39 @@ fn form(
         | CommandName::ReturnOldParts
         | CommandName::OldPartsReceived => vec![note(false)],
         CommandName::ShipParts => vec![input("order_no", label("order_no"), "text", true)],
+        CommandName::Quote => {
+            let mut rows = Vec::new();
+            for (name, spec, qty, price) in [
+                ("charge_name_0", "charge_spec_0", "charge_qty_0", "charge_price_0"),
+                ("charge_name_1", "charge_spec_1", "charge_qty_1", "charge_price_1"),
+            ] {
+                let first = rows.is_empty();
+                rows.push(input(name, label("charge_name"), "text", first));
+                rows.push(input(spec, label("charge_spec"), "text", false));
+                let mut q = input(qty, label("quantity"), "number", false);
+                q.value = "1".into();
+                rows.push(q);
+                rows.push(input(price, label("unit_price"), "text", first));
+            }
+            rows
+        }
+        CommandName::AcceptQuote => {
+            let mut signer = input("signer", label("signer"), "text", true);
+            signer.value = order.details.customer.name.clone();
+            signer.hint = Some(tr.f(
+                "order.charges_total",
+                &[("total", &order.charges.total().to_string())],
+            ));
+            vec![signer]
+        }
+        CommandName::RecordOwnerMaterial => {
+            vec![input("description", label("owner_material"), "textarea", true)]
+        }
+        CommandName::HandToFinance => {
+            let mut amount = input("amount", label("amount"), "text", true);
+            amount.value = order.charges.total().to_string();
+            vec![amount]
+        }
         CommandName::RefuseParts => vec![input("reason", label("reason"), "text", true)],
         CommandName::RateComplexity => vec![
             select(
@@ -531,6 +564,37 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         CommandName::RateComplexity => copy(&mut body, &["level", "note"]),
         CommandName::ShipParts => {
             body.insert("order_no".into(), json!(form.get("order_no").unwrap_or("")));
+        }
+        CommandName::Quote => {
+            let mut lines = Vec::new();
+            for i in 0..2 {
+                if let Some(name) = form.get(&format!("charge_name_{i}")) {
+                    let quantity = form.get(&format!("charge_qty_{i}")).unwrap_or("1");
+                    let quantity = quantity
+                        .parse::<u64>()
+                        .map(Value::from)
+                        .unwrap_or_else(|_| json!(quantity));
+                    let mut line = json!({
+                        "name": name,
+                        "quantity": quantity,
+                        "unit_price": form.get(&format!("charge_price_{i}")).unwrap_or(""),
+                    });
+                    if let Some(spec) = form.get(&format!("charge_spec_{i}")) {
+                        line["spec"] = json!(spec);
+                    }
+                    lines.push(line);
+                }
+            }
+            body.insert("lines".into(), Value::Array(lines));
+        }
+        CommandName::AcceptQuote => {
+            body.insert("signer".into(), json!(form.get("signer").unwrap_or("")));
+        }
+        CommandName::RecordOwnerMaterial => {
+            body.insert("description".into(), json!(form.get("description").unwrap_or("")));
+        }
+        CommandName::HandToFinance => {
+            body.insert("amount".into(), json!(form.get("amount").unwrap_or("")));
         }
         CommandName::RefuseParts => {
             body.insert("reason".into(), json!(form.get("reason").unwrap_or("")));

@@ -197,6 +197,34 @@ async fn build<S: Store>(
             .as_ref()
             .map_or_else(|| "—".into(), |p| p.name.clone()),
     ));
+    // B18: the charges, their total, acceptance and finance.
+    let charges = &order.charges;
+    for line in &charges.lines {
+        let mut what = line.name.clone();
+        for extra in [&line.spec, &line.model].into_iter().flatten() {
+            what.push_str(&format!(" {extra}"));
+        }
+        facts.push(fact(
+            "charge",
+            format!(
+                "{what} · {} × {} = {}",
+                line.quantity,
+                line.unit_price,
+                line.amount().unwrap_or_default()
+            ),
+        ));
+    }
+    if charges.quoted_at.is_some() {
+        let status = match (charges.accepted_at, charges.handed_to_finance) {
+            (_, Some((_, amount))) => tr.f("charges.handed", &[("amount", &amount.to_string())]),
+            (Some(_), None) => tr.t("charges.accepted"),
+            (None, _) => tr.t("charges.waiting"),
+        };
+        facts.push(fact("charges_total", format!("{} · {status}", charges.total())));
+    }
+    for material in &charges.owner_materials {
+        facts.push(fact("owner_material", material.clone()));
+    }
     // Parts, each request with where it stands (A11, A13, C11).
     for request in &order.parts_requests {
         let lines: Vec<String> = request
@@ -521,6 +549,7 @@ fn refusal_text(viewer: &Viewer, r: &Refusal) -> String {
         ),
         Refusal::WrongCode { remaining } => tr.f(&key, &[("remaining", &remaining.to_string())]),
         Refusal::NotATechnician(name) => tr.f(&key, &[("name", name)]),
+        Refusal::AmountMismatch { total } => tr.f(&key, &[("total", &total.to_string())]),
         Refusal::NotNextApprover { role } => tr.f(&key, &[("role", &tr.word("role", role.as_str()))]),
         Refusal::UnreachableTooEarly { minutes } => tr.f(&key, &[("minutes", &minutes.to_string())]),
         Refusal::Missing { field } => tr.f(&key, &[("field", &tr.field_label(field))]),

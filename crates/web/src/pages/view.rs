@@ -233,6 +233,19 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::Apologised { note: n } => (tr.t(&key), note(n)),
         Event::Departed => (tr.t(&key), None),
+        Event::Quoted { lines } => (
+            tr.f(
+                &key,
+                &[(
+                    "total",
+                    &baoxiu_domain::total(lines).unwrap_or_default().to_string(),
+                )],
+            ),
+            None,
+        ),
+        Event::QuoteAccepted { signer } => (tr.f(&key, &[("signer", signer)]), None),
+        Event::OwnerMaterialRecorded { description } => (tr.t(&key), Some(description.clone())),
+        Event::HandedToFinance { amount } => (tr.f(&key, &[("amount", &amount.to_string())]), None),
         Event::PartsShipped { order_no } => (tr.f(&key, &[("order_no", order_no)]), None),
         Event::PartsFitted { note: n }
         | Event::OldPartsReturned { note: n }
