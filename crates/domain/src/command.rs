@@ -213,6 +213,17 @@ pub enum Command {
     HandToFinance {
         amount: crate::money::Fen,
     },
+    /// B22, C05: give the order to an outside firm (where the template approves
+    /// outsourcing, once approved).
+    Outsource {
+        vendor: StationRef,
+    },
+    /// B22: a penalty on the outside firm, in money.
+    RecordPenalty {
+        kind: crate::values::PenaltyKind,
+        amount: crate::money::Fen,
+        note: String,
+    },
 }
 
 /// Command names as they appear in URLs (`POST /api/v1/orders/{id}/{name}`) and in the
@@ -266,10 +277,12 @@ pub enum CommandName {
     AcceptQuote,
     RecordOwnerMaterial,
     HandToFinance,
+    Outsource,
+    RecordPenalty,
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 45] = [
+    pub const ALL: [CommandName; 47] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -315,10 +328,12 @@ impl CommandName {
         CommandName::AcceptQuote,
         CommandName::RecordOwnerMaterial,
         CommandName::HandToFinance,
+        CommandName::Outsource,
+        CommandName::RecordPenalty,
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
-    pub const OPTIONAL: [CommandName; 19] = [
+    pub const OPTIONAL: [CommandName; 21] = [
         CommandName::Urge,
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
@@ -338,6 +353,8 @@ impl CommandName {
         CommandName::AcceptQuote,
         CommandName::RecordOwnerMaterial,
         CommandName::HandToFinance,
+        CommandName::Outsource,
+        CommandName::RecordPenalty,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -387,6 +404,8 @@ impl CommandName {
             CommandName::AcceptQuote => "accept-quote",
             CommandName::RecordOwnerMaterial => "record-owner-material",
             CommandName::HandToFinance => "hand-to-finance",
+            CommandName::Outsource => "outsource",
+            CommandName::RecordPenalty => "record-penalty",
         }
     }
 
@@ -443,6 +462,8 @@ impl Command {
             Command::AcceptQuote { .. } => CommandName::AcceptQuote,
             Command::RecordOwnerMaterial { .. } => CommandName::RecordOwnerMaterial,
             Command::HandToFinance { .. } => CommandName::HandToFinance,
+            Command::Outsource { .. } => CommandName::Outsource,
+            Command::RecordPenalty { .. } => CommandName::RecordPenalty,
         }
     }
 }

@@ -124,6 +124,27 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         C::ShipParts => &[WaitingForParts],
         C::Quote | C::AcceptQuote | C::RecordOwnerMaterial => &[Accepted, Scheduled, OnSite, MultipleVisits],
         C::HandToFinance => &[Resolved, CalledBack],
+        C::Outsource => &[
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+        ],
+        C::RecordPenalty => &[
+            Assigned,
+            Accepted,
+            Scheduled,
+            OnSite,
+            InProgress,
+            WaitingForParts,
+            MultipleVisits,
+            Resolved,
+            CalledBack,
+            Archived,
+        ],
         C::FitParts | C::RefuseParts => &[OnSite, InProgress, MultipleVisits],
         C::ReturnOldParts | C::OldPartsReceived => {
             &[OnSite, InProgress, MultipleVisits, Resolved, CalledBack]
@@ -247,7 +268,7 @@ impl WorkOrder {
             let reinspected = template.rules().public_area_reinspection
                 && self.details.location.area == Some(Area::PublicArea);
             match (reinspected, role) {
-                (true, Role::DeskAgent) | (false, Role::Technician | Role::Coordinator) => {}
+                (true, Role::DeskAgent) | (false, Role::Technician | Role::Coordinator | Role::Vendor) => {}
                 (true, _) => return Err(Refusal::ReinspectionSignOff),
                 (false, _) => return Err(Refusal::NotPermitted { role, command: name }),
             }
@@ -286,6 +307,17 @@ impl WorkOrder {
             // E05: the apology follows the duty lead's dispatch of the crew.
             CommandName::Apologise if self.assignee.is_none() => Err(Refusal::CrewNotDispatched),
             CommandName::Archive => self.check_archive(role),
+            // C05: where the template approves outsourcing, the order goes out once approved.
+            CommandName::Outsource
+                if template
+                    .spec()
+                    .chain(crate::values::ApprovalKind::Outsourcing)
+                    .is_some()
+                    && !self.approved(crate::values::ApprovalKind::Outsourcing) =>
+            {
+                Err(Refusal::OutsourcingNotApproved)
+            }
+            CommandName::RecordPenalty if self.vendor.is_none() => Err(Refusal::NotOutsourced),
             // B18: paid work waits for the customer's acceptance of the charges.
             CommandName::Start | CommandName::Resolve if self.charges.awaiting_acceptance() => {
                 Err(Refusal::ChargesNotAccepted)
@@ -634,6 +666,14 @@ impl WorkOrder {
                 level: *level,
                 note: note.clone(),
             },
+            Command::Outsource { vendor } => Event::Outsourced {
+                vendor: vendor.clone(),
+            },
+            Command::RecordPenalty { kind, amount, note } => Event::PenaltyRecorded {
+                kind: *kind,
+                amount: *amount,
+                note: note.clone(),
+            },
             Command::Quote { lines } => {
                 if lines.is_empty() || crate::money::total(lines).is_none() {
                     return Err(Refusal::Missing { field: "lines" }.into());
@@ -898,6 +938,11 @@ impl WorkOrder {
             Role::Customer => match &self.created_by {
                 Some(reporter) if reporter.id == actor.id() => Ok(()),
                 _ => Err(Refusal::NotReporter),
+            },
+            // B22: an outside firm's people work only the orders given to their firm.
+            Role::Vendor => match (&self.vendor, actor.person.station) {
+                (Some(vendor), Some(firm)) if vendor.id == firm => Ok(()),
+                _ => Err(Refusal::NotYourFirm),
             },
             Role::Coordinator | Role::TeamLead => {
                 // An order no station has taken yet is the desk's or a supervisor's.

@@ -224,6 +224,16 @@ pub enum Event {
     HandedToFinance {
         amount: crate::money::Fen,
     },
+    /// B22, C05: the order went to an outside firm.
+    Outsourced {
+        vendor: StationRef,
+    },
+    /// B22: a penalty on the outside firm.
+    PenaltyRecorded {
+        kind: crate::values::PenaltyKind,
+        amount: crate::money::Fen,
+        note: String,
+    },
     /// A level of a clock's ladder fired: these roles are told by these channels (X03).
     Escalated {
         clock: String,
@@ -307,6 +317,8 @@ impl Event {
             Event::QuoteAccepted { .. } => "quote_accepted",
             Event::OwnerMaterialRecorded { .. } => "owner_material_recorded",
             Event::HandedToFinance { .. } => "handed_to_finance",
+            Event::Outsourced { .. } => "outsourced",
+            Event::PenaltyRecorded { .. } => "penalty_recorded",
             Event::Escalated { .. } => "escalated",
             Event::EscalationSkipped { .. } => "escalation_skipped",
             Event::EscalationHeld { .. } => "escalation_held",

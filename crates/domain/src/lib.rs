@@ -60,8 +60,8 @@ pub use template::{InitialRoute, Template, TemplateError, TemplateRules, Templat
 pub use values::{
     AccountStatus, ApprovalKind, Area, Asset, CancelReason, Channel, CommitmentKind, Complexity,
     ContactOutcome, Customer, EquipmentTag, FieldError, GridFault, InternalCause, Kind, Location,
-    OrderNumber, Phone, PhoneSolution, Position, Priority, Satisfaction, ServiceMode, SpecialCase,
-    VerificationCode, Zone, optional_text, text,
+    OrderNumber, PenaltyKind, Phone, PhoneSolution, Position, Priority, Satisfaction, ServiceMode,
+    SpecialCase, VerificationCode, Zone, optional_text, text,
 };
 pub use visibility::Visibility;
 

@@ -227,6 +227,12 @@ pub struct WorkOrder {
     /// C04: the confirmed fault's complexity.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub complexity: Option<crate::values::Complexity>,
+    /// B22, C05: the outside firm the order was given to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<StationRef>,
+    /// B22: penalties on the outside firm: what for, how much, why.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub penalties: Vec<(crate::values::PenaltyKind, crate::money::Fen, String)>,
     /// B18: the charges of paid work.
     #[serde(default, skip_serializing_if = "crate::money::Charges::is_empty")]
     pub charges: crate::money::Charges,
@@ -444,6 +450,8 @@ impl WorkOrder {
             approvals: Vec::new(),
             complexity: None,
             charges: Default::default(),
+            vendor: None,
+            penalties: Vec::new(),
             clocks: Vec::new(),
             updated_at: Some(at),
         }
@@ -703,6 +711,10 @@ impl WorkOrder {
                 self.charges.owner_materials.push(description.clone());
             }
             Event::HandedToFinance { amount } => self.charges.handed_to_finance = Some((at, *amount)),
+            Event::Outsourced { vendor } => self.vendor = Some(vendor.clone()),
+            Event::PenaltyRecorded { kind, amount, note } => {
+                self.penalties.push((*kind, *amount, note.clone()))
+            }
             Event::PartsShipped { order_no } => {
                 if let Some(request) = self
                     .parts_requests

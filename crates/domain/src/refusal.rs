@@ -137,6 +137,15 @@ pub enum Refusal {
     /// It is another role's turn in the chain.
     #[error("the next decision in this approval is a {}'s", .role.as_str())]
     NotNextApprover { role: Role },
+    /// C05: outsourcing waits for its approval.
+    #[error("outsourcing needs its approval first")]
+    OutsourcingNotApproved,
+    /// B22: only the firm the order was given to works on it.
+    #[error("this order was not given to your firm")]
+    NotYourFirm,
+    /// B22: penalties are recorded on an outsourced order.
+    #[error("this order was not given to an outside firm")]
+    NotOutsourced,
     /// B18: paid work starts once the customer accepted the charges.
     #[error("the customer has not accepted the charges yet")]
     ChargesNotAccepted,
@@ -222,6 +231,9 @@ impl Refusal {
             Refusal::NoPartsHere => "no_parts_here",
             Refusal::ReportFirst => "report_first",
             Refusal::ChargesNotAccepted => "charges_not_accepted",
+            Refusal::OutsourcingNotApproved => "outsourcing_not_approved",
+            Refusal::NotYourFirm => "not_your_firm",
+            Refusal::NotOutsourced => "not_outsourced",
             Refusal::AmountMismatch { .. } => "amount_mismatch",
             Refusal::NoCharges => "no_charges",
             Refusal::PlanNotApproved => "plan_not_approved",

@@ -28,12 +28,15 @@ pub enum Role {
     Approver,
     /// 管理员.
     Admin,
+    /// 外协单位 / 维保单位: an outside firm's person (B22, C05), who sees and works only the
+    /// orders given to their firm.
+    Vendor,
     /// baoxiu itself: the clocks' escalations are its steps. Nobody holds this role.
     System,
 }
 
 impl Role {
-    pub const ALL: [Role; 9] = [
+    pub const ALL: [Role; 10] = [
         Role::Customer,
         Role::DeskAgent,
         Role::Coordinator,
@@ -43,6 +46,7 @@ impl Role {
         Role::RegionOfficer,
         Role::Approver,
         Role::Admin,
+        Role::Vendor,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -56,6 +60,7 @@ impl Role {
             Role::RegionOfficer => "region_officer",
             Role::Approver => "approver",
             Role::Admin => "admin",
+            Role::Vendor => "vendor",
             Role::System => "system",
         }
     }
@@ -75,6 +80,7 @@ impl Role {
             Role::RegionOfficer => "大区接口人",
             Role::Approver => "审批人",
             Role::Admin => "管理员",
+            Role::Vendor => "外协单位",
             Role::System => "系统",
         }
     }
@@ -83,7 +89,10 @@ impl Role {
     /// calls; coordinators create station orders (A16); supervisors and leads create orders
     /// from self-inspection (B13) and matters that need a repair (B10).
     pub fn may_create(self) -> bool {
-        !matches!(self, Role::Approver | Role::RegionOfficer | Role::System)
+        !matches!(
+            self,
+            Role::Approver | Role::RegionOfficer | Role::Vendor | Role::System
+        )
     }
 
     /// Who adds people, sets their passwords, disables accounts and revokes tokens.
@@ -109,14 +118,14 @@ impl Role {
             C::Claim => matches!(self, Technician),
             C::Accept => matches!(self, Coordinator | Technician),
             C::Contact => matches!(self, DeskAgent | Coordinator | Technician | TeamLead | Supervisor),
-            C::Commit => matches!(self, Coordinator | Technician | TeamLead | Supervisor),
+            C::Commit => matches!(self, Coordinator | Technician | TeamLead | Supervisor | Vendor),
             C::RequestParts | C::PartsReceived => matches!(self, Coordinator | Technician),
             // A desk agent records an arrival only by verifying it by phone (B03).
-            C::Arrive => matches!(self, Technician | DeskAgent),
-            C::Start => matches!(self, Technician),
+            C::Arrive => matches!(self, Technician | DeskAgent | Vendor),
+            C::Start => matches!(self, Technician | Vendor),
             // The desk signs off public-area property jobs after re-inspection (A14 amended);
             // the state machine refuses it everything else.
-            C::Resolve => matches!(self, Technician | Coordinator | DeskAgent),
+            C::Resolve => matches!(self, Technician | Coordinator | DeskAgent | Vendor),
             C::ResolveByPhone => matches!(self, Technician | Coordinator),
             // A customer confirms and rates their own repair in self-service: their callback.
             C::Callback => matches!(self, DeskAgent | Supervisor | Customer),
@@ -169,6 +178,10 @@ impl Role {
             C::AcceptQuote => matches!(self, Customer | Technician | DeskAgent),
             C::RecordOwnerMaterial => matches!(self, Technician),
             C::HandToFinance => matches!(self, DeskAgent | Supervisor),
+            // B22, C05: the desk, a supervisor or the team lead gives the order to an outside
+            // firm; the supervisor records a penalty on it.
+            C::Outsource => matches!(self, DeskAgent | Supervisor | TeamLead),
+            C::RecordPenalty => matches!(self, Supervisor),
             C::Attach => matches!(
                 self,
                 Customer | DeskAgent | Coordinator | Technician | TeamLead | Supervisor

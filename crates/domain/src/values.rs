@@ -218,6 +218,18 @@ wire_enum!(
 );
 
 wire_enum!(
+    /// B22: what an outside firm is fined for.
+    PenaltyKind {
+        /// 迟到: late arrival (100–500 yuan).
+        Late = "late",
+        /// 服务差: poor service (200 yuan a time).
+        PoorService = "poor_service",
+        /// 整改未完成: rectification not done (1,000–5,000 yuan).
+        NotDone = "not_done",
+    }
+);
+
+wire_enum!(
     /// C04: how complex a confirmed fault is (维修复杂系数); low needs no materials and is
     /// repaired on the spot, anything above needs an approved maintenance plan.
     Complexity { Low = "low", Medium = "medium", High = "high" }

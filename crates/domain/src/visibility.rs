@@ -24,6 +24,10 @@ pub enum Visibility {
     },
     /// Station staff see their station's orders and, at a head station, its sub-sites'.
     Station(StationId),
+    /// An outside firm's people see only the orders given to their firm (B22, C05).
+    Vendor(StationId),
+    /// Someone who sees nothing (a vendor not tied to a firm).
+    Nothing,
 }
 
 impl Visibility {
@@ -36,6 +40,8 @@ impl Visibility {
             },
             (Role::Coordinator | Role::TeamLead, Some(station)) => Visibility::Station(station),
             (Role::Coordinator | Role::TeamLead, None) => Visibility::ReportedBy(person.id),
+            (Role::Vendor, Some(firm)) => Visibility::Vendor(firm),
+            (Role::Vendor, None) => Visibility::Nothing,
             (
                 Role::DeskAgent
                 | Role::Supervisor
@@ -69,6 +75,8 @@ impl Visibility {
                 theirs || claimable
             }
             Visibility::Station(station) => at(*station),
+            Visibility::Vendor(firm) => order.vendor.as_ref().is_some_and(|v| v.id == *firm),
+            Visibility::Nothing => false,
         }
     }
 }

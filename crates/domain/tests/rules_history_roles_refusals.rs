@@ -63,12 +63,12 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::Claim => &[Technician],
         C::Accept => &[Coordinator, Technician],
         C::Contact => &[DeskAgent, Coordinator, Technician, TeamLead, Supervisor],
-        C::Commit => &[Coordinator, Technician, TeamLead, Supervisor],
+        C::Commit => &[Coordinator, Technician, TeamLead, Supervisor, Vendor],
         C::RequestParts | C::PartsReceived => &[Coordinator, Technician],
-        C::Arrive => &[Technician, DeskAgent],
-        C::Start => &[Technician],
+        C::Arrive => &[Technician, DeskAgent, Vendor],
+        C::Start => &[Technician, Vendor],
         // The desk signs off public-area property jobs after re-inspection (A14 amended).
-        C::Resolve => &[Technician, Coordinator, DeskAgent],
+        C::Resolve => &[Technician, Coordinator, DeskAgent, Vendor],
         C::ResolveByPhone => &[Technician, Coordinator],
         C::Callback => &[DeskAgent, Supervisor, Customer],
         C::Attach => &[Customer, DeskAgent, Coordinator, Technician, TeamLead, Supervisor],
@@ -112,6 +112,10 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::AcceptQuote => &[Customer, Technician, DeskAgent],
         C::RecordOwnerMaterial => &[Technician],
         C::HandToFinance => &[DeskAgent, Supervisor],
+        // B22, C05: the desk, a supervisor or the team lead gives the order out; the
+        // supervisor records penalties.
+        C::Outsource => &[DeskAgent, Supervisor, TeamLead],
+        C::RecordPenalty => &[Supervisor],
     }
 }
 
@@ -214,7 +218,7 @@ fn r_x06_a_technician_cannot_resolve_callback_or_dispatch() {
 }
 
 #[test]
-fn r_x06_approvers_and_region_officers_do_not_create_orders() {
+fn r_x06_approvers_region_officers_and_outside_firms_do_not_create_orders() {
     for who in one_of_each_role() {
         let opened = WorkOrder::open(
             order_id(1),
@@ -225,7 +229,7 @@ fn r_x06_approvers_and_region_officers_do_not_create_orders() {
             now(),
         );
         match who.role {
-            Role::Approver | Role::RegionOfficer => assert_eq!(
+            Role::Approver | Role::RegionOfficer | Role::Vendor => assert_eq!(
                 opened.unwrap_err(),
                 Refusal::NotPermittedToCreate { role: who.role }
             ),

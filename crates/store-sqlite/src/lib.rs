@@ -61,6 +61,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         include_str!("../migrations/0007_working_week.sql"),
     ),
     (8, "approvals", include_str!("../migrations/0008_approvals.sql")),
+    (9, "vendors", include_str!("../migrations/0009_vendors.sql")),
 ];
 
 /// Writes waiting in the queue before callers wait for room.

@@ -121,6 +121,8 @@ impl Filter {
                     &[station.clone(), station],
                 );
             }
+            Visibility::Vendor(firm) => self.and(" AND o.vendor_id = ?", &[firm.to_string()]),
+            Visibility::Nothing => self.and(" AND 0", &[]),
         }
     }
 }
@@ -212,7 +214,10 @@ pub async fn count_by_state(
         || q.approval_for.is_some()
         || matches!(
             q.visibility,
-            Visibility::ReportedBy(_) | Visibility::Technician { .. }
+            Visibility::ReportedBy(_)
+                | Visibility::Technician { .. }
+                | Visibility::Vendor(_)
+                | Visibility::Nothing
         );
     let (sql, binds) = if live {
         let mut filter = Filter::new(tenant);

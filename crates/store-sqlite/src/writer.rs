@@ -365,6 +365,8 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
         .pending_approval()
         .and_then(|a| a.next())
         .map(|r| r.as_str());
+    // B22: the outside firm's people see the orders given to it.
+    let vendor = order.vendor.as_ref().map(|v| v.id.to_string());
     // Its search terms, its key and the counts per state are kept by triggers
     // (migration 4): one statement per order.
     let changed = if w.expected_version == 0 {
@@ -373,8 +375,8 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
             conn,
             "INSERT INTO orders (tenant_id, id, version, state, template, station_id, assignee_id,
                                  reported_at, updated_at, search_text, search_pairs, doc, reporter_id,
-                                 number, station_parent_id, cancel_pending, approval_next)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)
+                                 number, station_parent_id, cancel_pending, approval_next, vendor_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
              ON CONFLICT (tenant_id, id) DO NOTHING",
             params![
                 tenant,
@@ -394,6 +396,7 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
                 station_parent,
                 order.cancellation_pending(),
                 approval_next,
+                vendor,
             ],
         )
         // The job's first write: a constraint failure here left nothing behind.
@@ -411,7 +414,7 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
             conn,
             "UPDATE orders SET version = ?3, state = ?4, station_id = ?5, assignee_id = ?6,
                                updated_at = ?7, doc = ?8, station_parent_id = ?9, cancel_pending = ?10,
-                               approval_next = ?12
+                               approval_next = ?12, vendor_id = ?13
              WHERE tenant_id = ?1 AND id = ?2 AND version = ?11",
             params![
                 tenant,
@@ -426,6 +429,7 @@ fn apply_write(conn: &mut Connection, w: &Write) -> Result<WriteOutcome, JobErro
                 order.cancellation_pending(),
                 w.expected_version as i64,
                 approval_next,
+                vendor,
             ],
         )
         .map_err(|e| refused_if_constraint(e, backend))?

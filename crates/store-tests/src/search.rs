@@ -151,7 +151,8 @@ pub async fn r_x06_lists_show_each_person_what_their_role_allows<S: Store>(store
     let head = station("海淀总站", None);
     let sub = station("上地分点", Some(head.id));
     let other = station("朝阳总站", None);
-    for s in [&head, &sub, &other] {
+    let firm = station("恒力机电维修中心", None);
+    for s in [&head, &sub, &other, &firm] {
         store.put_station(s).await.unwrap();
     }
     let person = |name: &str, role, station: Option<&Station>| Person {
@@ -172,6 +173,8 @@ pub async fn r_x06_lists_show_each_person_what_their_role_allows<S: Store>(store
         person("分点师傅", Role::Technician, Some(&sub)),
         person("业主", Role::Customer, None),
         f.desk.clone(),
+        person("外协师傅", Role::Vendor, Some(&firm)),
+        person("无单位外协", Role::Vendor, None),
     ];
     for p in &people {
         store.put_person(p).await.unwrap();
@@ -198,6 +201,17 @@ pub async fn r_x06_lists_show_each_person_what_their_role_allows<S: Store>(store
             events.extend(
                 order
                     .execute(&people[tech].actor(), f.later(i as i64), &Command::Claim)
+                    .unwrap(),
+            );
+        }
+        // B22: one job goes to the outside firm.
+        if i == 4 {
+            let outsource = Command::Outsource {
+                vendor: firm.to_ref(),
+            };
+            events.extend(
+                order
+                    .execute(&f.desk.actor(), f.later(i as i64), &outsource)
                     .unwrap(),
             );
         }

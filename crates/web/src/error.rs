@@ -87,7 +87,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NotRecorder
         | Refusal::NotReporter
         | Refusal::NotNextApprover { .. }
-        | Refusal::SupervisorArchives => StatusCode::FORBIDDEN,
+        | Refusal::SupervisorArchives
+        | Refusal::NotYourFirm => StatusCode::FORBIDDEN,
         Refusal::SubSiteDispatch
         | Refusal::NotASubSite
         | Refusal::NotATechnician(_)
@@ -125,6 +126,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::ComplexityFirst
         | Refusal::NoPartsHere
         | Refusal::ReportFirst
+        | Refusal::OutsourcingNotApproved
+        | Refusal::NotOutsourced
         | Refusal::ChargesNotAccepted
         | Refusal::NoCharges
         | Refusal::PlanNotApproved

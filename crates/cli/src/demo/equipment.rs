@@ -197,7 +197,17 @@ impl<'c> Draft<'c> {
                     ApprovalKind::MaintenancePlan,
                     "按外协方案停机维修",
                 )?;
-                crew = format!("{}（{}）", sim.pick(ew::FIRMS), tech.name);
+                if self.story == Story::Outsourced {
+                    // C05: the firm's own people come and do the repair.
+                    let firm = &cast.sites[1];
+                    let gap = sim.mins(10, 60);
+                    let vendor = firm.station.to_ref();
+                    sim.step(lead, gap, Command::Outsource { vendor })?;
+                    let worker = sim.pick(&firm.technicians).clone();
+                    crew = format!("{}（{}）", firm.station.name, worker.name);
+                    return self.finish(sim, cast, &worker, &crew);
+                }
+                crew = format!("{}（{}）", sim.pick(&ew::FIRMS[..2]), tech.name);
             }
             _ => {}
         }
@@ -216,18 +226,25 @@ impl<'c> Draft<'c> {
             sim.step(&tech, gap, Command::PartsReceived { note: None })?;
             self.arrive(sim, &tech)?;
         }
+        self.finish(sim, cast, &tech, &crew)
+    }
+
+    /// The work, the operator's signature with the completion record, the archive.
+    fn finish(&self, sim: &mut Sim, cast: &Cast, worker: &Person, crew: &str) -> Option<()> {
+        // The machine is open on site already; whoever repairs it starts.
+        let tech = worker;
         let gap = sim.mins(1, 10);
-        sim.step(&tech, gap, Command::Start)?;
+        sim.step(tech, gap, Command::Start)?;
         let work = sim.mins(30, 240);
         let done = sim.t + work - Duration::minutes(2);
         let report =
-            CrewReport::parse(self.fault.cause, done, &crew, self.fault.method).expect("a valid record");
+            CrewReport::parse(self.fault.cause, done, crew, self.fault.method).expect("a valid record");
         let resolve = Command::Resolve {
             signature: Some(Signature::parse(&self.operator.name, SIGNATURE_PNG).expect("a valid signature")),
             summary: self.fault.method.to_string(),
             report: Some(report),
         };
-        sim.step(&tech, work, resolve)?;
+        sim.step(tech, work, resolve)?;
         // C10: the section head reviews and archives.
         let gap = sim.hours(2, 30);
         sim.step(&cast.supervisor, gap, Command::Archive)

@@ -358,14 +358,27 @@ pub fn equipment(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
     for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
         p.team = Some(team.id);
     }
-    let sites = vec![Site {
-        station,
-        region: 0,
-        coordinator: None,
-        lead: Some(lead),
-        technicians,
-        team: Some(team),
-    }];
+    // C05: the outside firm outsourced repairs go to, with its own people (vendors).
+    let firm = hire.station(ew::FIRMS[2], None);
+    let vendors = hire.people(Role::Vendor, 2, Some(&firm));
+    let sites = vec![
+        Site {
+            station,
+            region: 0,
+            coordinator: None,
+            lead: Some(lead),
+            technicians,
+            team: Some(team),
+        },
+        Site {
+            station: firm,
+            region: 0,
+            coordinator: None,
+            lead: None,
+            technicians: vendors,
+            team: None,
+        },
+    ];
     let desk = hire.people(Role::DeskAgent, 2, None);
     let supervisor = hire.one(Role::Supervisor, None);
     let approver = hire.one(Role::Approver, None);

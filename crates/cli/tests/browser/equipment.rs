@@ -36,6 +36,20 @@ async fn equipment_story_an_outsourced_repair_goes_through_its_three_approvers()
     }
     s.click("#intake button[type=submit]").await;
     let number = s.text("#created-number").await;
+    // A second report, kept in the factory.
+    s.goto("/desk/new").await;
+    s.fill("#phone", "13612340000").await;
+    s.fill("#customer_name", "冲压车间 李明").await;
+    s.fill("#address", "二号厂房 冲压车间 9号位").await;
+    s.fill("#description", "冲床离合器打滑").await;
+    s.click("#intake button[type=submit]").await;
+    let kept = s.text("#created-number").await;
+    open_order(&s, &kept).await;
+    let kept_url = s.url().await;
+    let kept_path = format!(
+        "/orders/{}",
+        kept_url.rsplit("/orders/").next().unwrap_or_default()
+    );
     s.sign_out().await;
 
     s.sign_in("equipment.team_lead1").await;
@@ -88,5 +102,26 @@ async fn equipment_story_an_outsourced_repair_goes_through_its_three_approvers()
     s.sign_in("equipment.approver1").await;
     open_order(&s, &number).await;
     s.shot("outsourcing-approved").await;
+    s.sign_out().await;
+
+    // C05: the team lead gives it to the firm; the firm's person sees it, and not the
+    // factory's other order.
+    s.sign_in("equipment.team_lead1").await;
+    open_order(&s, &number).await;
+    let outsource = s.command("outsource").await;
+    field(&s, &outsource, "vendor_id", "恒力机电维修中心").await;
+    s.send(&outsource).await;
+    s.see("已交外协单位 恒力机电维修中心").await;
+    s.sign_out().await;
+    s.sign_in("equipment.vendor1").await;
+    s.goto(&format!("/orders?q={number}")).await;
+    s.see(&number).await;
+    s.goto(&format!("/orders?q={kept}")).await;
+    assert!(!s.body().await.contains(&kept), "another order is not listed");
+    s.goto(&kept_path).await;
+    s.see("找不到页面").await;
+    open_order(&s, &number).await;
+    s.see("恒力机电维修中心").await;
+    s.shot("vendor-sees-its-order").await;
     s.end().await;
 }

@@ -154,7 +154,26 @@ pub fn one_of_each_role() -> Vec<PersonRef> {
         region_officer(),
         approver(),
         admin(),
+        vendor(),
     ]
+}
+
+/// 恒力机电维修中心: an outside firm (B22, C05).
+pub const FIRM: u128 = 30;
+
+/// The outside firm, as a station of the organisation.
+pub fn firm() -> StationRef {
+    station(FIRM, "恒力机电维修中心", None)
+}
+
+/// 外协师傅 钱军 of the outside firm.
+pub fn vendor() -> PersonRef {
+    person(116, "钱军", Role::Vendor, Some(FIRM))
+}
+
+/// 外协师傅 孔亮 of another firm.
+pub fn other_vendor() -> PersonRef {
+    person(117, "孔亮", Role::Vendor, Some(31))
 }
 
 /// The person of `role` from [`one_of_each_role`].

@@ -220,6 +220,20 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Apologise { note: note(b.note)? }
         }
         CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
+        CommandName::Outsource => {
+            let b: VendorBody = parse(raw)?;
+            Command::Outsource {
+                vendor: lookup_station(app, caller, b.vendor_id).await?,
+            }
+        }
+        CommandName::RecordPenalty => {
+            let b: PenaltyBody = parse(raw)?;
+            Command::RecordPenalty {
+                kind: b.kind,
+                amount: baoxiu_domain::Fen::parse_yuan("amount", &b.amount)?,
+                note: text("note", &b.note, 500)?,
+            }
+        }
         CommandName::Quote => {
             let b: QuoteBody = parse(raw)?;
             if b.lines.is_empty() {
@@ -512,6 +526,23 @@ pub struct CrewReportInput {
     pub result: String,
 }
 
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VendorBody {
+    /// The outside firm (a station of the organisation whose people are vendors).
+    pub vendor_id: Uuid,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PenaltyBody {
+    /// late, poor_service, not_done (B22).
+    pub kind: baoxiu_domain::PenaltyKind,
+    /// Yuan.
+    pub amount: String,
+    pub note: String,
+}
+
 /// One line of the charges; amounts in yuan as text (`"12.50"`), kept exactly in fen.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -726,6 +757,14 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
             "Desk: the apology call once the crew confirmed the dispatch (E05).",
         ),
         Depart => ("Empty", "Crew: set off for the site (E07)."),
+        Outsource => (
+            "VendorBody",
+            "Give the order to an outside firm, whose people then see and work it (B22; C05 once approved).",
+        ),
+        RecordPenalty => (
+            "PenaltyBody",
+            "Supervisor: a penalty on the outside firm: late, poor service or not done (B22).",
+        ),
         Quote => (
             "QuoteBody",
             "Tell the customer the charges before work starts: labour and the company's materials (B18).",

@@ -71,7 +71,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
     components(schemas(
         ErrorBody, ErrorDetail, dto::OrderView, dto::OrderList, baoxiu_domain::EventRecord,
         commands::Empty, commands::StationBody, commands::AssignBody, commands::ContactBody,
-        commands::CommitBody, commands::PartsBody, commands::NoteBody, commands::RequiredNoteBody, commands::ReprioritizeBody, commands::PlanBody, commands::AccountBody, commands::TriageBody, commands::CrewReportInput, commands::FileSlipBody, commands::ApprovalBody, commands::ComplexityBody, commands::ShipBody, commands::ReasonBody, commands::QuoteBody, commands::ChargeInput, commands::SignerBody, commands::MaterialBody, commands::AmountBody,
+        commands::CommitBody, commands::PartsBody, commands::NoteBody, commands::RequiredNoteBody, commands::ReprioritizeBody, commands::PlanBody, commands::AccountBody, commands::TriageBody, commands::CrewReportInput, commands::FileSlipBody, commands::ApprovalBody, commands::ComplexityBody, commands::ShipBody, commands::ReasonBody, commands::QuoteBody, commands::VendorBody, commands::PenaltyBody, commands::ChargeInput, commands::SignerBody, commands::MaterialBody, commands::AmountBody,
         commands::ArriveBody, commands::ResolveBody, commands::PhoneBody, commands::CallbackBody,
         commands::CancelBody, commands::AttachBody, commands::RemoveAttachmentBody,
         baoxiu_domain::Attachment, baoxiu_domain::AttachedFile, baoxiu_domain::Removal,

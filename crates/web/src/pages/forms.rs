@@ -9,7 +9,8 @@ use super::orders::Choice;
 use crate::auth::new_token;
 use baoxiu_domain::{
     AccountStatus, Actor, CancelReason, Command, CommandName, CommitmentKind, Complexity, ContactOutcome,
-    GridFault, InternalCause, Person, PhoneSolution, Priority, Role, Station, Timestamp, WorkOrder, Zone,
+    GridFault, InternalCause, PenaltyKind, Person, PhoneSolution, Priority, Role, Station, Timestamp,
+    WorkOrder, Zone,
 };
 use chrono::{NaiveDateTime, TimeZone};
 use serde_json::{Map, Value, json};
@@ -378,6 +379,38 @@ fn form(
         | CommandName::ReturnOldParts
         | CommandName::OldPartsReceived => vec![note(false)],
         CommandName::ShipParts => vec![input("order_no", label("order_no"), "text", true)],
+        // The firms are the organisation's stations whose people are vendors.
+        CommandName::Outsource => {
+            let firms: Vec<Choice> = cx
+                .stations
+                .iter()
+                .filter(|s| {
+                    cx.people
+                        .iter()
+                        .any(|p| p.role == Role::Vendor && p.station == Some(s.id))
+                })
+                .filter(|s| accepted(Command::Outsource { vendor: s.to_ref() }))
+                .map(|s| Choice {
+                    value: s.id.to_string(),
+                    label: s.name.clone(),
+                    selected: false,
+                })
+                .collect();
+            if firms.is_empty() {
+                return None;
+            }
+            vec![select("vendor_id", label("vendor"), true, firms)]
+        }
+        CommandName::RecordPenalty => vec![
+            select(
+                "kind",
+                label("penalty"),
+                true,
+                words(tr, "penalty", &names(PenaltyKind::ALL)),
+            ),
+            input("amount", label("amount"), "text", true),
+            input("note", label("note"), "text", true),
+        ],
         CommandName::Quote => {
             let mut rows = Vec::new();
             for (name, spec, qty, price) in [
@@ -517,6 +550,7 @@ wire_name!(
     CancelReason,
     AccountStatus,
     Complexity,
+    PenaltyKind,
     GridFault,
     InternalCause,
     Zone
@@ -564,6 +598,11 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         CommandName::RateComplexity => copy(&mut body, &["level", "note"]),
         CommandName::ShipParts => {
             body.insert("order_no".into(), json!(form.get("order_no").unwrap_or("")));
+        }
+        CommandName::Outsource => copy(&mut body, &["vendor_id"]),
+        CommandName::RecordPenalty => {
+            copy(&mut body, &["kind", "amount"]);
+            body.insert("note".into(), json!(form.get("note").unwrap_or("")));
         }
         CommandName::Quote => {
             let mut lines = Vec::new();

@@ -197,6 +197,16 @@ async fn build<S: Store>(
             .as_ref()
             .map_or_else(|| "—".into(), |p| p.name.clone()),
     ));
+    // B22, C05: the outside firm and its penalties.
+    if let Some(vendor) = &order.vendor {
+        facts.push(fact("vendor", vendor.name.clone()));
+    }
+    for (kind, amount, note) in &order.penalties {
+        facts.push(fact(
+            "penalty",
+            format!("{} · {amount} · {note}", word("penalty", kind.as_str())),
+        ));
+    }
     // B18: the charges, their total, acceptance and finance.
     let charges = &order.charges;
     for line in &charges.lines {

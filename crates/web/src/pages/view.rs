@@ -233,6 +233,21 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::Apologised { note: n } => (tr.t(&key), note(n)),
         Event::Departed => (tr.t(&key), None),
+        Event::Outsourced { vendor } => (tr.f(&key, &[("vendor", &vendor.name)]), None),
+        Event::PenaltyRecorded {
+            kind,
+            amount,
+            note: n,
+        } => (
+            tr.f(
+                &key,
+                &[
+                    ("kind", &tr.word("penalty", kind.as_str())),
+                    ("amount", &amount.to_string()),
+                ],
+            ),
+            Some(n.clone()),
+        ),
         Event::Quoted { lines } => (
             tr.f(
                 &key,

@@ -164,3 +164,80 @@ async fn r_x07_an_idempotency_key_answers_for_24_hours_then_expires() {
     assert_ne!(after.1, first.1, "a new order after the window");
     assert_eq!(app.count_orders().await, 2);
 }
+
+/// B22, C05: an outside firm's token reads the orders given to its firm and nothing else:
+/// not another firm's, not the organisation's other orders; its list is only its own.
+#[tokio::test]
+async fn r_b22_a_vendors_token_never_reads_another_firms_or_the_organisations_other_orders() {
+    use baoxiu_domain::{Station, StationId};
+    let app = spawn_app().await;
+    let desk = app.org.token("desk");
+    let firm = |name: &str| Station {
+        id: StationId(uuid::Uuid::now_v7()),
+        tenant: app.org.tenant,
+        name: name.into(),
+        parent: None,
+    };
+    let (ours, theirs) = (firm("恒力机电维修中心"), firm("江城液压设备维修厂"));
+    for f in [&ours, &theirs] {
+        app.store.put_station(f).await.unwrap();
+    }
+    let (_, vendor) = person(
+        &app.store,
+        app.org.tenant,
+        "外协钱军",
+        Role::Vendor,
+        Some(ours.id),
+    )
+    .await;
+    let (_, other) = person(
+        &app.store,
+        app.org.tenant,
+        "外协孔亮",
+        Role::Vendor,
+        Some(theirs.id),
+    )
+    .await;
+    let given = app.create_order(desk, &property_order()).await.id();
+    let kept = app.create_order(desk, &property_order()).await.id();
+    app.ok(app.technician(0), &given, "claim", json!({})).await;
+    let out = app
+        .command(desk, &given, "outsource", json!({"vendor_id": ours.id.0}))
+        .await;
+    assert_eq!(out.status, 200, "{:?}", out.body);
+    // The firm's own: read, listed alone.
+    assert_eq!(app.get_order(&vendor, &given).await.status, 200);
+    let listed = app.list(&vendor, "").await;
+    let ids: Vec<_> = listed.body["orders"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(ids, vec![given.clone()]);
+    // Not the organisation's other order, and nothing for another firm.
+    assert_eq!(app.get_order(&vendor, &kept).await.status, 404);
+    assert_eq!(app.get_order(&other, &given).await.status, 404);
+    let theirs_listed = app.list(&other, "").await;
+    assert_eq!(theirs_listed.body["orders"].as_array().unwrap().len(), 0);
+    // Nor may it act on it.
+    let later = crate::helpers::at(&app, Duration::hours(20));
+    let refused = app
+        .command(
+            &other,
+            &given,
+            "commit",
+            json!({"at": later, "reason": "约定明天上午"}),
+        )
+        .await;
+    assert_eq!(refused.status, 403, "{:?}", refused.body);
+    let committed = app
+        .command(
+            &vendor,
+            &given,
+            "commit",
+            json!({"at": later, "reason": "约定明天上午"}),
+        )
+        .await;
+    assert_eq!(committed.status, 200, "{:?}", committed.body);
+}
