@@ -150,6 +150,7 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
             _ => org::after_sales(&mut rng, tenant, options.now),
         };
         cast.persist(&store).await?;
+        register(&store, &cast.tenant, template).await?;
         let bar = progress(options, &cast)?;
         let (counts, stopped) = write_orders(&store, &cast, options, &mut rng, generate, &bar).await?;
         bar.finish();
@@ -168,6 +169,37 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
         refusals,
         elapsed: started.elapsed(),
     })
+}
+
+/// The register of the factory's machines and the hotel's rooms, for their QR stickers.
+async fn register(store: &SqliteStore, tenant: &Tenant, template: Template) -> DemoResult<()> {
+    use baoxiu_domain::{AssetRecord, Location};
+    let mut entries = Vec::new();
+    match template {
+        Template::Equipment => {
+            for shop in words_equipment::WORKSHOPS {
+                for (line, machine) in shop.machines {
+                    let location = Location::parse(shop.name, None, Some(line), Some(machine))?;
+                    let code = words_equipment::code_of(machine);
+                    entries.push(AssetRecord::parse(tenant.id, code, machine, location, None)?);
+                }
+            }
+        }
+        Template::Hotel => {
+            for (d, department) in words_hotel::DEPARTMENTS.iter().enumerate() {
+                for (i, (building, room, _, _)) in department.places.iter().enumerate() {
+                    let location = Location::parse("锦江大酒店", None, Some(building), Some(room))?;
+                    let code = format!("H-{}-{}", d + 1, i + 1);
+                    entries.push(AssetRecord::parse(tenant.id, &code, room, location, None)?);
+                }
+            }
+        }
+        _ => {}
+    }
+    for entry in entries {
+        store.add_asset(&entry).await?;
+    }
+    Ok(())
 }
 
 fn remove_database(db: &Path) -> std::io::Result<()> {

@@ -23,6 +23,7 @@ pub mod notify;
 mod order;
 mod org;
 mod refusal;
+mod register;
 mod role;
 pub mod sla;
 mod slip;
@@ -49,6 +50,7 @@ pub use order::{
 };
 pub use org::{Actor, Person, PersonRef, Station, StationRef, Team, Tenant};
 pub use refusal::Refusal;
+pub use register::AssetRecord;
 pub use role::Role;
 pub use slip::{Slip, Staff};
 pub use state::State;

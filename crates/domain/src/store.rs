@@ -252,6 +252,23 @@ pub trait Store: Clone + Send + Sync + 'static {
     ) -> impl Future<Output = Result<Option<Station>, StoreError>> + Send;
     fn put_team(&self, team: &Team) -> impl Future<Output = Result<(), StoreError>> + Send;
 
+    /// Adds an entry to the register; a code already in the organisation's register is
+    /// [`StoreError::Duplicate`], writing nothing.
+    fn add_asset(
+        &self,
+        asset: &crate::register::AssetRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The organisation's register, by code.
+    fn assets(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<Vec<crate::register::AssetRecord>, StoreError>> + Send;
+    fn asset(
+        &self,
+        tenant: TenantId,
+        code: &str,
+    ) -> impl Future<Output = Result<Option<crate::register::AssetRecord>, StoreError>> + Send;
+
     /// Inserts or replaces the person.
     fn put_person(&self, person: &Person) -> impl Future<Output = Result<(), StoreError>> + Send;
     fn person(

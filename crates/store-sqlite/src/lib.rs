@@ -62,6 +62,7 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     ),
     (8, "approvals", include_str!("../migrations/0008_approvals.sql")),
     (9, "vendors", include_str!("../migrations/0009_vendors.sql")),
+    (10, "register", include_str!("../migrations/0010_register.sql")),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -324,6 +325,22 @@ impl Store for SqliteStore {
 
     async fn put_team(&self, team: &Team) -> Result<(), StoreError> {
         self.org(OrgWrite::Team(team.clone())).await
+    }
+
+    async fn add_asset(&self, asset: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
+        self.org(OrgWrite::Asset(asset.clone())).await
+    }
+
+    async fn assets(&self, tenant: TenantId) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {
+        read::assets(&self.pool, tenant, None).await
+    }
+
+    async fn asset(
+        &self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<Option<baoxiu_domain::AssetRecord>, StoreError> {
+        Ok(read::assets(&self.pool, tenant, Some(code)).await?.pop())
     }
 
     async fn put_person(&self, person: &Person) -> Result<(), StoreError> {

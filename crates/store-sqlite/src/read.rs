@@ -449,6 +449,29 @@ pub async fn stations(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Station
         .collect()
 }
 
+/// The register, by code; or the one entry with `code`.
+pub async fn assets(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    code: Option<&str>,
+) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT doc FROM assets WHERE tenant_id = ?1 AND (?2 IS NULL OR code = ?2) ORDER BY code",
+    )
+    .bind(tenant.to_string())
+    .bind(code)
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter()
+        .map(|r| {
+            let doc: String = r.get(0);
+            serde_json::from_str(&doc)
+                .map_err(|e| StoreError::Backend(format!("an asset that does not read: {e}")))
+        })
+        .collect()
+}
+
 pub async fn tokens(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<ApiToken>, StoreError> {
     let rows = sqlx::query(
         "SELECT substr(digest, 1, ?2), person_id, label, created_ms, revoked_ms FROM tokens

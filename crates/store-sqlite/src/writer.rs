@@ -45,6 +45,7 @@ pub(crate) const EXPIRE_CHUNK: u64 = 2000;
 pub(crate) enum OrgWrite {
     Tenant(Tenant),
     Station(Station),
+    Asset(baoxiu_domain::AssetRecord),
     Team(Team),
     Person(Person),
     Token {
@@ -670,6 +671,16 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
                 s.id.to_string(),
                 s.name,
                 s.parent.map(|p| p.to_string())
+            ],
+        ),
+        // A code already in the register is a primary-key conflict: Duplicate.
+        OrgWrite::Asset(a) => exec(
+            conn,
+            "INSERT INTO assets (tenant_id, code, doc) VALUES (?1, ?2, ?3)",
+            params![
+                a.tenant.to_string(),
+                a.code,
+                serde_json::to_string(a).unwrap_or_default()
             ],
         ),
         OrgWrite::Team(t) => exec(

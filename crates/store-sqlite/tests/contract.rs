@@ -45,6 +45,7 @@ scenario!(
     r_x09_search_finds_by_phone_tail_name_number_and_chinese_term,
     r_x06_lists_show_each_person_what_their_role_allows,
     approvals_wait_in_the_inbox_of_the_next_approver,
+    the_register_keeps_entries_by_code_per_organisation,
 );
 
 #[tokio::test]

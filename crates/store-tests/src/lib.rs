@@ -471,3 +471,34 @@ pub async fn approvals_wait_in_the_inbox_of_the_next_approver<S: Store>(store: S
     let read = store.order(f.tenant.id, order.id).await.unwrap().unwrap();
     assert!(read.approvals[0].rejected());
 }
+
+/// The register: entries by code, unique in an organisation, read by code; another
+/// organisation sees none of them.
+pub async fn the_register_keeps_entries_by_code_per_organisation<S: Store>(store: S) {
+    use baoxiu_domain::{AssetRecord, Location};
+    let f = Fixture::new(&store).await;
+    let at = |room: &str| Location::parse("一号厂房 注塑车间", None, Some("3号线"), Some(room)).unwrap();
+    let machine =
+        AssetRecord::parse(f.tenant.id, "ZS-03", "注塑机 3号", at("ZS-03"), Some("HTF-250")).unwrap();
+    store.add_asset(&machine).await.unwrap();
+    let again = AssetRecord::parse(f.tenant.id, "ZS-03", "另一台", at("ZS-03"), None).unwrap();
+    assert!(matches!(
+        store.add_asset(&again).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let pump = AssetRecord::parse(f.tenant.id, "KY-75", "螺杆空压机", at("空压机房"), None).unwrap();
+    store.add_asset(&pump).await.unwrap();
+    let codes: Vec<_> = store
+        .assets(f.tenant.id)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|a| a.code)
+        .collect();
+    assert_eq!(codes, ["KY-75", "ZS-03"]);
+    assert_eq!(store.asset(f.tenant.id, "ZS-03").await.unwrap(), Some(machine));
+    assert_eq!(store.asset(f.tenant.id, "nope").await.unwrap(), None);
+    let other = Fixture::new(&store).await;
+    assert!(store.assets(other.tenant.id).await.unwrap().is_empty());
+    assert_eq!(store.asset(other.tenant.id, "ZS-03").await.unwrap(), None);
+}

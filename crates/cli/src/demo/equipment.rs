@@ -134,7 +134,8 @@ impl<'c> Draft<'c> {
             location: Location::parse(self.shop.name, None, Some(line), Some(machine))
                 .expect("valid machine"),
             description: format!("{machine}{}", self.fault.text),
-            asset: None,
+            // The machine as the register knows it: its repair history (扫码报修).
+            asset: baoxiu_domain::Asset::parse(ew::code_of(machine), None, None).ok(),
             station: Some(cast.sites[0].station.to_ref()),
             technician: None,
             slip: None,

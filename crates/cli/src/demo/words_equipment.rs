@@ -32,6 +32,11 @@ pub const WORKSHOPS: &[Workshop] = &[
     },
 ];
 
+/// The register code of a machine (`注塑机 ZS-01` → `ZS-01`): what its sticker carries.
+pub fn code_of(machine: &str) -> &str {
+    machine.rsplit(' ').next().unwrap_or(machine)
+}
+
 /// A fault with its trade (工种), what the team found and did.
 pub struct Fault {
     pub text: &'static str,

@@ -64,6 +64,8 @@ impl IntakePage {
 #[derive(Deserialize, Default)]
 pub struct Lookup {
     phone: Option<String>,
+    /// A scanned sticker's code (扫码报修): the place from the register.
+    asset: Option<String>,
 }
 
 fn choices(tr: super::i18n::Tr, prefix: &str, values: &[&str], chosen: &str) -> Vec<Choice> {
@@ -276,6 +278,7 @@ pub async fn form<S: Store>(State(app): State<App<S>>, viewer: Viewer, Query(q):
     if let Some(phone) = q.phone.filter(|p| !p.trim().is_empty()) {
         values.insert("phone".to_string(), phone.trim().to_string());
     }
+    super::register::prefill(&app, &viewer, q.asset.as_deref(), &mut values).await;
     let mut built = match page(&app, &viewer, values, Vec::new(), None).await {
         Ok(p) => p,
         Err(e) => return e.into_response(),

@@ -17,6 +17,7 @@ mod order;
 mod orders;
 mod people;
 mod queues;
+mod register;
 mod session;
 mod signin;
 mod slip;
@@ -55,7 +56,7 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/my", get(my::page::<S>))
         .route(
             "/my/new",
-            get(my::form)
+            get(my::form::<S>)
                 .post(my::submit::<S>)
                 .layer(DefaultBodyLimit::max(crate::api::BODY_LIMIT)),
         )
@@ -68,6 +69,9 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/queues/cancellations", get(queues::cancellations::<S>))
         .route("/queues/approvals", get(queues::approvals::<S>))
         .route("/queues/parts", get(queues::parts::<S>))
+        .route("/register", get(register::page::<S>).post(register::add::<S>))
+        .route("/register/stickers.svg", get(register::stickers::<S>))
+        .route("/report", get(register::scan::<S>))
         .route("/people", get(people::page::<S>).post(people::add::<S>))
         .route("/people/{id}/password", post(people::password::<S>))
         .route("/people/{id}/disable", post(people::disable::<S>))
@@ -201,6 +205,7 @@ impl Layout {
         link("/people", "nav.people", role.manages_people());
         link("/admin/deliveries", "nav.deliveries", role.manages_people());
         link("/admin/calendar", "nav.calendar", role.manages_people());
+        link("/register", "nav.register", role.manages_people());
         let mut layout = Layout::public(tr, "app.name", &viewer.here);
         layout.title = title;
         layout.org = Some(viewer.tenant.name.clone());

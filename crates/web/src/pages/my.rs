@@ -96,11 +96,22 @@ fn report_page(viewer: &Viewer, values: HashMap<String, String>, error: Option<S
     }
 }
 
-pub async fn form(viewer: Viewer) -> Response {
+#[derive(serde::Deserialize)]
+pub struct Scanned {
+    /// A scanned sticker's code (扫码报修).
+    asset: Option<String>,
+}
+
+pub async fn form<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    axum::extract::Query(scanned): axum::extract::Query<Scanned>,
+) -> Response {
     if !viewer.person.role.may_create() {
         return not_found(Some(&viewer), viewer.tr);
     }
     let mut values = HashMap::new();
+    super::register::prefill(&app, &viewer, scanned.asset.as_deref(), &mut values).await;
     values.insert("customer_name".into(), viewer.person.name.clone());
     if let Some(phone) = &viewer.person.phone {
         values.insert("phone".into(), phone.clone());
@@ -197,13 +208,17 @@ pub async fn submit<S: Store>(State(app): State<App<S>>, viewer: Viewer, multipa
             location[name] = json!(v);
         }
     }
-    let body = json!({
+    let mut body = json!({
         "template": template,
         "channel": "app",
         "customer": {"name": get("customer_name").unwrap_or(""), "phone": get("phone").unwrap_or("")},
         "location": location,
         "description": get("description").unwrap_or(""),
     });
+    // A scanned sticker: the register's entry is the order's asset (its repair history).
+    if let Some(serial) = get("serial") {
+        body["asset"] = json!({"serial": serial});
+    }
     let raw = serde_json::to_vec(&body).unwrap_or_default();
     let created = async {
         let input: CreateOrder = parse(&raw)?;

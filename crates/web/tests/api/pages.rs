@@ -292,3 +292,77 @@ async fn r_a11_the_parts_list_shows_what_waits_and_ships_it_under_its_order_numb
         "the order shows its parts order number"
     );
 }
+
+/// The register and its stickers (扫码报修): the admin registers a machine (a code twice is
+/// refused); the sticker sheet carries it; a scan opens the desk's intake with the place
+/// filled in, or the customer's own report form; an unknown code is not found.
+#[tokio::test]
+async fn the_register_prints_stickers_and_a_scan_opens_the_report_with_the_place_filled_in() {
+    let app = spawn_app().await;
+    let (_, admin) = sign_in(&app, &account(&app, "admin").await, PASSWORD).await;
+    let admin = admin.unwrap().0;
+    let (status, html) = page(&app, &admin, "/register").await;
+    assert_eq!(status, 200);
+    let form = format!(
+        "_csrf={}&code=ZS-03&name=%E6%B3%A8%E5%A1%91%E6%9C%BA3%E5%8F%B7&address=%E4%B8%80%E5%8F%B7%E5%8E%82%E6%88%BF&building=3%E5%8F%B7%E7%BA%BF&room=&model=HTF-250",
+        csrf(&html)
+    );
+    let post = |body: String| {
+        no_redirects()
+            .post(format!("{}/register", app.base))
+            .header("cookie", &admin)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    assert_eq!(post(form.clone()).await.unwrap().status().as_u16(), 303);
+    assert_eq!(post(form).await.unwrap().status().as_u16(), 409, "a code once");
+    let sheet = no_redirects()
+        .get(format!("{}/register/stickers.svg", app.base))
+        .header("cookie", &admin)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        sheet.headers()["content-type"].to_str().unwrap(),
+        "image/svg+xml; charset=utf-8"
+    );
+    let svg = sheet.text().await.unwrap();
+    assert!(
+        svg.starts_with("<svg") && svg.contains("ZS-03") && svg.contains("<path"),
+        "{svg}"
+    );
+
+    let (_, desk) = sign_in(&app, &account(&app, "desk").await, PASSWORD).await;
+    let desk = desk.unwrap().0;
+    let scan = no_redirects()
+        .get(format!("{}/report?asset=ZS-03", app.base))
+        .header("cookie", &desk)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        scan.headers()["location"].to_str().unwrap(),
+        "/desk/new?asset=ZS-03"
+    );
+    let (_, intake) = page(&app, &desk, "/desk/new?asset=ZS-03").await;
+    assert!(intake.contains("value=\"一号厂房\"") && intake.contains("name=\"serial\" value=\"ZS-03\""));
+    assert_eq!(page(&app, &desk, "/report?asset=NOPE").await.0, 404);
+
+    let (_, customer) = sign_in(&app, &account(&app, "customer").await, PASSWORD).await;
+    let customer = customer.unwrap().0;
+    let scan = no_redirects()
+        .get(format!("{}/report?asset=ZS-03", app.base))
+        .header("cookie", &customer)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        scan.headers()["location"].to_str().unwrap(),
+        "/my/new?asset=ZS-03"
+    );
+    let (_, mine) = page(&app, &customer, "/my/new?asset=ZS-03").await;
+    assert!(mine.contains("value=\"一号厂房\""), "{mine}");
+    // Only the admin keeps the register.
+    assert_eq!(page(&app, &desk, "/register").await.0, 404);
+}

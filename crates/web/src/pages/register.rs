@@ -1,0 +1,260 @@
+//! The register (台账) of equipment, rooms and places with their QR stickers (扫码报修): the
+//! admin's list with its form, a printable sheet of stickers as SVG, and what a scan opens:
+//! the report, with the place filled in, for staff at the desk's intake and for customers in
+//! their own report form.
+
+use super::{Layout, Viewer, not_found};
+use crate::App;
+use crate::error::ApiError;
+use askama::Template;
+use axum::extract::{Form, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use baoxiu_domain::{AssetRecord, Location, Role, Store, StoreError};
+use serde::Deserialize;
+use std::fmt::Write as _;
+
+#[derive(Template)]
+#[template(path = "register.html")]
+struct RegisterPage {
+    l: Layout,
+    assets: Vec<AssetRecord>,
+    error: Option<String>,
+    values: std::collections::HashMap<String, String>,
+}
+
+impl RegisterPage {
+    fn v(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+}
+
+/// Who keeps the register: the admin.
+fn keeps(viewer: &Viewer) -> bool {
+    viewer.person.role.manages_people()
+}
+
+pub async fn page<S: Store>(State(app): State<App<S>>, viewer: Viewer) -> Response {
+    if !keeps(&viewer) {
+        return not_found(Some(&viewer), viewer.tr);
+    }
+    list(&app, &viewer, Default::default(), None, StatusCode::OK).await
+}
+
+async fn list<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    values: std::collections::HashMap<String, String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    match app.store.assets(viewer.tenant.id).await {
+        Ok(assets) => {
+            let page = RegisterPage {
+                l: Layout::new(viewer, viewer.tr.t("register.title")),
+                assets,
+                error,
+                values,
+            };
+            super::render_with(status, &page)
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct AddForm {
+    _csrf: Option<String>,
+    code: String,
+    name: String,
+    address: String,
+    building: Option<String>,
+    room: Option<String>,
+    model: Option<String>,
+}
+
+pub async fn add<S: Store>(State(app): State<App<S>>, viewer: Viewer, Form(form): Form<AddForm>) -> Response {
+    if !keeps(&viewer) {
+        return not_found(Some(&viewer), viewer.tr);
+    }
+    if !viewer.csrf_ok(form._csrf.as_deref()) {
+        return super::forms::csrf_refused(&viewer);
+    }
+    let values: std::collections::HashMap<String, String> = [
+        ("code", &form.code),
+        ("name", &form.name),
+        ("address", &form.address),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
+    let blank = |v: &Option<String>| v.as_deref().filter(|s| !s.trim().is_empty()).map(str::to_string);
+    let parsed = Location::parse(
+        &form.address,
+        None,
+        blank(&form.building).as_deref(),
+        blank(&form.room).as_deref(),
+    )
+    .and_then(|location| {
+        AssetRecord::parse(
+            viewer.tenant.id,
+            &form.code,
+            &form.name,
+            location,
+            blank(&form.model).as_deref(),
+        )
+    });
+    let asset = match parsed {
+        Ok(asset) => asset,
+        Err(e) => {
+            let text = viewer.tr.field_error(&e.field, &e.message);
+            return list(
+                &app,
+                &viewer,
+                values,
+                Some(text),
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await;
+        }
+    };
+    match app.store.add_asset(&asset).await {
+        Ok(()) => Redirect::to("/register").into_response(),
+        Err(StoreError::Duplicate(_)) => {
+            let text = viewer.tr.field_error("code", "is taken by someone else");
+            list(&app, &viewer, values, Some(text), StatusCode::CONFLICT).await
+        }
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// The address a phone's camera opens for `code`, on this server as the browser reached it.
+fn scan_url(headers: &HeaderMap, code: &str) -> String {
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("localhost");
+    let scheme = headers
+        .get("x-forwarded-proto")
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("http");
+    format!("{scheme}://{host}/report?asset={code}")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// A sheet of stickers, three to a row on A4: the QR code, the code and the name.
+pub async fn stickers<S: Store>(State(app): State<App<S>>, viewer: Viewer, headers: HeaderMap) -> Response {
+    if !keeps(&viewer) {
+        return not_found(Some(&viewer), viewer.tr);
+    }
+    let assets = match app.store.assets(viewer.tenant.id).await {
+        Ok(assets) => assets,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    // Millimetres: A4 is 210 × 297; stickers 60 × 70 with 9 mm margins.
+    let (per_row, w, h) = (3usize, 64.0, 72.0);
+    let rows = assets.len().div_ceil(per_row).max(1);
+    let height = 12.0 + rows as f64 * h;
+    let mut svg = format!(
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="210mm" height="{height}mm" viewBox="0 0 210 {height}" font-family="sans-serif">"#
+    );
+    let hint = escape(&viewer.tr.t("register.sticker_hint"));
+    for (i, asset) in assets.iter().enumerate() {
+        let (x, y) = (9.0 + (i % per_row) as f64 * w, 6.0 + (i / per_row) as f64 * h);
+        let code = match qrcode::QrCode::new(scan_url(&headers, &asset.code).as_bytes()) {
+            Ok(code) => code,
+            Err(e) => {
+                return ApiError::Internal(format!("a QR code for {}: {e}", asset.code)).into_response();
+            }
+        };
+        let qr = code
+            .render::<qrcode::render::svg::Color>()
+            .quiet_zone(false)
+            .build();
+        // The renderer writes a whole document; the sticker places its <svg> element.
+        let body = qr.trim_start_matches(|c| c != '<').to_string();
+        let body = match body.find("<svg") {
+            Some(at) => body[at..].to_string(),
+            None => body,
+        };
+        let body = body.replacen(
+            "<svg",
+            &format!(r#"<svg x="{}" y="{}" width="44" height="44""#, x + 8.0, y + 4.0),
+            1,
+        );
+        let _ = write!(
+            svg,
+            r#"<rect x="{x}" y="{y}" width="60" height="68" rx="3" fill="none" stroke="grey" stroke-width="0.3"/>{body}<text x="{}" y="{}" font-size="5" text-anchor="middle" font-weight="bold">{}</text><text x="{}" y="{}" font-size="3.6" text-anchor="middle">{}</text><text x="{}" y="{}" font-size="3" text-anchor="middle">{hint}</text>"#,
+            x + 30.0,
+            y + 55.0,
+            escape(&asset.code),
+            x + 30.0,
+            y + 60.5,
+            escape(&asset.name),
+            x + 30.0,
+            y + 65.0,
+        );
+    }
+    svg.push_str("</svg>");
+    ([(header::CONTENT_TYPE, "image/svg+xml; charset=utf-8")], svg).into_response()
+}
+
+#[derive(Deserialize)]
+pub struct Scan {
+    asset: String,
+}
+
+/// What a sticker opens: the report with the place filled in. Staff who record orders get
+/// the desk's intake, customers their own report form; anyone else the order list.
+pub async fn scan<S: Store>(State(app): State<App<S>>, viewer: Viewer, Query(scan): Query<Scan>) -> Response {
+    match app.store.asset(viewer.tenant.id, scan.asset.trim()).await {
+        Ok(Some(asset)) => {
+            let to = match viewer.person.role {
+                Role::Customer => format!("/my/new?asset={}", asset.code),
+                role if role.may_create() && role != Role::Technician => {
+                    format!("/desk/new?asset={}", asset.code)
+                }
+                _ => format!("/orders?q={}", asset.code),
+            };
+            Redirect::to(&to).into_response()
+        }
+        Ok(None) => not_found(Some(&viewer), viewer.tr),
+        Err(e) => ApiError::from(e).into_response(),
+    }
+}
+
+/// The values a report form starts with for the asset `code`, if it is in the register.
+pub async fn prefill<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    code: Option<&str>,
+    values: &mut std::collections::HashMap<String, String>,
+) {
+    let Some(code) = code.map(str::trim).filter(|c| !c.is_empty()) else {
+        return;
+    };
+    if let Ok(Some(asset)) = app.store.asset(viewer.tenant.id, code).await {
+        values.insert("address".into(), asset.location.address.clone());
+        for (key, value) in [
+            ("building", &asset.location.building),
+            ("room", &asset.location.room),
+        ] {
+            if let Some(v) = value {
+                values.insert(key.into(), v.clone());
+            }
+        }
+        values.insert("serial".into(), asset.code.clone());
+        if let Some(model) = &asset.model {
+            values.insert("model".into(), model.clone());
+        }
+        values
+            .entry("description".into())
+            .or_insert_with(|| format!("{}：", asset.name));
+    }
+}
