@@ -125,3 +125,43 @@ async fn equipment_story_an_outsourced_repair_goes_through_its_three_approvers()
     s.shot("vendor-sees-its-order").await;
     s.end().await;
 }
+
+/// The register and its stickers: the admin sees the machines with their codes; an operator
+/// scans a sticker on a phone and reports with the machine filled in; the report is in the
+/// machine's repair history.
+#[tokio::test]
+async fn equipment_story_an_operator_scans_a_machines_sticker_and_reports() {
+    let Some(mut s) = Story::start("register", 1280, 800).await else {
+        return;
+    };
+    s.sign_in("equipment.admin1").await;
+    s.goto("/register").await;
+    s.see("ZS-03").await;
+    s.shot("register").await;
+    s.sign_out().await;
+
+    s.client.set_window_size(390, 844).await.unwrap();
+    s.sign_in("equipment.customer1").await;
+    s.goto("/report?asset=ZS-03").await;
+    s.find("#description").await;
+    let address = s
+        .find("#address")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert_eq!(address, "一号厂房 注塑车间");
+    s.fill("#description", "液压泵漏油").await;
+    s.shot("scanned-report-phone").await;
+    s.click("form[action='/my/new'] button[type=submit]").await;
+    s.find("#created-number").await;
+    s.sign_out().await;
+    s.client.set_window_size(1280, 800).await.unwrap();
+
+    s.sign_in("equipment.admin1").await;
+    s.goto("/orders?q=ZS-03").await;
+    s.see("液压泵漏油").await;
+    s.shot("machine-history").await;
+    s.end().await;
+}
