@@ -323,3 +323,47 @@ fn r_x05_equipment_events_read_back_as_written() {
         Event::ApprovalDecided { approve: true, .. }
     ));
 }
+
+// ---------------------------------------------------------------------------------------
+// C07, C08: waiting for parts (待修) and a new time agreed with the using department
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_c07_waiting_for_parts_is_noted_on_the_order_and_the_machine_waits_for_repair() {
+    let mut case = at_the_machine();
+    case.ok(&technician(), rate(Complexity::Low));
+    case.ok(&technician(), Command::Start);
+    case.ok(&technician(), request_parts());
+    assert_eq!(case.state(), State::WaitingForParts);
+    assert_eq!(case.order.equipment_tag(), Some(EquipmentTag::WaitingForRepair));
+    assert_eq!(case.order.parts_requests.len(), 1);
+    // The supervisor sends it to purchasing under a parts order number.
+    case.ok(
+        &supervisor(),
+        Command::ShipParts {
+            order_no: "CG-20261102-08".into(),
+        },
+    );
+    assert_eq!(
+        case.order.parts_requests[0].order_no.as_deref(),
+        Some("CG-20261102-08")
+    );
+}
+
+#[test]
+fn r_c08_an_overloaded_team_agrees_a_later_time_with_the_using_department() {
+    let mut case = Case::open(equipment_order(), &desk());
+    case.ok(&team_lead(), assign(technician()));
+    case.ok(&technician(), Command::Accept);
+    let later = case.now() + days(1);
+    case.ok(
+        &team_lead(),
+        recommit(
+            later,
+            baoxiu_domain::CommitmentKind::CustomerRequest,
+            "维修班任务已满，与注塑车间协商明日上午维修",
+        ),
+    );
+    assert_eq!(case.state(), State::Scheduled);
+    assert_eq!(case.order.current_commitment().map(|c| c.at), Some(later));
+}
