@@ -16,7 +16,7 @@ use std::time::{Duration, Instant};
 const ORDER: &str = r#"{"template":"property","customer":{"name":"李秀英","phone":"13912345678"},"location":{"address":"阳光花园小区","building":"3栋","room":"1单元502"},"description":"卫生间漏水，楼下天花板有水渍"}"#;
 
 /// A create of each template, as its desk records a call.
-const ORDERS: [(&str, &str); 4] = [
+const ORDERS: [(&str, &str); 5] = [
     ("property", ORDER),
     (
         "after_sales",
@@ -29,6 +29,10 @@ const ORDERS: [(&str, &str); 4] = [
     (
         "hotel",
         r#"{"template":"hotel","channel":"other_department","customer":{"name":"客房部 刘芳","phone":"0571-87001208"},"location":{"address":"锦江大酒店","building":"主楼12层","room":"1208房"},"description":"1208房卫生间面盆下水管漏水","slip":{"department":"客房部","reporter":{"name":"刘芳","position":"foreman"},"signed_by":{"name":"陈静怡","position":"supervisor"},"special":"occupied_room","guest_area":true}}"#,
+    ),
+    (
+        "equipment",
+        r#"{"template":"equipment","channel":"phone","priority":"urgent","category":"液压","customer":{"name":"注塑车间 王强","phone":"13612345678"},"location":{"address":"一号厂房 注塑车间","building":"3号线","room":"注塑机 ZS-03"},"description":"注塑机液压泵漏油，压力上不去","asset":{"serial":"ZS-03"}}"#,
     ),
 ];
 

@@ -308,7 +308,8 @@ pub struct BenchArgs {
     /// filled once), working-time deadlines per second, and webhook deliveries per second.
     #[arg(long)]
     pub clocks: bool,
-    /// Measure creates per template instead (property, after_sales, utility, hotel), each on
+    /// Measure creates per template instead (property, after_sales, utility, hotel,
+    /// equipment), each on
     /// a fresh file at each client count.
     #[arg(long)]
     pub templates: bool,
