@@ -80,6 +80,30 @@ impl Hire<'_> {
         self.people(role, 1, station).remove(0)
     }
 
+    /// A station with one team: its lead and `technicians` technicians.
+    fn team_site(&mut self, station: &str, team: &str, technicians: usize) -> Site {
+        let station = self.station(station, None);
+        let team = Team {
+            id: TeamId(new_id(self.rng, self.now)),
+            tenant: self.tenant.id,
+            station: Some(station.id),
+            name: team.to_string(),
+        };
+        let mut lead = self.one(Role::TeamLead, Some(&station));
+        let mut technicians = self.people(Role::Technician, technicians, Some(&station));
+        for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
+            p.team = Some(team.id);
+        }
+        Site {
+            station,
+            region: 0,
+            coordinator: None,
+            lead: Some(lead),
+            technicians,
+            team: Some(team),
+        }
+    }
+
     fn station(&mut self, name: &str, parent: Option<StationId>) -> Station {
         Station {
             id: StationId(new_id(self.rng, self.now)),
@@ -130,26 +154,8 @@ pub fn property(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
     };
     let mut sites = Vec::new();
     for project in pw::PROJECTS {
-        let station = hire.station(project.name, None);
-        let team = Team {
-            id: TeamId(new_id(hire.rng, now)),
-            tenant: tenant.id,
-            station: Some(station.id),
-            name: format!("{}维修班", project.name),
-        };
-        let mut lead = hire.one(Role::TeamLead, Some(&station));
-        let mut technicians = hire.people(Role::Technician, project.technicians, Some(&station));
-        for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
-            p.team = Some(team.id);
-        }
-        sites.push(Site {
-            station,
-            region: 0,
-            coordinator: None,
-            lead: Some(lead),
-            technicians,
-            team: Some(team),
-        });
+        let team = format!("{}维修班", project.name);
+        sites.push(hire.team_site(project.name, &team, project.technicians));
     }
     let desk = hire.people(Role::DeskAgent, 4, None);
     let supervisor = hire.one(Role::Supervisor, None);
@@ -299,26 +305,7 @@ pub fn hotel(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
         now,
         taken: Vec::new(),
     };
-    let station = hire.station("工程部", None);
-    let team = Team {
-        id: TeamId(new_id(hire.rng, now)),
-        tenant: tenant.id,
-        station: Some(station.id),
-        name: "工程部维修班".into(),
-    };
-    let mut lead = hire.one(Role::TeamLead, Some(&station));
-    let mut technicians = hire.people(Role::Technician, 5, Some(&station));
-    for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
-        p.team = Some(team.id);
-    }
-    let sites = vec![Site {
-        station,
-        region: 0,
-        coordinator: None,
-        lead: Some(lead),
-        technicians,
-        team: Some(team),
-    }];
+    let sites = vec![hire.team_site("工程部", "工程部维修班", 5)];
     let desk = hire.people(Role::DeskAgent, 2, None);
     let supervisor = hire.one(Role::Supervisor, None);
     let approver = hire.one(Role::Approver, None);
@@ -346,30 +333,12 @@ pub fn equipment(rng: &mut StdRng, tenant: Tenant, now: Timestamp) -> Cast {
         now,
         taken: Vec::new(),
     };
-    let station = hire.station("设备维修班", None);
-    let team = Team {
-        id: TeamId(new_id(hire.rng, now)),
-        tenant: tenant.id,
-        station: Some(station.id),
-        name: "设备维修班".into(),
-    };
-    let mut lead = hire.one(Role::TeamLead, Some(&station));
-    let mut technicians = hire.people(Role::Technician, 6, Some(&station));
-    for p in std::iter::once(&mut lead).chain(technicians.iter_mut()) {
-        p.team = Some(team.id);
-    }
+    let team = hire.team_site("设备维修班", "设备维修班", 6);
     // C05: the outside firm outsourced repairs go to, with its own people (vendors).
     let firm = hire.station(ew::FIRMS[2], None);
     let vendors = hire.people(Role::Vendor, 2, Some(&firm));
     let sites = vec![
-        Site {
-            station,
-            region: 0,
-            coordinator: None,
-            lead: Some(lead),
-            technicians,
-            team: Some(team),
-        },
+        team,
         Site {
             station: firm,
             region: 0,

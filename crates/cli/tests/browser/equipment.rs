@@ -5,16 +5,8 @@
 
 use crate::field;
 use crate::harness::Story;
-use crate::open_order;
+use crate::{name_of, open_order};
 use fantoccini::Locator;
-
-/// The name a login signs in as, from the page header.
-async fn name_of(s: &Story, login: &str) -> String {
-    s.sign_in(login).await;
-    let who = s.text("header .who").await;
-    s.sign_out().await;
-    who.split(" · ").next().unwrap_or_default().trim().to_string()
-}
 
 #[tokio::test]
 async fn equipment_story_an_outsourced_repair_goes_through_its_three_approvers() {

@@ -5,7 +5,7 @@
 
 use crate::field;
 use crate::harness::Story;
-use crate::open_order;
+use crate::{name_of, open_order};
 use fantoccini::Locator;
 
 /// Picks the option of the select `css` whose text contains `text`.
@@ -18,14 +18,6 @@ async fn choose(s: &Story, css: &str, text: &str) {
         }
     }
     panic!("no option `{text}` in {css}");
-}
-
-/// The name a login signs in as, from the page header.
-async fn name_of(s: &Story, login: &str) -> String {
-    s.sign_in(login).await;
-    let who = s.text("header .who").await;
-    s.sign_out().await;
-    who.split(" · ").next().unwrap_or_default().trim().to_string()
 }
 
 #[tokio::test]

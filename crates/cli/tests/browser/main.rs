@@ -34,6 +34,14 @@ pub(crate) async fn open_order(s: &Story, number: &str) {
     s.find(".order-head").await;
 }
 
+/// The name a login signs in as, from the page header.
+pub(crate) async fn name_of(s: &harness::Story, login: &str) -> String {
+    s.sign_in(login).await;
+    let who = s.text("header .who").await;
+    s.sign_out().await;
+    who.split(" · ").next().unwrap_or_default().trim().to_string()
+}
+
 /// Fills the field `name` inside an opened command form.
 pub(crate) async fn field(s: &Story, form: &fantoccini::elements::Element, name: &str, value: &str) {
     let input = form
