@@ -489,8 +489,10 @@ impl WorkOrder {
                 escort,
             } => {
                 // D03: guest areas are entered only with staff.
+                // C13: the machine's operator stays on site; the arrival names them.
+                let rules = self.details.template.rules();
                 let guest_area = self.details.slip.as_ref().is_some_and(|s| s.guest_area);
-                if guest_area && self.details.template.rules().escort_in_guest_areas {
+                if (guest_area && rules.escort_in_guest_areas) || rules.operator_on_site {
                     let Some(escort) = escort.clone() else {
                         return Err(Refusal::Missing { field: "escort" }.into());
                     };

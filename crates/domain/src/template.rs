@@ -191,6 +191,9 @@ pub struct TemplateRules {
     /// D03: guest areas are entered only with staff: the arrival names who took them in.
     #[serde(default)]
     pub escort_in_guest_areas: bool,
+    /// C13: the machine's operator stays on site during the repair: the arrival names them.
+    #[serde(default)]
+    pub operator_on_site: bool,
     /// D06: the lowest position of the using department's signer at completion.
     #[serde(default)]
     pub signoff_position: Option<crate::values::Position>,

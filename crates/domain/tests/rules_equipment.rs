@@ -38,8 +38,17 @@ fn at_the_machine() -> Case {
     let mut case = Case::open(equipment_order(), &desk());
     case.ok(&team_lead(), assign(technician()));
     case.ok(&technician(), Command::Accept);
-    case.ok(&technician(), arrive_without_code());
+    case.ok(&technician(), with_operator());
     case
+}
+
+/// C13: the technician arrives with the operator, who stays on site.
+fn with_operator() -> Command {
+    Command::Arrive {
+        code: None,
+        desk_note: None,
+        escort: Some("注塑车间 王强".into()),
+    }
 }
 
 fn completed(at: Timestamp) -> Command {
@@ -242,7 +251,7 @@ fn r_c09_the_tag_follows_the_repair_waiting_under_repair_in_service() {
     assert_eq!(case.order.equipment_tag(), Some(EquipmentTag::WaitingForRepair));
     case.ok(&team_lead(), assign(technician()));
     case.ok(&technician(), Command::Accept);
-    case.ok(&technician(), arrive_without_code());
+    case.ok(&technician(), with_operator());
     assert_eq!(case.order.equipment_tag(), Some(EquipmentTag::UnderRepair));
     case.ok(&technician(), rate(Complexity::Low));
     case.ok(&technician(), Command::Start);
@@ -366,4 +375,26 @@ fn r_c08_an_overloaded_team_agrees_a_later_time_with_the_using_department() {
     );
     assert_eq!(case.state(), State::Scheduled);
     assert_eq!(case.order.current_commitment().map(|c| c.at), Some(later));
+}
+
+// ---------------------------------------------------------------------------------------
+// C13: the operator stays on site during the repair
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn r_c13_the_arrival_names_the_operator_who_stays_on_site() {
+    let mut case = Case::open(equipment_order(), &desk());
+    case.ok(&team_lead(), assign(technician()));
+    case.ok(&technician(), Command::Accept);
+    assert_eq!(
+        case.refused(&technician(), arrive_without_code()),
+        Refusal::Missing { field: "escort" }
+    );
+    let events = case.ok(&technician(), with_operator());
+    assert!(matches!(
+        &events[..],
+        [Event::Arrived {
+            check: baoxiu_domain::ArrivalCheck::Escorted { escort }
+        }] if escort == "注塑车间 王强"
+    ));
 }

@@ -253,10 +253,11 @@ impl<'c> Draft<'c> {
 
     fn arrive(&self, sim: &mut Sim, tech: &Person) -> Option<()> {
         let gap = sim.mins(3, 20);
+        // C13: the operator stays with the machine.
         let arrive = Command::Arrive {
             code: None,
             desk_note: None,
-            escort: None,
+            escort: Some(self.operator.name.clone()),
         };
         sim.step(tech, gap, arrive)
     }

@@ -230,6 +230,12 @@ fn form(
             {
                 vec![input("escort", label("escort"), "text", true)]
             }
+            // C13: the operator who stays with the machine.
+            _ if order.details.template.rules().operator_on_site => {
+                let mut operator = input("escort", label("operator_on_site"), "text", true);
+                operator.value = order.details.customer.name.clone();
+                vec![operator]
+            }
             _ if !order.asks_code() => Vec::new(),
             _ => vec![input("code", label("code"), "code", false)],
         },

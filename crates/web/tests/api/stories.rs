@@ -704,7 +704,13 @@ async fn equipment_story_outsources_through_three_approvers_and_archives() {
     let tech = app.org.technicians[0].0;
     app.ok(lead, &id, "assign", json!({"technician_id": tech})).await;
     app.ok(app.technician(0), &id, "accept", json!({})).await;
-    app.ok(app.technician(0), &id, "arrive", json!({})).await;
+    app.ok(
+        app.technician(0),
+        &id,
+        "arrive",
+        json!({"escort": "注塑车间 王强"}),
+    )
+    .await;
     let early = app.command(app.technician(0), &id, "start", json!({})).await;
     assert_eq!((early.status, early.error_code()), (409, "complexity_first"));
     app.ok(
