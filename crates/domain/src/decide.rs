@@ -291,6 +291,16 @@ impl WorkOrder {
             {
                 Err(Refusal::ApprovalPending)
             }
+            // B13: a rejected self-inspection order is never taken either.
+            CommandName::Dispatch | CommandName::Assign | CommandName::Claim
+                if self
+                    .approvals
+                    .iter()
+                    .any(|a| a.kind == crate::values::ApprovalKind::SelfInspection)
+                    && !self.approved(crate::values::ApprovalKind::SelfInspection) =>
+            {
+                Err(Refusal::NotApproved)
+            }
             CommandName::Dispatch => self.check_intake(),
             CommandName::CheckAccount if self.intake.status.is_some() => {
                 Err(Refusal::AlreadyRecorded { command: name })
@@ -323,6 +333,10 @@ impl WorkOrder {
                 Err(Refusal::ChargesNotAccepted)
             }
             CommandName::AcceptQuote if !self.charges.awaiting_acceptance() => Err(Refusal::NoCharges),
+            // B18: the customer accepts; whoever told the charges does not accept them too.
+            CommandName::AcceptQuote if self.charges.quoted_by == Some(actor.id()) => {
+                Err(Refusal::SelfApproval)
+            }
             CommandName::HandToFinance
                 if self.charges.accepted_at.is_none() || self.charges.handed_to_finance.is_some() =>
             {
@@ -363,7 +377,6 @@ impl WorkOrder {
                 Err(Refusal::AlreadyRecorded { command: name })
             }
             // C04: the fault is rated, and a complex one's plan approved, before work starts.
-            CommandName::Start if template.rules().complexity_rating => self.check_plan(),
             // D07: the duty foreman dispatches on the supervisor's instruction, or the
             // supervisor does; nobody else.
             CommandName::Assign
@@ -387,6 +400,10 @@ impl WorkOrder {
                 if self.pending_approval().is_some() =>
             {
                 Err(Refusal::ApprovalPending)
+            }
+            // C04: rated, and a complex repair's plan approved, before work starts or ends.
+            CommandName::Start | CommandName::Resolve if template.rules().complexity_rating => {
+                self.check_plan()
             }
             CommandName::Approve | CommandName::Reject => self.check_approver(actor),
             CommandName::Claim => self.check_station(&actor.person),
@@ -645,7 +662,7 @@ impl WorkOrder {
             Command::RequestApproval { kind, note, chain } => {
                 // The organisation's chain, as the caller looked it up; approvers are staff
                 // above the work.
-                let unfit = |r: &Role| matches!(r, Role::Customer | Role::Technician | Role::System);
+                let unfit = |r: &Role| !r.may(CommandName::Approve);
                 if chain.is_empty() || chain.iter().any(unfit) {
                     return Err(Refusal::NoSuchApproval.into());
                 }
@@ -874,6 +891,12 @@ impl WorkOrder {
         }
         if pending.requested_by == actor.id() {
             return Err(Refusal::SelfApproval);
+        }
+        // A chain naming a role twice still needs two people.
+        if pending.decisions.iter().any(|d| d.by == actor.id()) {
+            return Err(Refusal::AlreadyRecorded {
+                command: CommandName::Approve,
+            });
         }
         Ok(())
     }

@@ -103,7 +103,7 @@ impl ChargeLine {
     pub fn amount(&self) -> Option<Fen> {
         self.unit_price
             .checked_mul(self.quantity)
-            .filter(|a| a.0 <= MAX_FEN * 100)
+            .filter(|a| a.0 <= MAX_FEN)
     }
 }
 
@@ -121,6 +121,9 @@ pub struct Charges {
     /// The lines told to the customer (B18: before work starts).
     pub lines: Vec<ChargeLine>,
     pub quoted_at: Option<DateTime<Utc>>,
+    /// Who told the charges (they do not accept them too).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quoted_by: Option<crate::ids::PersonId>,
     /// The customer accepted them (and so confirmed the company's materials).
     pub accepted_at: Option<DateTime<Utc>>,
     /// Materials the owner brought, inspected and recorded.

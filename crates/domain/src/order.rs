@@ -681,7 +681,7 @@ impl WorkOrder {
                 }
             }
             Event::ApprovalDecided { approve, reason } => {
-                if let Some(pending) = self.approvals.iter_mut().rev().find(|a| a.pending()) {
+                if let Some(pending) = self.approvals.iter_mut().find(|a| a.pending()) {
                     pending.decisions.push(crate::approval::ApprovalDecision {
                         by: record.actor.id,
                         role: record.actor.role,
@@ -704,6 +704,7 @@ impl WorkOrder {
             Event::Quoted { lines } => {
                 self.charges.lines = lines.clone();
                 self.charges.quoted_at = Some(at);
+                self.charges.quoted_by = Some(record.actor.id);
                 self.charges.accepted_at = None;
             }
             Event::QuoteAccepted { .. } => self.charges.accepted_at = Some(at),

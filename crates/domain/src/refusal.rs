@@ -137,6 +137,9 @@ pub enum Refusal {
     /// It is another role's turn in the chain.
     #[error("the next decision in this approval is a {}'s", .role.as_str())]
     NotNextApprover { role: Role },
+    /// B13: an order whose approval was refused is not taken.
+    #[error("this order's approval was refused")]
+    NotApproved,
     /// C05: outsourcing waits for its approval.
     #[error("outsourcing needs its approval first")]
     OutsourcingNotApproved,
@@ -232,6 +235,7 @@ impl Refusal {
             Refusal::ReportFirst => "report_first",
             Refusal::ChargesNotAccepted => "charges_not_accepted",
             Refusal::OutsourcingNotApproved => "outsourcing_not_approved",
+            Refusal::NotApproved => "not_approved",
             Refusal::NotYourFirm => "not_your_firm",
             Refusal::NotOutsourced => "not_outsourced",
             Refusal::AmountMismatch { .. } => "amount_mismatch",

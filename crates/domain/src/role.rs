@@ -99,7 +99,8 @@ impl Role {
     /// The organisation's service levels (clocks, escalations, the overdue lists) are the
     /// staff's: a customer sees where their order is, not how the organisation times itself.
     pub fn sees_service_levels(self) -> bool {
-        self != Role::Customer
+        // Nor does an outside firm: the organisation's lists are its own staff's.
+        !matches!(self, Role::Customer | Role::Vendor)
     }
 
     pub fn manages_people(self) -> bool {

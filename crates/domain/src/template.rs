@@ -391,12 +391,9 @@ fn parse_file(file: &str, text: &str) -> Result<Parsed, TemplateError> {
             if chain.is_empty() {
                 return Err(wrong("an approval names at least one approver"));
             }
-            if chain
-                .iter()
-                .any(|r| matches!(r, Role::Customer | Role::Technician | Role::System))
-            {
+            if chain.iter().any(|r| !r.may(crate::command::CommandName::Approve)) {
                 return Err(wrong(
-                    "approvers are staff above the work: not customers or technicians",
+                    "approvers are staff above the work: coordinator, team_lead, supervisor, region_officer, approver or admin",
                 ));
             }
         }

@@ -185,3 +185,33 @@ fn an_organisation_sets_its_own_chain_and_may_not_invent_kinds() {
     let json = serde_json::to_string(&signature).unwrap();
     assert_eq!(serde_json::from_str::<Signature>(&json).unwrap(), signature);
 }
+
+#[test]
+fn a_chain_naming_a_role_twice_needs_two_people_and_only_approving_roles_sit_in_chains() {
+    let mut case = on_site();
+    case.ok(
+        &technician(),
+        Command::RequestApproval {
+            kind: ApprovalKind::NoisyWork,
+            note: "电锤打孔".into(),
+            chain: vec![Role::RegionOfficer, Role::RegionOfficer],
+        },
+    );
+    case.ok(&region_officer(), Command::Approve { note: None });
+    assert!(matches!(
+        case.refused(&region_officer(), Command::Approve { note: None }),
+        baoxiu_domain::Refusal::AlreadyRecorded { .. }
+    ));
+    case.ok(&second_region_officer(), Command::Approve { note: None });
+    assert!(case.order.approved(ApprovalKind::NoisyWork));
+    for role in ["desk_agent", "vendor", "customer", "technician"] {
+        let text = format!("[approvals]\nnoisy_work = [\"{role}\"]\n");
+        assert!(
+            Template::Hotel
+                .spec()
+                .with_override("acme/hotel.toml", &text)
+                .is_err(),
+            "{role} may not approve"
+        );
+    }
+}

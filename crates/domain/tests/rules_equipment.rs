@@ -398,3 +398,26 @@ fn r_c13_the_arrival_names_the_operator_who_stays_on_site() {
         }] if escort == "注塑车间 王强"
     ));
 }
+
+#[test]
+fn r_c04_a_repair_is_not_finished_without_its_rating_or_plan_nor_started_while_an_approval_waits() {
+    let mut case = at_the_machine();
+    let at = case.now() - minutes(1);
+    assert_eq!(
+        case.refused(&technician(), completed(at)),
+        Refusal::ComplexityFirst
+    );
+    case.ok(&technician(), rate(Complexity::High));
+    assert_eq!(
+        case.refused(&technician(), completed(at)),
+        Refusal::PlanNotApproved
+    );
+
+    let mut low = at_the_machine();
+    low.ok(&technician(), rate(Complexity::Low));
+    low.ok(&technician(), ask(ApprovalKind::Outsourcing, "液压泵需返修"));
+    assert_eq!(
+        low.refused(&technician(), Command::Start),
+        Refusal::ApprovalPending
+    );
+}

@@ -40,8 +40,18 @@ fn r_b18_charges_are_accepted_before_work_starts_and_finance_gets_exactly_the_to
             description: "业主自备水龙头一只，外观完好".into(),
         },
     );
+    // The one who told the charges does not accept them too.
+    assert_eq!(
+        case.refused(
+            &technician(),
+            Command::AcceptQuote {
+                signer: "王秀英".into()
+            }
+        ),
+        Refusal::SelfApproval
+    );
     case.ok(
-        &technician(),
+        &desk(),
         Command::AcceptQuote {
             signer: "王秀英".into(),
         },
@@ -71,7 +81,7 @@ fn r_b18_a_new_quote_needs_accepting_again_and_paid_work_is_the_templates() {
     let mut case = Case::property_claimed();
     case.ok(&technician(), Command::Quote { lines: lines() });
     case.ok(
-        &technician(),
+        &desk(),
         Command::AcceptQuote {
             signer: "王秀英".into(),
         },

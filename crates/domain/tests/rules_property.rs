@@ -463,6 +463,11 @@ fn r_b13_a_fault_found_on_self_inspection_reaches_the_pool_only_with_the_supervi
         },
     );
     assert_eq!(rejected.state(), State::AwaitingDispatch);
+    assert_eq!(
+        rejected.refused(&supervisor(), assign(technician())),
+        Refusal::NotApproved,
+        "a rejected finding is never taken"
+    );
     // The supervisor's own finding needs no approval.
     let own = Case::open(found, &supervisor());
     assert_eq!(own.state(), State::Pool);

@@ -35,6 +35,8 @@ fn r_b22_the_warranty_contractor_works_only_the_orders_given_to_it() {
     assert!(Visibility::of(&vendor_person(&vendor())).allows(&case.order));
     assert!(!Visibility::of(&vendor_person(&other_vendor())).allows(&case.order));
     assert!(!Visibility::of(&vendor_person(&vendor())).allows(&Case::property().order));
+    // Nor the organisation's own lists of late and unfinished orders.
+    assert!(!baoxiu_domain::Role::Vendor.sees_service_levels());
 }
 
 #[test]

@@ -127,6 +127,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NoPartsHere
         | Refusal::ReportFirst
         | Refusal::OutsourcingNotApproved
+        | Refusal::NotApproved
         | Refusal::NotOutsourced
         | Refusal::ChargesNotAccepted
         | Refusal::NoCharges

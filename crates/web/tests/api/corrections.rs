@@ -240,4 +240,13 @@ async fn r_b22_a_vendors_token_never_reads_another_firms_or_the_organisations_ot
         )
         .await;
     assert_eq!(committed.status, 200, "{:?}", committed.body);
+    // The organisation's lists of late orders are its own staff's, not an outside firm's.
+    let late = app
+        .send(
+            app.client
+                .get(format!("{}/api/v1/overdue", app.base))
+                .bearer_auth(&vendor),
+        )
+        .await;
+    assert_eq!(late.status, 403, "{:?}", late.body);
 }
