@@ -12,7 +12,7 @@ pub(crate) fn cast() -> Vec<PersonRef> {
 }
 
 /// The commands a step may issue. `param` varies the details; `now` is the step's time.
-pub(crate) const COMMANDS: usize = 43;
+pub(crate) const COMMANDS: usize = 46;
 /// The commands every template shares come first; the utility's and the hotel's steps after.
 pub(crate) const SHARED: usize = 30;
 
@@ -165,7 +165,7 @@ pub(crate) fn command(choice: usize, param: u8, now: baoxiu_domain::Timestamp) -
             desk_note: None,
             escort: Some("服务员王丽".into()),
         },
-        _ => {
+        42 => {
             let mut signature = signature();
             signature.position = Some(Position::ALL[usize::from(param) % Position::ALL.len()]);
             Command::Resolve {
@@ -174,6 +174,25 @@ pub(crate) fn command(choice: usize, param: u8, now: baoxiu_domain::Timestamp) -
                 report: None,
             }
         }
+        // The factory (C04, C05, C10).
+        43 => Command::RateComplexity {
+            level: Complexity::ALL[usize::from(param) % Complexity::ALL.len()],
+            note: None,
+        },
+        44 => Command::Outsource { vendor: firm() },
+        _ => Command::Resolve {
+            signature: Some(signature()),
+            summary: "更换密封件，试机正常".into(),
+            report: Some(
+                CrewReport::parse(
+                    "密封件老化",
+                    now - minutes(i64::from(param % 60)),
+                    "赵强",
+                    "更换密封件",
+                )
+                .unwrap(),
+            ),
+        },
     }
 }
 
@@ -193,6 +212,7 @@ pub(crate) const WEIGHTS: [usize; COMMANDS] = [
     4, 4, 2, 3, 4, // check account, triage, apologise, depart, resolve with the crew's report
     2, 4, 2, 3, 1, 1, 4,
     4, // file slip, instruct, ask, approve, reject, unfixable, escorted, signed by position
+    4, 1, 4, // rate complexity, outsource, resolve with the completion record
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -262,7 +282,8 @@ pub(crate) fn template() -> impl Strategy<Value = Template> {
         Just(Template::Property),
         Just(Template::AfterSales),
         Just(Template::Utility),
-        Just(Template::Hotel)
+        Just(Template::Hotel),
+        Just(Template::Equipment)
     ]
 }
 
@@ -376,7 +397,10 @@ pub(crate) fn choose(
     let start = step.pick % people.len();
     let rotated = || (0..people.len()).map(move |k| &people[(start + k) % people.len()]);
     // Not steered: a shared command, or now and then one of the template's own steps.
-    let own_steps = matches!(order.details.template, Template::Utility | Template::Hotel);
+    let own_steps = matches!(
+        order.details.template,
+        Template::Utility | Template::Hotel | Template::Equipment
+    );
     let index = if own_steps && step.param.is_multiple_of(3) {
         step.own
     } else {
