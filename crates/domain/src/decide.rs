@@ -41,6 +41,55 @@ pub(crate) enum Permission {
     AtCreate,
 }
 
+/// Work is owed and someone has it: accepted and not yet resolved.
+const TAKEN: &[State] = &[
+    State::Accepted,
+    State::Scheduled,
+    State::OnSite,
+    State::InProgress,
+    State::WaitingForParts,
+    State::MultipleVisits,
+];
+
+/// Given to a station or a person, and not yet resolved.
+const DISPATCHED: &[State] = &[
+    State::Assigned,
+    State::Accepted,
+    State::Scheduled,
+    State::OnSite,
+    State::InProgress,
+    State::WaitingForParts,
+    State::MultipleVisits,
+];
+
+/// Any open order ([`State::is_open`]).
+const OPEN: &[State] = &[
+    State::AwaitingDispatch,
+    State::Pool,
+    State::Assigned,
+    State::Accepted,
+    State::Scheduled,
+    State::OnSite,
+    State::InProgress,
+    State::WaitingForParts,
+    State::MultipleVisits,
+];
+
+/// Open, resolved or called back: until the file is closed.
+const UNTIL_FILED: &[State] = &[
+    State::AwaitingDispatch,
+    State::Pool,
+    State::Assigned,
+    State::Accepted,
+    State::Scheduled,
+    State::OnSite,
+    State::InProgress,
+    State::WaitingForParts,
+    State::MultipleVisits,
+    State::Resolved,
+    State::CalledBack,
+];
+
 /// The states in which a command may run, when that is a plain list.
 fn allowed_states(name: CommandName) -> &'static [State] {
     use CommandName as C;
@@ -59,14 +108,7 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         ],
         C::Claim => &[Pool],
         C::Accept => &[Assigned],
-        C::Commit => &[
-            Accepted,
-            Scheduled,
-            WaitingForParts,
-            MultipleVisits,
-            OnSite,
-            InProgress,
-        ],
+        C::Commit => TAKEN,
         C::RequestParts => &[Accepted, Scheduled, OnSite, InProgress, MultipleVisits],
         C::PartsReceived => &[WaitingForParts],
         C::Arrive => &[Accepted, Scheduled, MultipleVisits],
@@ -124,15 +166,7 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         C::ShipParts => &[WaitingForParts],
         C::Quote | C::AcceptQuote | C::RecordOwnerMaterial => &[Accepted, Scheduled, OnSite, MultipleVisits],
         C::HandToFinance => &[Resolved, CalledBack],
-        C::Outsource => &[
-            Assigned,
-            Accepted,
-            Scheduled,
-            OnSite,
-            InProgress,
-            WaitingForParts,
-            MultipleVisits,
-        ],
+        C::Outsource => DISPATCHED,
         C::RecordPenalty => &[
             Assigned,
             Accepted,
@@ -149,60 +183,14 @@ fn allowed_states(name: CommandName) -> &'static [State] {
         C::ReturnOldParts | C::OldPartsReceived => {
             &[OnSite, InProgress, MultipleVisits, Resolved, CalledBack]
         }
-        C::ReportUnfixable => &[
-            Accepted,
-            Scheduled,
-            OnSite,
-            InProgress,
-            WaitingForParts,
-            MultipleVisits,
-        ],
+        C::ReportUnfixable => TAKEN,
         // Any open order; the cancellation decisions depend on a pending request instead.
-        C::Contact | C::RequestCancel => &[
-            AwaitingDispatch,
-            Pool,
-            Assigned,
-            Accepted,
-            Scheduled,
-            OnSite,
-            InProgress,
-            WaitingForParts,
-            MultipleVisits,
-        ],
+        C::Contact | C::RequestCancel => OPEN,
         C::ApproveCancel | C::RejectCancel => &State::ALL,
-        C::Reprioritize | C::Urge | C::ReportToRegion => &[
-            AwaitingDispatch,
-            Pool,
-            Assigned,
-            Accepted,
-            Scheduled,
-            OnSite,
-            InProgress,
-            WaitingForParts,
-            MultipleVisits,
-        ],
-        C::MarkComplex | C::ReviewComplex => &[
-            Accepted,
-            Scheduled,
-            OnSite,
-            InProgress,
-            WaitingForParts,
-            MultipleVisits,
-        ],
+        C::Reprioritize | C::Urge | C::ReportToRegion => OPEN,
+        C::MarkComplex | C::ReviewComplex => TAKEN,
         // Photos are kept until the file is closed.
-        C::Attach | C::RemoveAttachment => &[
-            AwaitingDispatch,
-            Pool,
-            Assigned,
-            Accepted,
-            Scheduled,
-            OnSite,
-            InProgress,
-            WaitingForParts,
-            MultipleVisits,
-            Resolved,
-            CalledBack,
-        ],
+        C::Attach | C::RemoveAttachment => UNTIL_FILED,
     }
 }
 
@@ -996,5 +984,18 @@ impl WorkOrder {
             (Some(_), _) => Err(Refusal::OtherStation),
             (None, _) => Ok(()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_state_lists_agree_with_the_states() {
+        let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(OPEN, &open[..]);
+        assert!(TAKEN.iter().all(|s| DISPATCHED.contains(s) && OPEN.contains(s)));
+        assert!(OPEN.iter().all(|s| UNTIL_FILED.contains(s)));
     }
 }
