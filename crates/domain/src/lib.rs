@@ -32,6 +32,7 @@ mod store;
 mod template;
 mod values;
 mod visibility;
+mod worklog;
 
 pub use account::{Account, ApiToken, Login, Session};
 pub use approval::{Approval, ApprovalDecision};
@@ -50,7 +51,7 @@ pub use order::{
 };
 pub use org::{Actor, Person, PersonRef, Station, StationRef, Team, Tenant};
 pub use refusal::Refusal;
-pub use register::AssetRecord;
+pub use register::{AssetRecord, MaintenancePlan, may_plan};
 pub use role::Role;
 pub use slip::{Slip, Staff};
 pub use state::State;
@@ -66,6 +67,7 @@ pub use values::{
     SpecialCase, VerificationCode, Zone, optional_text, text,
 };
 pub use visibility::Visibility;
+pub use worklog::WorkLog;
 
 /// Every timestamp in baoxiu is UTC; the organisation's time zone is for display only.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

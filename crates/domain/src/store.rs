@@ -172,6 +172,10 @@ pub struct OrderQuery {
     /// Only orders whose pending approval waits for this role's decision (the approvals
     /// inbox).
     pub approval_for: Option<crate::role::Role>,
+    /// Only orders reported before the span's end that were open at its start or changed
+    /// within or after it: every order the span's work log (C12) can hold, and a few more
+    /// that [`crate::WorkLog::of`] leaves out.
+    pub active_between: Option<(Timestamp, Timestamp)>,
     /// Continue after this order (the `next` of the previous page).
     pub after: Option<OrderId>,
     pub limit: u32,
@@ -258,6 +262,19 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         asset: &crate::register::AssetRecord,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// Replaces an entry of the register (its plans changed); [`StoreError::NotFound`]
+    /// when the organisation has no entry with its code.
+    fn put_asset(
+        &self,
+        asset: &crate::register::AssetRecord,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// C12: entries of every organisation with a maintenance plan due by `now`, the longest
+    /// due first, at most `limit`.
+    fn assets_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<crate::register::AssetRecord>, StoreError>> + Send;
     /// The organisation's register, by code.
     fn assets(
         &self,

@@ -421,3 +421,127 @@ fn r_c04_a_repair_is_not_finished_without_its_rating_or_plan_nor_started_while_a
         Refusal::ApprovalPending
     );
 }
+
+// ---------------------------------------------------------------------------------------
+// C12: preventive maintenance plans, the ledger, the daily work log
+// ---------------------------------------------------------------------------------------
+
+fn press() -> baoxiu_domain::AssetRecord {
+    let at = baoxiu_domain::Location::parse("一号厂房 注塑车间", None, Some("3号线"), Some("ZS-03")).unwrap();
+    baoxiu_domain::AssetRecord::parse(tenant(), "ZS-03", "注塑机 3号", at, Some("HTF-250")).unwrap()
+}
+
+fn line_contact() -> baoxiu_domain::Customer {
+    baoxiu_domain::Customer::parse("注塑车间 王强", "13612345678").unwrap()
+}
+
+#[test]
+fn r_c12_a_plan_makes_a_maintenance_order_when_it_falls_due() {
+    let mut asset = press();
+    let first = now() + days(1);
+    asset
+        .add_plan(
+            "更换液压油、清洗滤网",
+            30,
+            first,
+            &supervisor(),
+            line_contact(),
+            Some(head_station()),
+        )
+        .unwrap();
+    assert_eq!(asset.plan_due(), Some(first));
+    assert!(asset.due_plans(first - minutes(1)).is_empty());
+    let plan = asset.due_plans(first)[0].clone();
+    let new = asset.maintenance_order(&plan, Template::Equipment);
+    assert_eq!(new.channel, Channel::PreventiveMaintenance);
+    assert_eq!(new.asset.as_ref().map(|a| a.serial.as_str()), Some("ZS-03"));
+    assert!(new.description.contains("更换液压油"), "{}", new.description);
+    // The order is the supervisor's and goes to the team, which dispatches it (C02).
+    let case = Case::open(new, &supervisor());
+    assert_eq!(case.state(), State::Assigned);
+    assert_eq!(case.order.details.channel, Channel::PreventiveMaintenance);
+
+    // Made: the next is a period later, under another key.
+    asset.advance(plan.id, first, Some("20261103-0001".into()));
+    assert_eq!(asset.plan_due(), Some(first + days(30)));
+    assert_ne!(asset.plans[0].order_key("ZS-03"), plan.order_key("ZS-03"));
+    assert_eq!(asset.plans[0].last_order.as_deref(), Some("20261103-0001"));
+    // Missed for three periods (the server was down): one order, then the next period.
+    let late = first + days(95);
+    assert_eq!(asset.due_plans(late).len(), 1);
+    asset.advance(plan.id, late, None);
+    assert_eq!(asset.plan_due(), Some(first + days(120)));
+    assert_eq!(asset.plans[0].last_order.as_deref(), Some("20261103-0001"));
+}
+
+#[test]
+fn r_c12_only_the_supervisor_or_admin_sets_plans_and_the_interval_is_checked() {
+    let mut asset = press();
+    let err = asset
+        .add_plan("润滑", 7, now(), &technician(), line_contact(), None)
+        .unwrap_err();
+    assert_eq!(err.field, "by");
+    for every in [0, 367] {
+        let err = asset
+            .add_plan("润滑", every, now(), &supervisor(), line_contact(), None)
+            .unwrap_err();
+        assert_eq!(err.field, "every_days", "{every}");
+    }
+    let err = asset
+        .add_plan(" ", 7, now(), &supervisor(), line_contact(), None)
+        .unwrap_err();
+    assert_eq!(err.field, "what");
+    assert!(asset.plans.is_empty(), "a refused plan adds nothing");
+    asset
+        .add_plan("润滑", 7, now(), &supervisor(), line_contact(), None)
+        .unwrap();
+    asset
+        .add_plan("点检", 1, now(), &supervisor(), line_contact(), None)
+        .unwrap();
+    assert_eq!(asset.plans.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 2]);
+}
+
+#[test]
+fn r_c12_the_daily_work_log_lists_jobs_done_and_not_done() {
+    let day = now(); // the day runs from 09:00 for 24 hours here
+    // Done within the day.
+    let mut done = at_the_machine();
+    done.ok(&technician(), rate(Complexity::Low));
+    done.ok(&technician(), Command::Start);
+    done.clock.advance(hours(2));
+    let at = done.now() - minutes(3);
+    done.ok(&technician(), completed(at));
+    // Reported within the day, still at the machine when it ends.
+    let open = at_the_machine();
+    // Reported the day before and finished then: not the day's.
+    let mut earlier = at_the_machine();
+    earlier.ok(&technician(), rate(Complexity::Low));
+    earlier.ok(&technician(), Command::Start);
+    let at = earlier.now();
+    earlier.ok(&technician(), completed(at));
+    let shift = |mut o: WorkOrder, by: chrono::Duration| {
+        for t in [&mut o.timeline.reported_at, &mut o.timeline.resolved_at]
+            .into_iter()
+            .flatten()
+        {
+            *t += by;
+        }
+        o
+    };
+    let earlier = shift(earlier.order, -days(1));
+    // Reported the next day.
+    let tomorrow = shift(open.order.clone(), days(1) + minutes(1));
+    let log = baoxiu_domain::WorkLog::of(
+        day,
+        day + days(1),
+        [done.order.clone(), open.order.clone(), earlier, tomorrow],
+    );
+    assert_eq!(log.done.len(), 1);
+    assert_eq!(log.done[0].timeline.resolved_at, done.order.timeline.resolved_at);
+    assert_eq!(log.not_done.len(), 1);
+    assert_eq!(log.not_done[0].state, State::OnSite);
+    // The next day the finished job is no longer in either list, the open one still waits.
+    let next = baoxiu_domain::WorkLog::of(day + days(1), day + days(2), [done.order, open.order]);
+    assert!(next.done.is_empty());
+    assert_eq!(next.not_done.len(), 1);
+}

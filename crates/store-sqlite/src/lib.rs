@@ -63,6 +63,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
     (8, "approvals", include_str!("../migrations/0008_approvals.sql")),
     (9, "vendors", include_str!("../migrations/0009_vendors.sql")),
     (10, "register", include_str!("../migrations/0010_register.sql")),
+    (
+        11,
+        "maintenance_plans",
+        include_str!("../migrations/0011_maintenance_plans.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -329,6 +334,18 @@ impl Store for SqliteStore {
 
     async fn add_asset(&self, asset: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
         self.org(OrgWrite::Asset(asset.clone())).await
+    }
+
+    async fn put_asset(&self, asset: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
+        self.org(OrgWrite::AssetUpdate(asset.clone())).await
+    }
+
+    async fn assets_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {
+        read::assets_due(&self.pool, now, limit).await
     }
 
     async fn assets(&self, tenant: TenantId) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {

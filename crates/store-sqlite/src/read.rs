@@ -103,6 +103,18 @@ impl Filter {
         if let Some(role) = q.approval_for {
             self.and(" AND o.approval_next = ?", &[role.as_str().into()]);
         }
+        if let Some((start, end)) = q.active_between {
+            let open = State::ALL
+                .iter()
+                .filter(|s| s.is_open())
+                .map(|s| format!("'{}'", s.as_str()))
+                .collect::<Vec<_>>()
+                .join(", ");
+            self.and(
+                &format!(" AND o.reported_at < ? AND (o.updated_at >= ? OR o.state IN ({open}))"),
+                &[end.to_rfc3339(), start.to_rfc3339()],
+            );
+        }
         match &q.visibility {
             Visibility::All => {}
             Visibility::ReportedBy(person) => self.and(" AND o.reporter_id = ?", &[person.to_string()]),
@@ -449,6 +461,28 @@ pub async fn stations(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Station
         .collect()
 }
 
+/// Entries of every organisation's register with a maintenance plan due by `now`, the
+/// longest due first.
+pub async fn assets_due(
+    pool: &SqlitePool,
+    now: Timestamp,
+    limit: u32,
+) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT doc FROM assets WHERE plan_due IS NOT NULL AND plan_due <= ?1 ORDER BY plan_due LIMIT ?2",
+    )
+    .bind(now.timestamp_millis())
+    .bind(i64::from(limit))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter().map(|r| asset_doc(r.get(0))).collect()
+}
+
+fn asset_doc(doc: String) -> Result<baoxiu_domain::AssetRecord, StoreError> {
+    serde_json::from_str(&doc).map_err(|e| StoreError::Backend(format!("an asset that does not read: {e}")))
+}
+
 /// The register, by code; or the one entry with `code`.
 pub async fn assets(
     pool: &SqlitePool,
@@ -463,13 +497,7 @@ pub async fn assets(
     .fetch_all(pool)
     .await
     .map_err(backend)?;
-    rows.iter()
-        .map(|r| {
-            let doc: String = r.get(0);
-            serde_json::from_str(&doc)
-                .map_err(|e| StoreError::Backend(format!("an asset that does not read: {e}")))
-        })
-        .collect()
+    rows.iter().map(|r| asset_doc(r.get(0))).collect()
 }
 
 pub async fn tokens(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<ApiToken>, StoreError> {

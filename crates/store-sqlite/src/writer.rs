@@ -46,6 +46,8 @@ pub(crate) enum OrgWrite {
     Tenant(Tenant),
     Station(Station),
     Asset(baoxiu_domain::AssetRecord),
+    /// Replaces an entry of the register; NotFound when there is none.
+    AssetUpdate(baoxiu_domain::AssetRecord),
     Team(Team),
     Person(Person),
     Token {
@@ -676,13 +678,30 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
         // A code already in the register is a primary-key conflict: Duplicate.
         OrgWrite::Asset(a) => exec(
             conn,
-            "INSERT INTO assets (tenant_id, code, doc) VALUES (?1, ?2, ?3)",
+            "INSERT INTO assets (tenant_id, code, doc, plan_due) VALUES (?1, ?2, ?3, ?4)",
             params![
                 a.tenant.to_string(),
                 a.code,
-                serde_json::to_string(a).unwrap_or_default()
+                serde_json::to_string(a).unwrap_or_default(),
+                a.plan_due().map(|t| t.timestamp_millis())
             ],
         ),
+        OrgWrite::AssetUpdate(a) => {
+            let changed = exec(
+                conn,
+                "UPDATE assets SET doc = ?3, plan_due = ?4 WHERE tenant_id = ?1 AND code = ?2",
+                params![
+                    a.tenant.to_string(),
+                    a.code,
+                    serde_json::to_string(a).unwrap_or_default(),
+                    a.plan_due().map(|t| t.timestamp_millis())
+                ],
+            )?;
+            if changed == 0 {
+                return Err(JobError::Refused(StoreError::NotFound("asset".into())));
+            }
+            return Ok(changed as u64);
+        }
         OrgWrite::Team(t) => exec(
             conn,
             "INSERT OR REPLACE INTO teams (tenant_id, id, station_id, name) VALUES (?1, ?2, ?3, ?4)",

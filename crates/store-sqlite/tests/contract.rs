@@ -46,6 +46,8 @@ scenario!(
     r_x06_lists_show_each_person_what_their_role_allows,
     approvals_wait_in_the_inbox_of_the_next_approver,
     the_register_keeps_entries_by_code_per_organisation,
+    r_c12_plans_due_are_found_and_moved_on,
+    r_c12_the_work_log_finds_orders_open_in_the_span,
 );
 
 #[tokio::test]

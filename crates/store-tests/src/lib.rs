@@ -502,3 +502,72 @@ pub async fn the_register_keeps_entries_by_code_per_organisation<S: Store>(store
     assert!(store.assets(other.tenant.id).await.unwrap().is_empty());
     assert_eq!(store.asset(other.tenant.id, "ZS-03").await.unwrap(), None);
 }
+
+/// C12: an entry's maintenance plans are kept with it; the plans due are found across every
+/// organisation's register, and a plan moved on is no longer due. An entry that is not in
+/// the register cannot be replaced.
+pub async fn r_c12_plans_due_are_found_and_moved_on<S: Store>(store: S) {
+    use baoxiu_domain::{AssetRecord, Customer, Location, PersonRef, Role};
+    let f = Fixture::new(&store).await;
+    let at = Location::parse("一号厂房 注塑车间", None, Some("3号线"), Some("ZS-03")).unwrap();
+    let mut machine = AssetRecord::parse(f.tenant.id, "ZS-03", "注塑机 3号", at.clone(), None).unwrap();
+    let supervisor = PersonRef {
+        role: Role::Supervisor,
+        ..f.desk.to_ref()
+    };
+    let contact = Customer::parse("注塑车间 刘班长", "13800002222").unwrap();
+    machine
+        .add_plan("更换液压油", 30, f.later(60), &supervisor, contact, None)
+        .unwrap();
+    store.add_asset(&machine).await.unwrap();
+    let idle = AssetRecord::parse(f.tenant.id, "KY-75", "螺杆空压机", at, None).unwrap();
+    store.add_asset(&idle).await.unwrap();
+
+    assert!(store.assets_due(f.later(59), 10).await.unwrap().is_empty());
+    let due = store.assets_due(f.later(60), 10).await.unwrap();
+    assert_eq!(due, vec![machine.clone()]);
+
+    machine.advance(1, f.later(60), Some("20261128-0001".into()));
+    store.put_asset(&machine).await.unwrap();
+    assert!(store.assets_due(f.later(60), 10).await.unwrap().is_empty());
+    let later = f.later(60) + chrono::Duration::days(30);
+    assert_eq!(store.assets_due(later, 10).await.unwrap().len(), 1);
+    assert_eq!(store.asset(f.tenant.id, "ZS-03").await.unwrap(), Some(machine));
+
+    let stranger = AssetRecord::parse(
+        f.tenant.id,
+        "NO-1",
+        "不在台账",
+        Location::parse("x", None, None, None).unwrap(),
+        None,
+    )
+    .unwrap();
+    assert!(matches!(
+        store.put_asset(&stranger).await,
+        Err(StoreError::NotFound(_))
+    ));
+}
+
+/// C12: the work log's candidates for a span: an order reported before it and still open
+/// is one; an order reported after it is not.
+pub async fn r_c12_the_work_log_finds_orders_open_in_the_span<S: Store>(store: S) {
+    let f = Fixture::new(&store).await;
+    let (early, created) = f.create_at(new_order("早上报的灯不亮"), f.later(0));
+    store.write(f.write(&early, 0, vec![created])).await.unwrap();
+    let (late, created) = f.create_at(new_order("第二天报的漏水"), f.later(24 * 60 + 5));
+    store.write(f.write(&late, 0, vec![created])).await.unwrap();
+    let query = OrderQuery {
+        active_between: Some((f.later(60), f.later(24 * 60))),
+        limit: 50,
+        ..Default::default()
+    };
+    let found: Vec<_> = store
+        .list(f.tenant.id, &query)
+        .await
+        .unwrap()
+        .orders
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert_eq!(found, vec![early.id]);
+}

@@ -18,7 +18,7 @@ impl<S: Store> App<S> {
     }
 
     /// Runs the background steps until the task is dropped: every `tick` the timers due
-    /// fire; beside them, the notices waiting are delivered (a slow receiver never holds up
+    /// fire and the maintenance plans due make their orders (C12); beside them, the notices waiting are delivered (a slow receiver never holds up
     /// the timers); every ten minutes the expired idempotency records go. A failed step is
     /// logged and tried again next time.
     pub async fn run_background(self, tick: Duration) {
@@ -40,6 +40,13 @@ impl<S: Store> App<S> {
                     ),
                     Ok(_) => {}
                     Err(e) => tracing::warn!(error = %e, "cannot fire the timers due"),
+                }
+                match self.run_maintenance().await {
+                    Ok(r) if r.made + r.refused > 0 => {
+                        tracing::info!(made = r.made, refused = r.refused, "maintenance plans")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(error = %e, "cannot make the maintenance orders due"),
                 }
                 if swept.elapsed() >= SWEEP_EVERY {
                     swept = tokio::time::Instant::now();

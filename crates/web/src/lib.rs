@@ -10,6 +10,7 @@ pub mod clocks;
 mod dto;
 mod error;
 mod health;
+pub mod maintenance;
 mod pages;
 pub mod password;
 pub mod service;
