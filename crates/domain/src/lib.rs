@@ -67,7 +67,7 @@ pub use values::{
     SpecialCase, VerificationCode, Zone, optional_text, text,
 };
 pub use visibility::Visibility;
-pub use worklog::WorkLog;
+pub use worklog::{WorkLog, reads_work_log};
 
 /// Every timestamp in baoxiu is UTC; the organisation's time zone is for display only.
 pub type Timestamp = chrono::DateTime<chrono::Utc>;

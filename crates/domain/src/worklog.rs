@@ -46,3 +46,10 @@ impl WorkLog {
         log
     }
 }
+
+/// Who reads the daily work log: those who lead the work (the team lead, the coordinator,
+/// the supervisor) and the admin.
+pub fn reads_work_log(role: crate::Role) -> bool {
+    use crate::Role::*;
+    matches!(role, TeamLead | Coordinator | Supervisor | Admin)
+}

@@ -23,6 +23,7 @@ mod signin;
 mod slip;
 mod throttle;
 mod view;
+mod worklog;
 
 pub use session::{PageLang as PageLangExtract, Viewer};
 pub use throttle::Throttle;
@@ -71,6 +72,9 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/queues/parts", get(queues::parts::<S>))
         .route("/register", get(register::page::<S>).post(register::add::<S>))
         .route("/register/stickers.svg", get(register::stickers::<S>))
+        .route("/register/{code}", get(register::ledger::<S>))
+        .route("/log", get(worklog::page::<S>))
+        .route("/register/{code}/plans", post(register::add_plan::<S>))
         .route("/report", get(register::scan::<S>))
         .route("/people", get(people::page::<S>).post(people::add::<S>))
         .route("/people/{id}/password", post(people::password::<S>))
@@ -205,7 +209,8 @@ impl Layout {
         link("/people", "nav.people", role.manages_people());
         link("/admin/deliveries", "nav.deliveries", role.manages_people());
         link("/admin/calendar", "nav.calendar", role.manages_people());
-        link("/register", "nav.register", role.manages_people());
+        link("/register", "nav.register", baoxiu_domain::may_plan(role));
+        link("/log", "nav.worklog", baoxiu_domain::reads_work_log(role));
         let mut layout = Layout::public(tr, "app.name", &viewer.here);
         layout.title = title;
         layout.org = Some(viewer.tenant.name.clone());

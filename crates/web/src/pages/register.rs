@@ -3,6 +3,7 @@
 //! the report, with the place filled in, for staff at the desk's intake and for customers in
 //! their own report form.
 
+use super::view::Row;
 use super::{Layout, Viewer, not_found};
 use crate::App;
 use crate::error::ApiError;
@@ -10,7 +11,7 @@ use askama::Template;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use baoxiu_domain::{AssetRecord, Location, Role, Store, StoreError};
+use baoxiu_domain::{AssetRecord, Customer, Location, OrderQuery, Role, Store, StoreError, Visibility};
 use serde::Deserialize;
 use std::fmt::Write as _;
 
@@ -29,9 +30,10 @@ impl RegisterPage {
     }
 }
 
-/// Who keeps the register: the admin.
+/// Who keeps the register: the admin and the supervisor, who also set its maintenance
+/// plans (C12).
 fn keeps(viewer: &Viewer) -> bool {
-    viewer.person.role.manages_people()
+    baoxiu_domain::may_plan(viewer.person.role)
 }
 
 pub async fn page<S: Store>(State(app): State<App<S>>, viewer: Viewer) -> Response {
@@ -256,5 +258,188 @@ pub async fn prefill<S: Store>(
         values
             .entry("description".into())
             .or_insert_with(|| format!("{}：", asset.name));
+    }
+}
+
+/// One plan as the ledger shows it.
+struct PlanRow {
+    what: String,
+    every_days: u32,
+    next_due: String,
+    last_order: String,
+}
+
+#[derive(Template)]
+#[template(path = "ledger.html")]
+struct LedgerPage {
+    l: Layout,
+    asset: AssetRecord,
+    plans: Vec<PlanRow>,
+    history: Vec<Row>,
+    may_plan: bool,
+    error: Option<String>,
+    values: std::collections::HashMap<String, String>,
+}
+
+impl LedgerPage {
+    fn v(&self, name: &str) -> &str {
+        self.values.get(name).map_or("", String::as_str)
+    }
+}
+
+/// C12: the ledger (设备台帐) of one entry: what it is, its maintenance plans, and every job
+/// done on it, repairs and maintenance alike, newest first.
+pub async fn ledger<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    axum::extract::Path(code): axum::extract::Path<String>,
+) -> Response {
+    if !keeps(&viewer) {
+        return not_found(Some(&viewer), viewer.tr);
+    }
+    show_ledger(&app, &viewer, &code, Default::default(), None, StatusCode::OK).await
+}
+
+async fn show_ledger<S: Store>(
+    app: &App<S>,
+    viewer: &Viewer,
+    code: &str,
+    values: std::collections::HashMap<String, String>,
+    error: Option<String>,
+    status: StatusCode,
+) -> Response {
+    let asset = match app.store.asset(viewer.tenant.id, code).await {
+        Ok(Some(asset)) => asset,
+        Ok(None) => return not_found(Some(viewer), viewer.tr),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    // The entry's orders: those reported on its code (the search narrows, the code decides).
+    let query = OrderQuery {
+        text: Some(asset.code.clone()),
+        visibility: Visibility::of(&viewer.person),
+        limit: 100,
+        ..OrderQuery::default()
+    };
+    let orders = match app.store.list(viewer.tenant.id, &query).await {
+        Ok(page) => page.orders,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let l = Layout::new(
+        viewer,
+        format!("{} · {}", viewer.tr.t("ledger.title"), asset.name),
+    );
+    let history = orders
+        .iter()
+        .filter(|o| o.details.asset.as_ref().is_some_and(|a| a.serial == asset.code))
+        .map(|o| Row::new(o, &l))
+        .collect();
+    let plans = asset
+        .plans
+        .iter()
+        .map(|p| PlanRow {
+            what: p.what.clone(),
+            every_days: p.every_days,
+            next_due: l.time(&p.next_due),
+            last_order: p.last_order.clone().unwrap_or_default(),
+        })
+        .collect();
+    let page = LedgerPage {
+        l,
+        asset,
+        plans,
+        history,
+        may_plan: keeps(viewer),
+        error,
+        values,
+    };
+    super::render_with(status, &page)
+}
+
+#[derive(Deserialize)]
+pub struct PlanForm {
+    _csrf: Option<String>,
+    what: String,
+    every_days: String,
+    first_due: String,
+    contact_name: String,
+    contact_phone: String,
+}
+
+/// C12: adds a maintenance plan to the entry; its first order is made at 08:00 on the
+/// first day given, where the organisation is, and goes to the planner's station.
+pub async fn add_plan<S: Store>(
+    State(app): State<App<S>>,
+    viewer: Viewer,
+    axum::extract::Path(code): axum::extract::Path<String>,
+    Form(form): Form<PlanForm>,
+) -> Response {
+    if !keeps(&viewer) {
+        return not_found(Some(&viewer), viewer.tr);
+    }
+    if !viewer.csrf_ok(form._csrf.as_deref()) {
+        return super::forms::csrf_refused(&viewer);
+    }
+    let values: std::collections::HashMap<String, String> = [
+        ("what", &form.what),
+        ("every_days", &form.every_days),
+        ("first_due", &form.first_due),
+        ("contact_name", &form.contact_name),
+        ("contact_phone", &form.contact_phone),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.clone()))
+    .collect();
+    let mut asset = match app.store.asset(viewer.tenant.id, &code).await {
+        Ok(Some(asset)) => asset,
+        Ok(None) => return not_found(Some(&viewer), viewer.tr),
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let station = match viewer.person.station {
+        Some(id) => match app.store.station(viewer.tenant.id, id).await {
+            Ok(station) => station.map(|s| s.to_ref()),
+            Err(e) => return ApiError::from(e).into_response(),
+        },
+        None => None,
+    };
+    let parsed = (|| {
+        let every: u32 = form
+            .every_days
+            .trim()
+            .parse()
+            .map_err(|_| baoxiu_domain::FieldError::new("every_days", "must be 1 to 366 days"))?;
+        let day = chrono::NaiveDate::parse_from_str(form.first_due.trim(), "%Y-%m-%d")
+            .map_err(|_| baoxiu_domain::FieldError::new("first_due", "must be a date such as 2026-12-01"))?;
+        let first = day
+            .and_hms_opt(8, 0, 0)
+            .and_then(|t| t.and_local_timezone(viewer.tenant.zone()).earliest())
+            .ok_or_else(|| baoxiu_domain::FieldError::new("first_due", "must be a date such as 2026-12-01"))?
+            .with_timezone(&chrono::Utc);
+        let contact = Customer::parse(&form.contact_name, &form.contact_phone)?;
+        asset
+            .add_plan(
+                &form.what,
+                every,
+                first,
+                &viewer.person.to_ref(),
+                contact,
+                station,
+            )
+            .map(|_| ())
+    })();
+    if let Err(e) = parsed {
+        let text = viewer.tr.field_error(&e.field, &e.message);
+        return show_ledger(
+            &app,
+            &viewer,
+            &code,
+            values,
+            Some(text),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        )
+        .await;
+    }
+    match app.store.put_asset(&asset).await {
+        Ok(()) => Redirect::to(&format!("/register/{}", asset.code)).into_response(),
+        Err(e) => ApiError::from(e).into_response(),
     }
 }

@@ -366,3 +366,87 @@ async fn the_register_prints_stickers_and_a_scan_opens_the_report_with_the_place
     // Only the admin keeps the register.
     assert_eq!(page(&app, &desk, "/register").await.0, 404);
 }
+
+/// C12: the supervisor sets a maintenance plan on a machine's ledger page (a bad interval
+/// is refused, naming it); when it falls due the background step makes one maintenance
+/// order, and a step repeated after a crash that left the plan unmoved makes no second.
+/// The order is in the machine's ledger and in the day's work log as not done.
+#[tokio::test]
+async fn r_c12_a_plan_set_on_the_ledger_makes_one_maintenance_order_in_the_ledger_and_the_log() {
+    use baoxiu_domain::{AssetRecord, Location};
+    let app = spawn_app().await;
+    let at = Location::parse("一号厂房 注塑车间", None, Some("3号线"), None).unwrap();
+    let machine = AssetRecord::parse(app.org.tenant, "ZS-03", "注塑机3号", at, Some("HTF-250")).unwrap();
+    app.store.add_asset(&machine).await.unwrap();
+    let (_, supervisor) = sign_in(&app, &account(&app, "supervisor").await, PASSWORD).await;
+    let supervisor = supervisor.unwrap().0;
+    let (status, html) = page(&app, &supervisor, "/register/ZS-03").await;
+    assert_eq!(status, 200);
+    assert!(html.contains("保养计划") && html.contains("尚无记录"), "{html}");
+    let post = |body: String| {
+        no_redirects()
+            .post(format!("{}/register/ZS-03/plans", app.base))
+            .header("cookie", &supervisor)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    // 2026-11-02 08:00 in Shanghai is before the test's 09:00 there: due at once.
+    let form = |every: &str| {
+        format!(
+            "_csrf={}&what=%E6%9B%B4%E6%8D%A2%E6%B6%B2%E5%8E%8B%E6%B2%B9&every_days={every}&first_due=2026-11-02&contact_name=%E7%8E%8B%E5%BC%BA&contact_phone=13612345678",
+            csrf(&html)
+        )
+    };
+    let refused = post(form("0")).await.unwrap();
+    assert_eq!(refused.status().as_u16(), 422);
+    assert!(
+        refused
+            .text()
+            .await
+            .unwrap()
+            .contains("周期（天）: 必须是 1 到 366 天")
+    );
+    assert!(
+        app.store
+            .asset(app.org.tenant, "ZS-03")
+            .await
+            .unwrap()
+            .unwrap()
+            .plans
+            .is_empty()
+    );
+    assert_eq!(post(form("30")).await.unwrap().status().as_u16(), 303);
+    let planned = app.store.asset(app.org.tenant, "ZS-03").await.unwrap().unwrap();
+
+    let before = app.count_orders().await;
+    let made = app.app.run_maintenance().await.unwrap();
+    assert_eq!((made.made, made.refused), (1, 0));
+    assert_eq!(app.count_orders().await, before + 1);
+    assert_eq!(
+        app.app.run_maintenance().await.unwrap().made,
+        0,
+        "moved on a period"
+    );
+    // A crash after the order but before the plan moved on: the step makes the same order.
+    app.store.put_asset(&planned).await.unwrap();
+    assert_eq!(app.app.run_maintenance().await.unwrap().made, 1);
+    assert_eq!(app.count_orders().await, before + 1, "no second order");
+
+    let moved = app.store.asset(app.org.tenant, "ZS-03").await.unwrap().unwrap();
+    let number = moved.plans[0].last_order.clone().expect("the order's number");
+    let (_, ledger) = page(&app, &supervisor, "/register/ZS-03").await;
+    assert!(
+        ledger.contains(&number) && ledger.contains("定期保养：更换液压油"),
+        "{ledger}"
+    );
+    let (status, log) = page(&app, &supervisor, "/log?day=2026-11-02").await;
+    assert_eq!(status, 200);
+    let open = log.split("id=\"open-h\"").nth(1).expect("the not-done list");
+    assert!(open.contains(&number), "{log}");
+    let (_, quiet) = page(&app, &supervisor, "/log?day=2026-11-01").await;
+    assert!(!quiet.contains(&number), "not reported yet the day before");
+    assert_eq!(page(&app, &supervisor, "/log?day=soon").await.0, 422);
+    let (_, desk) = sign_in(&app, &account(&app, "desk").await, PASSWORD).await;
+    assert_eq!(page(&app, &desk.unwrap().0, "/log").await.0, 404);
+}
