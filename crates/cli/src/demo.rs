@@ -150,7 +150,7 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
             _ => org::after_sales(&mut rng, tenant, options.now),
         };
         cast.persist(&store).await?;
-        register(&store, &cast.tenant, template).await?;
+        register(&store, &cast, template, options.now).await?;
         let bar = progress(options, &cast)?;
         let (counts, stopped) = write_orders(&store, &cast, options, &mut rng, generate, &bar).await?;
         bar.finish();
@@ -172,16 +172,58 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
 }
 
 /// The register of the factory's machines and the hotel's rooms, for their QR stickers.
-async fn register(store: &SqliteStore, tenant: &Tenant, template: Template) -> DemoResult<()> {
-    use baoxiu_domain::{AssetRecord, Location};
+/// The factory's machines carry maintenance plans (C12) set by the section head: a weekly
+/// check on each, staggered over the week from today, and an oil change every 90 days on
+/// every third machine; the server makes their orders as they fall due.
+async fn register(
+    store: &SqliteStore,
+    cast: &org::Cast,
+    template: Template,
+    now: Timestamp,
+) -> DemoResult<()> {
+    use baoxiu_domain::{AssetRecord, Customer, Location};
+    let tenant = &cast.tenant;
     let mut entries = Vec::new();
     match template {
         Template::Equipment => {
+            let zone = tenant.zone();
+            let morning = |days: i64| {
+                (tenant.local_date(now) + chrono::Duration::days(days))
+                    .and_hms_opt(8, 0, 0)
+                    .and_then(|t| t.and_local_timezone(zone).earliest())
+                    .map(|t| t.with_timezone(&chrono::Utc))
+                    .unwrap_or(now)
+            };
+            let planner = cast.supervisor.to_ref();
+            let phone = cast.supervisor.phone.clone().unwrap_or_default();
+            let station = cast.sites.first().map(|s| s.station.to_ref());
+            let mut i = 0i64;
             for shop in words_equipment::WORKSHOPS {
+                let contact = Customer::parse(&format!("{}值班长", shop.name), &phone)?;
                 for (line, machine) in shop.machines {
                     let location = Location::parse(shop.name, None, Some(line), Some(machine))?;
                     let code = words_equipment::code_of(machine);
-                    entries.push(AssetRecord::parse(tenant.id, code, machine, location, None)?);
+                    let mut entry = AssetRecord::parse(tenant.id, code, machine, location, None)?;
+                    entry.add_plan(
+                        "周检：油位、气压、安全门、紧固件",
+                        7,
+                        morning(i % 7),
+                        &planner,
+                        contact.clone(),
+                        station.clone(),
+                    )?;
+                    if i % 3 == 0 {
+                        entry.add_plan(
+                            "更换液压油、清洗滤网",
+                            90,
+                            morning(20 + i),
+                            &planner,
+                            contact.clone(),
+                            station.clone(),
+                        )?;
+                    }
+                    entries.push(entry);
+                    i += 1;
                 }
             }
         }

@@ -99,7 +99,7 @@ fn quoted(s: &str) -> String {
 
 /// An FTS5 query for what a person typed, or `None` if it holds nothing searchable.
 /// Chinese runs are phrases of pairs (one character alone: the character), an order number
-/// is the phrase of its two parts, four digits are the end of a phone, other words and
+/// is the phrase of its two parts, four digits are the end of a phone or a word, other words and
 /// digits match as prefixes; all parts must match.
 pub fn query(typed: &str) -> Option<String> {
     if let Some(number) = OrderNumber::parse(typed) {
@@ -123,8 +123,14 @@ pub fn query(typed: &str) -> Option<String> {
             Piece::Word(w) => {
                 end_han(&mut han, &mut parts);
                 let four_digits = w.len() == 4 && w.bytes().all(|b| b.is_ascii_digit());
+                // Four digits are the end of a phone, or a word of their own (冲床 CY-1600,
+                // 车床 CK-6150): either matches.
                 parts.push(if four_digits {
-                    format!("terms : {}", quoted(&format!("t{w}")))
+                    format!(
+                        "(terms : {} OR terms : {}*)",
+                        quoted(&format!("t{w}")),
+                        quoted(&w)
+                    )
                 } else {
                     format!("terms : {}*", quoted(&w))
                 });
@@ -156,7 +162,10 @@ mod tests {
         assert_eq!(query("漏水").as_deref(), Some("pairs : \"漏水\""));
         assert_eq!(query("李秀英").as_deref(), Some("pairs : \"李秀 秀英\""));
         assert_eq!(query("水").as_deref(), Some("terms : \"水\""));
-        assert_eq!(query(" 5678 ").as_deref(), Some("terms : \"t5678\""));
+        assert_eq!(
+            query(" 5678 ").as_deref(),
+            Some("(terms : \"t5678\" OR terms : \"5678\"*)")
+        );
         assert_eq!(query("13912345678").as_deref(), Some("terms : \"13912345678\"*"));
         assert_eq!(
             query("20261127-0042").as_deref(),

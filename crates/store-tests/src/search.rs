@@ -136,6 +136,13 @@ pub async fn r_x09_search_finds_by_phone_tail_name_number_and_chinese_term<S: St
     let second = store.list(f.tenant.id, &query).await.unwrap();
     assert_eq!(second.orders.iter().map(|o| o.id).collect::<Vec<_>>(), [ids[0]]);
     assert_eq!(second.next, None);
+
+    // A machine's code with four digits of its own (车床 CK-6150) is found by its code.
+    let mut new = new_order("数控车床主轴异响");
+    new.asset = Some(baoxiu_domain::Asset::parse("CK-6150", None, None).unwrap());
+    let (lathe, created) = f.create_at(new, f.later(10));
+    store.write(f.write(&lathe, 0, vec![created])).await.unwrap();
+    assert_eq!(find("CK-6150").await, [lathe.id], "a code with four digits");
 }
 
 /// Lists show each person exactly the orders [`Visibility::allows`] them, and the counts

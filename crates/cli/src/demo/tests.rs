@@ -154,3 +154,48 @@ async fn demo_is_the_same_for_the_same_seed() {
     first.store.close().await;
     second.store.close().await;
 }
+
+/// C12 in the factory demo: every machine's weekly check falls due within the week and
+/// makes its maintenance order in the section head's name, none refused; the orders go to
+/// the maintenance team and are in each machine's ledger.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_c12_the_factory_demo_makes_its_maintenance_orders_as_they_fall_due() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let built = small_demo(dir.path(), 50, 7).await;
+    let factory = built
+        .tenants
+        .iter()
+        .find(|t| t.tenant.slug == "equipment")
+        .expect("the factory");
+    let machines = built.store.assets(factory.tenant.id).await.unwrap();
+    assert!(machines.iter().all(|m| !m.plans.is_empty()));
+    let week = Utc.with_ymd_and_hms(2026, 12, 4, 6, 30, 0).unwrap();
+    let app = baoxiu_web::App::new(built.store.clone(), baoxiu_web::Clock::new(move || week));
+    let report = app.run_maintenance().await.unwrap();
+    assert_eq!((report.made, report.refused), (machines.len(), 0));
+    let query = OrderQuery {
+        text: Some(machines[0].code.clone()),
+        limit: 200,
+        ..OrderQuery::default()
+    };
+    let orders = built.store.list(factory.tenant.id, &query).await.unwrap().orders;
+    let maintenance: Vec<&WorkOrder> = orders
+        .iter()
+        .filter(|o| o.details.channel == baoxiu_domain::Channel::PreventiveMaintenance)
+        .filter(|o| {
+            o.details
+                .asset
+                .as_ref()
+                .is_some_and(|a| a.serial == machines[0].code)
+        })
+        // The demo's history has maintenance reports of its own; the plan's is made now.
+        .filter(|o| o.timeline.reported_at == Some(week))
+        .collect();
+    assert_eq!(maintenance.len(), 1, "one order for the machine's weekly check");
+    assert_eq!(maintenance[0].state, State::Assigned);
+    assert_eq!(
+        app.run_maintenance().await.unwrap().made,
+        0,
+        "each moved on a week"
+    );
+}
