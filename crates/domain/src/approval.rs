@@ -4,7 +4,10 @@
 //! the chain approves; a rejection ends it and changes nothing else. Nobody approves their
 //! own request. [`Approval::next`] says whose turn it is; the state machine asks it.
 
+use crate::command::CommandName;
 use crate::ids::PersonId;
+use crate::org::Actor;
+use crate::refusal::Refusal;
 use crate::role::Role;
 use crate::values::ApprovalKind;
 use chrono::{DateTime, Utc};
@@ -53,5 +56,33 @@ impl Approval {
         self.pending()
             .then(|| self.chain.get(self.decisions.len()).copied())
             .flatten()
+    }
+
+    /// `actor` may decide now: the pending step is their role's, the request is not their
+    /// own, and they have not decided an earlier step (a chain naming a role twice still
+    /// needs two people). The one check for approvals on orders and on the organisation.
+    pub fn check_decider(&self, actor: &Actor) -> Result<(), Refusal> {
+        let role = self.next().ok_or(Refusal::NoApprovalPending)?;
+        if actor.role() != role {
+            return Err(Refusal::NotNextApprover { role });
+        }
+        if self.requested_by == actor.id() {
+            return Err(Refusal::SelfApproval);
+        }
+        if self.decisions.iter().any(|d| d.by == actor.id()) {
+            return Err(Refusal::AlreadyRecorded {
+                command: CommandName::Approve,
+            });
+        }
+        Ok(())
+    }
+
+    /// A chain is usable when it names at least one role and only roles that approve.
+    pub fn check_chain(chain: &[Role]) -> Result<(), Refusal> {
+        let unfit = |r: &Role| !r.may(CommandName::Approve);
+        if chain.is_empty() || chain.iter().any(unfit) {
+            return Err(Refusal::NoSuchApproval);
+        }
+        Ok(())
     }
 }

@@ -198,8 +198,14 @@ pub enum Command {
     /// B18: the charges told to the customer before work starts (labour, the company's
     /// materials with name, spec, model, quantity and unit price); a new quote replaces the
     /// last and needs accepting again.
+    ///
+    /// B24: where the organisation has a price list in force, a line naming a list item is
+    /// charged at the list's price and a line off the list is priced by the supervisor.
     Quote {
         lines: Vec<crate::money::ChargeLine>,
+        /// The organisation's price list, as the caller looked it up (like an approval's
+        /// chain); `None` where it has none.
+        prices: Option<crate::request::PriceList>,
     },
     /// B18: the customer accepts the charges (and so confirms the company's materials).
     AcceptQuote {

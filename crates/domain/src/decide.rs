@@ -330,6 +330,12 @@ impl WorkOrder {
             {
                 Err(Refusal::NoCharges)
             }
+            // B24: settled on the service slip the customer signed, never on a phone call.
+            CommandName::HandToFinance
+                if matches!(self.resolution, Some(crate::order::Resolution::Phone { .. })) =>
+            {
+                Err(Refusal::SignatureRequired)
+            }
             CommandName::ShipParts
                 if !self
                     .parts_requests
@@ -650,10 +656,7 @@ impl WorkOrder {
             Command::RequestApproval { kind, note, chain } => {
                 // The organisation's chain, as the caller looked it up; approvers are staff
                 // above the work.
-                let unfit = |r: &Role| !r.may(CommandName::Approve);
-                if chain.is_empty() || chain.iter().any(unfit) {
-                    return Err(Refusal::NoSuchApproval.into());
-                }
+                crate::approval::Approval::check_chain(chain)?;
                 Event::ApprovalRequested {
                     kind: *kind,
                     chain: chain.clone(),
@@ -681,10 +684,11 @@ impl WorkOrder {
                 amount: *amount,
                 note: note.clone(),
             },
-            Command::Quote { lines } => {
+            Command::Quote { lines, prices } => {
                 if lines.is_empty() || crate::money::total(lines).is_none() {
                     return Err(Refusal::Missing { field: "lines" }.into());
                 }
+                check_prices(lines, prices.as_ref(), actor)?;
                 Event::Quoted { lines: lines.clone() }
             }
             Command::AcceptQuote { signer } => Event::QuoteAccepted {
@@ -872,21 +876,9 @@ impl WorkOrder {
     /// The pending approval's next step is `actor`'s role, and nobody decides their own
     /// request.
     fn check_approver(&self, actor: &Actor) -> Result<(), Refusal> {
-        let pending = self.pending_approval().ok_or(Refusal::NoApprovalPending)?;
-        let role = pending.next().ok_or(Refusal::NoApprovalPending)?;
-        if actor.role() != role {
-            return Err(Refusal::NotNextApprover { role });
-        }
-        if pending.requested_by == actor.id() {
-            return Err(Refusal::SelfApproval);
-        }
-        // A chain naming a role twice still needs two people.
-        if pending.decisions.iter().any(|d| d.by == actor.id()) {
-            return Err(Refusal::AlreadyRecorded {
-                command: CommandName::Approve,
-            });
-        }
-        Ok(())
+        self.pending_approval()
+            .ok_or(Refusal::NoApprovalPending)?
+            .check_decider(actor)
     }
 
     fn pending_request(&self) -> Result<&crate::order::Cancellation, Refusal> {
@@ -998,4 +990,26 @@ mod tests {
         assert!(TAKEN.iter().all(|s| DISPATCHED.contains(s) && OPEN.contains(s)));
         assert!(OPEN.iter().all(|s| UNTIL_FILED.contains(s)));
     }
+}
+
+/// B24: with a price list in force, each line names a list item at the list's price, or is
+/// off the list and priced by the supervisor. Without one, a line cannot name an item.
+fn check_prices(
+    lines: &[crate::money::ChargeLine],
+    prices: Option<&crate::request::PriceList>,
+    actor: &Actor,
+) -> Result<(), Refusal> {
+    let list = prices.filter(|p| p.in_force());
+    for line in lines {
+        match (&line.item, list) {
+            (Some(code), Some(list)) => match list.item(code) {
+                Some(item) if item.price == line.unit_price => {}
+                _ => return Err(Refusal::NotListPrice),
+            },
+            (Some(_), None) => return Err(Refusal::NotListPrice),
+            (None, Some(_)) if actor.role() != Role::Supervisor => return Err(Refusal::OffPriceList),
+            (None, _) => {}
+        }
+    }
+    Ok(())
 }

@@ -59,3 +59,8 @@ id_type!(
     /// A file kept with an order: a photo, a signature.
     AttachmentId
 );
+
+id_type!(
+    /// A request to change the organisation (A19 coverage, B24 the price list).
+    RequestId
+);

@@ -24,6 +24,7 @@ mod order;
 mod org;
 mod refusal;
 mod register;
+mod request;
 mod role;
 pub mod sla;
 mod slip;
@@ -41,7 +42,7 @@ pub use calendar::{Calendar, CalendarError};
 pub use command::{Command, CommandName, PartLine, Signature};
 pub use decide::Refused;
 pub use event::{ArrivalCheck, Event, EventRecord};
-pub use ids::{AttachmentId, OrderId, PersonId, StationId, TeamId, TenantId};
+pub use ids::{AttachmentId, OrderId, PersonId, RequestId, StationId, TeamId, TenantId};
 pub use intake::{CrewReport, Finding, Intake};
 pub use money::{ChargeLine, Charges, Fen, total};
 pub use notify::{Attempt, Delivery, DeliveryState, InboxItem, Notice};
@@ -52,6 +53,9 @@ pub use order::{
 pub use org::{Actor, Person, PersonRef, Station, StationRef, Team, Tenant};
 pub use refusal::Refusal;
 pub use register::{AssetRecord, MaintenancePlan, may_plan};
+pub use request::{
+    Book, Change, CoverageBook, OrgRequest, PriceItem, PriceList, RequestError, StationCoverage,
+};
 pub use role::Role;
 pub use slip::{Slip, Staff};
 pub use state::State;

@@ -72,6 +72,9 @@ pub struct ChargeLine {
     pub quantity: u32,
     /// Fen.
     pub unit_price: Fen,
+    /// B24: the price-list item charged, by its code; none for a line off the list.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub item: Option<String>,
 }
 
 impl ChargeLine {
@@ -93,10 +96,17 @@ impl ChargeLine {
             model: optional_text(&at("model"), model, 100)?,
             quantity,
             unit_price,
+            item: None,
         };
         line.amount()
             .ok_or_else(|| FieldError::new(at("unit_price"), "the line's amount is too large"))?;
         Ok(line)
+    }
+
+    /// The line as the price-list item `code` (B24).
+    pub fn on_list(mut self, code: Option<&str>) -> ChargeLine {
+        self.item = code.map(str::trim).filter(|c| !c.is_empty()).map(str::to_string);
+        self
     }
 
     /// Quantity × unit price, exactly.

@@ -176,6 +176,16 @@ pub enum Refusal {
     /// D06: completion is signed by the using department's foreman or above.
     #[error("completion is signed by the using department's foreman or above")]
     SignOffPosition,
+    /// A19, B24: who may ask for a change to the organisation (a station's coordinator or
+    /// supervisor for its coverage, the supervisor for the price list).
+    #[error("this role may not ask for that change")]
+    NotRequester { role: Role },
+    /// B24: a service off the price list is priced by the supervisor.
+    #[error("a service not on the price list is priced by the supervisor")]
+    OffPriceList,
+    /// B24: a line naming a list item charges the list's price.
+    #[error("a price-list item is charged at the list's price")]
+    NotListPrice,
 }
 
 impl Refusal {
@@ -191,6 +201,9 @@ impl Refusal {
             Refusal::AlreadyClaimed => "already_claimed",
             Refusal::NotAssignee => "not_assignee",
             Refusal::OtherStation => "other_station",
+            Refusal::NotRequester { .. } => "not_requester",
+            Refusal::OffPriceList => "off_price_list",
+            Refusal::NotListPrice => "not_list_price",
             Refusal::SubSiteDispatch => "sub_site_dispatch",
             Refusal::NotASubSite => "not_a_sub_site",
             Refusal::NotDispatched => "not_dispatched",
@@ -265,6 +278,7 @@ impl Refusal {
             Refusal::SignOffPosition => Some("signature.position"),
             Refusal::NoSuchApproval => Some("kind"),
             Refusal::AmountMismatch { .. } => Some("amount"),
+            Refusal::OffPriceList | Refusal::NotListPrice => Some("lines"),
             _ => None,
         }
     }

@@ -262,6 +262,40 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         asset: &crate::register::AssetRecord,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// A19, B24: writes a request to change the organisation: a new one (`decided` is
+    /// `None`; an id taken is [`StoreError::Duplicate`]) or one decided over `decided`
+    /// earlier decisions (another decision in between is [`StoreError::VersionConflict`]),
+    /// with the book its last approval changed, written only over the version it was
+    /// changed from (else VersionConflict). All or nothing.
+    fn put_request(
+        &self,
+        request: &crate::request::OrgRequest,
+        decided: Option<usize>,
+        book: Option<&crate::request::Book>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    fn request(
+        &self,
+        tenant: TenantId,
+        id: crate::ids::RequestId,
+    ) -> impl Future<Output = Result<Option<crate::request::OrgRequest>, StoreError>> + Send;
+    /// The organisation's requests, newest first; only those waiting for `next`'s
+    /// decision when given.
+    fn requests(
+        &self,
+        tenant: TenantId,
+        next: Option<crate::role::Role>,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<crate::request::OrgRequest>, StoreError>> + Send;
+    /// A19: the stations' coverage in force (empty until a change is approved).
+    fn coverage(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<crate::request::CoverageBook, StoreError>> + Send;
+    /// B24: the price list in force (empty until one is approved).
+    fn price_list(
+        &self,
+        tenant: TenantId,
+    ) -> impl Future<Output = Result<crate::request::PriceList, StoreError>> + Send;
     /// Replaces an entry of the register (its plans changed); [`StoreError::NotFound`]
     /// when the organisation has no entry with its code.
     fn put_asset(

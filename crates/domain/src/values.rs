@@ -214,6 +214,10 @@ wire_enum!(
         SpecialSituation = "special_situation",
         /// B13: an order found on self-inspection (自检) goes to the pool once approved.
         SelfInspection = "self_inspection",
+        /// A19: a station's coverage areas or capacity change (网点服务范围变更).
+        Coverage = "coverage",
+        /// B24: the price list of paid home services (常规服务项目表).
+        PriceList = "price_list",
     }
 );
 

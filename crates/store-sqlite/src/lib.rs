@@ -68,6 +68,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "maintenance_plans",
         include_str!("../migrations/0011_maintenance_plans.sql"),
     ),
+    (
+        12,
+        "org_requests",
+        include_str!("../migrations/0012_org_requests.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -334,6 +339,49 @@ impl Store for SqliteStore {
 
     async fn add_asset(&self, asset: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
         self.org(OrgWrite::Asset(asset.clone())).await
+    }
+
+    async fn put_request(
+        &self,
+        request: &baoxiu_domain::OrgRequest,
+        decided: Option<usize>,
+        book: Option<&baoxiu_domain::Book>,
+    ) -> Result<(), StoreError> {
+        self.org(OrgWrite::Request {
+            request: request.clone(),
+            decided,
+            book: book.cloned(),
+        })
+        .await
+    }
+
+    async fn request(
+        &self,
+        tenant: TenantId,
+        id: baoxiu_domain::RequestId,
+    ) -> Result<Option<baoxiu_domain::OrgRequest>, StoreError> {
+        read::request(&self.pool, tenant, id).await
+    }
+
+    async fn requests(
+        &self,
+        tenant: TenantId,
+        next: Option<baoxiu_domain::Role>,
+        limit: u32,
+    ) -> Result<Vec<baoxiu_domain::OrgRequest>, StoreError> {
+        read::requests(&self.pool, tenant, next, limit).await
+    }
+
+    async fn coverage(&self, tenant: TenantId) -> Result<baoxiu_domain::CoverageBook, StoreError> {
+        Ok(read::book(&self.pool, tenant, "coverage")
+            .await?
+            .unwrap_or_default())
+    }
+
+    async fn price_list(&self, tenant: TenantId) -> Result<baoxiu_domain::PriceList, StoreError> {
+        Ok(read::book(&self.pool, tenant, "prices")
+            .await?
+            .unwrap_or_default())
     }
 
     async fn put_asset(&self, asset: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {

@@ -461,6 +461,61 @@ pub async fn stations(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Station
         .collect()
 }
 
+/// One request to change the organisation.
+pub async fn request(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    id: baoxiu_domain::RequestId,
+) -> Result<Option<baoxiu_domain::OrgRequest>, StoreError> {
+    let row = sqlx::query("SELECT doc FROM org_requests WHERE tenant_id = ?1 AND id = ?2")
+        .bind(tenant.to_string())
+        .bind(id.to_string())
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.map(|r| doc_of::<baoxiu_domain::OrgRequest>("request", r.get(0)))
+        .transpose()
+}
+
+/// The organisation's requests, newest first; only those waiting for `next` when given.
+pub async fn requests(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    next: Option<Role>,
+    limit: u32,
+) -> Result<Vec<baoxiu_domain::OrgRequest>, StoreError> {
+    let rows = sqlx::query(
+        "SELECT doc FROM org_requests WHERE tenant_id = ?1 AND (?2 IS NULL OR next_role = ?2)
+         ORDER BY id DESC LIMIT ?3",
+    )
+    .bind(tenant.to_string())
+    .bind(next.map(|r| r.as_str()))
+    .bind(i64::from(limit.clamp(1, MAX_PAGE)))
+    .fetch_all(pool)
+    .await
+    .map_err(backend)?;
+    rows.iter().map(|r| doc_of("request", r.get(0))).collect()
+}
+
+/// One of the organisation's books (`coverage`, `prices`), if it has been written.
+pub async fn book<T: serde::de::DeserializeOwned>(
+    pool: &SqlitePool,
+    tenant: TenantId,
+    kind: &str,
+) -> Result<Option<T>, StoreError> {
+    let row = sqlx::query("SELECT doc FROM org_books WHERE tenant_id = ?1 AND kind = ?2")
+        .bind(tenant.to_string())
+        .bind(kind)
+        .fetch_optional(pool)
+        .await
+        .map_err(backend)?;
+    row.map(|r| doc_of(kind, r.get(0))).transpose()
+}
+
+fn doc_of<T: serde::de::DeserializeOwned>(what: &str, doc: String) -> Result<T, StoreError> {
+    serde_json::from_str(&doc).map_err(|e| StoreError::Backend(format!("a {what} that does not read: {e}")))
+}
+
 /// Entries of every organisation's register with a maintenance plan due by `now`, the
 /// longest due first.
 pub async fn assets_due(

@@ -46,6 +46,13 @@ pub(crate) enum OrgWrite {
     Tenant(Tenant),
     Station(Station),
     Asset(baoxiu_domain::AssetRecord),
+    /// A new request (`decided: None`) or one decided over `decided` earlier decisions,
+    /// with the book its last approval changed.
+    Request {
+        request: baoxiu_domain::OrgRequest,
+        decided: Option<usize>,
+        book: Option<baoxiu_domain::Book>,
+    },
     /// Replaces an entry of the register; NotFound when there is none.
     AssetUpdate(baoxiu_domain::AssetRecord),
     Team(Team),
@@ -686,6 +693,54 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
                 a.plan_due().map(|t| t.timestamp_millis())
             ],
         ),
+        OrgWrite::Request {
+            request,
+            decided,
+            book,
+        } => {
+            let tenant = request.tenant.to_string();
+            let doc = serde_json::to_string(request)
+                .map_err(|e| JobError::Refused(StoreError::Malformed(e.to_string())))?;
+            let next = request.approval.next().map(|r| r.as_str());
+            let decisions = request.approval.decisions.len() as i64;
+            let changed = match decided {
+                None => exec(
+                    conn,
+                    "INSERT INTO org_requests (tenant_id, id, decisions, next_role, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![tenant, request.id.to_string(), decisions, next, doc],
+                )
+                .map_err(|e| refused_if_constraint(e, backend))?,
+                Some(before) => exec(
+                    conn,
+                    "UPDATE org_requests SET decisions = ?3, next_role = ?4, doc = ?5
+                     WHERE tenant_id = ?1 AND id = ?2 AND decisions = ?6",
+                    params![tenant, request.id.to_string(), decisions, next, doc, *before as i64],
+                )?,
+            };
+            if changed == 0 {
+                return Err(JobError::Refused(StoreError::VersionConflict));
+            }
+            if let Some(book) = book {
+                let (kind, version, doc) = match book {
+                    baoxiu_domain::Book::Coverage(b) => ("coverage", b.version, serde_json::to_string(b)),
+                    baoxiu_domain::Book::Prices(b) => ("prices", b.version, serde_json::to_string(b)),
+                };
+                let doc = doc.map_err(|e| JobError::Refused(StoreError::Malformed(e.to_string())))?;
+                // The book is written over the version it was changed from: a second change
+                // decided on the same old book loses, and the whole job with it.
+                let written = exec(
+                    conn,
+                    "INSERT INTO org_books (tenant_id, kind, version, doc) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (tenant_id, kind) DO UPDATE SET version = excluded.version, doc = excluded.doc
+                     WHERE org_books.version = excluded.version - 1",
+                    params![tenant, kind, version as i64, doc],
+                )?;
+                if written == 0 {
+                    return Err(JobError::Refused(StoreError::VersionConflict));
+                }
+            }
+            return Ok(1);
+        }
         OrgWrite::AssetUpdate(a) => {
             let changed = exec(
                 conn,

@@ -82,6 +82,8 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NotStaff { .. }
         | Refusal::NotAssignee
         | Refusal::OtherStation
+        | Refusal::NotRequester { .. }
+        | Refusal::OffPriceList
         | Refusal::SelfApproval
         | Refusal::ReinspectionSignOff
         | Refusal::NotRecorder
@@ -103,6 +105,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::NoSuchAttachment
         | Refusal::RestorationOutOfRange
         | Refusal::AmountMismatch { .. }
+        | Refusal::NotListPrice
         | Refusal::SlipUnsigned
         | Refusal::SlipSigner
         | Refusal::CallerNotQualified

@@ -242,16 +242,19 @@ pub(crate) async fn parse_command<S: Store>(
             let mut lines = Vec::new();
             for (i, l) in b.lines.iter().enumerate() {
                 let price = baoxiu_domain::Fen::parse_yuan(&format!("lines[{i}].unit_price"), &l.unit_price)?;
-                lines.push(baoxiu_domain::ChargeLine::parse(
-                    i,
-                    &l.name,
-                    l.spec.as_deref(),
-                    l.model.as_deref(),
-                    l.quantity,
-                    price,
-                )?);
+                lines.push(
+                    baoxiu_domain::ChargeLine::parse(
+                        i,
+                        &l.name,
+                        l.spec.as_deref(),
+                        l.model.as_deref(),
+                        l.quantity,
+                        price,
+                    )?
+                    .on_list(l.item.as_deref()),
+                );
             }
-            Command::Quote { lines }
+            Command::Quote { lines, prices: None }
         }
         CommandName::AcceptQuote => {
             let b: SignerBody = parse(raw)?;
@@ -553,6 +556,9 @@ pub struct ChargeInput {
     pub quantity: u32,
     /// Yuan, at most two decimals.
     pub unit_price: String,
+    /// B24: the price-list item charged, by its code (the line is then at the list's price);
+    /// leave out for a line off the list, which the supervisor prices.
+    pub item: Option<String>,
 }
 
 #[derive(Deserialize, ToSchema)]
