@@ -55,6 +55,7 @@ pub use refusal::Refusal;
 pub use register::{AssetRecord, MaintenancePlan, may_plan};
 pub use request::{
     Book, Change, CoverageBook, OrgRequest, PriceItem, PriceList, RequestError, StationCoverage,
+    may_ask_coverage, may_ask_prices,
 };
 pub use role::Role;
 pub use slip::{Slip, Staff};

@@ -209,24 +209,33 @@ impl Change {
     /// Who may ask: a station's coordinator or supervisor for its own coverage (the admin for
     /// any); the supervisor or the admin for the price list.
     fn check_requester(&self, actor: &Actor) -> Result<(), Refusal> {
-        let role = actor.role();
         let allowed = match self {
-            Change::Coverage(c) => match role {
-                Role::Admin => true,
-                Role::Coordinator | Role::Supervisor => actor
-                    .person
-                    .station
-                    .is_none_or(|s| s == c.station.id || Some(s) == c.station.head),
-                _ => false,
-            },
-            Change::PriceList { .. } => matches!(role, Role::Supervisor | Role::Admin),
+            Change::Coverage(c) => may_ask_coverage(&actor.person, &c.station),
+            Change::PriceList { .. } => may_ask_prices(&actor.person),
         };
         if allowed {
             Ok(())
         } else {
-            Err(Refusal::NotRequester { role })
+            Err(Refusal::NotRequester { role: actor.role() })
         }
     }
+}
+
+/// A19: who may ask to change `station`'s coverage: the admin; a coordinator or supervisor
+/// of the station or of its head station (or of no station in particular).
+pub fn may_ask_coverage(person: &crate::org::PersonRef, station: &StationRef) -> bool {
+    match person.role {
+        Role::Admin => true,
+        Role::Coordinator | Role::Supervisor => person
+            .station
+            .is_none_or(|s| s == station.id || Some(s) == station.head),
+        _ => false,
+    }
+}
+
+/// B24: who may propose the price list: the supervisor or the admin.
+pub fn may_ask_prices(person: &crate::org::PersonRef) -> bool {
+    matches!(person.role, Role::Supervisor | Role::Admin)
 }
 
 /// One request and its approval.

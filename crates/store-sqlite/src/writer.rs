@@ -658,7 +658,66 @@ fn expire(conn: &Connection, before: Timestamp) -> Result<u64, JobError> {
     Ok(done as u64)
 }
 
-/// Each organisation write is one statement.
+/// A19, B24: the request over the decisions it was decided on, and the book it changed over
+/// the version it changed.
+fn write_request(
+    conn: &Connection,
+    request: &baoxiu_domain::OrgRequest,
+    decided: Option<usize>,
+    book: Option<&baoxiu_domain::Book>,
+) -> Result<u64, JobError> {
+    let tenant = request.tenant.to_string();
+    let doc = serde_json::to_string(request)
+        .map_err(|e| JobError::Refused(StoreError::Malformed(e.to_string())))?;
+    let next = request.approval.next().map(|r| r.as_str());
+    let decisions = request.approval.decisions.len() as i64;
+    let changed = match decided {
+        None => exec(
+            conn,
+            "INSERT INTO org_requests (tenant_id, id, decisions, next_role, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![tenant, request.id.to_string(), decisions, next, doc],
+        )
+        .map_err(org_constraint)?,
+        Some(before) => exec(
+            conn,
+            "UPDATE org_requests SET decisions = ?3, next_role = ?4, doc = ?5
+                     WHERE tenant_id = ?1 AND id = ?2 AND decisions = ?6",
+            params![
+                tenant,
+                request.id.to_string(),
+                decisions,
+                next,
+                doc,
+                before as i64
+            ],
+        )?,
+    };
+    if changed == 0 {
+        return Err(JobError::Refused(StoreError::VersionConflict));
+    }
+    if let Some(book) = book {
+        let (kind, version, doc) = match book {
+            baoxiu_domain::Book::Coverage(b) => ("coverage", b.version, serde_json::to_string(b)),
+            baoxiu_domain::Book::Prices(b) => ("prices", b.version, serde_json::to_string(b)),
+        };
+        let doc = doc.map_err(|e| JobError::Refused(StoreError::Malformed(e.to_string())))?;
+        // The book is written over the version it was changed from: a second change
+        // decided on the same old book loses, and the whole job with it.
+        let written = exec(
+                    conn,
+                    "INSERT INTO org_books (tenant_id, kind, version, doc) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (tenant_id, kind) DO UPDATE SET version = excluded.version, doc = excluded.doc
+                     WHERE org_books.version = excluded.version - 1",
+                    params![tenant, kind, version as i64, doc],
+                )?;
+        if written == 0 {
+            return Err(JobError::Refused(StoreError::VersionConflict));
+        }
+    }
+    Ok(1)
+}
+
+/// Each organisation write is one statement, but a request's (a savepoint keeps it whole).
 fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
     let result = match write {
         OrgWrite::Tenant(t) => exec(
@@ -693,53 +752,19 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
                 a.plan_due().map(|t| t.timestamp_millis())
             ],
         ),
+        // Two guarded statements: a savepoint undoes the first when the second refuses.
         OrgWrite::Request {
             request,
             decided,
             book,
         } => {
-            let tenant = request.tenant.to_string();
-            let doc = serde_json::to_string(request)
-                .map_err(|e| JobError::Refused(StoreError::Malformed(e.to_string())))?;
-            let next = request.approval.next().map(|r| r.as_str());
-            let decisions = request.approval.decisions.len() as i64;
-            let changed = match decided {
-                None => exec(
-                    conn,
-                    "INSERT INTO org_requests (tenant_id, id, decisions, next_role, doc) VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![tenant, request.id.to_string(), decisions, next, doc],
-                )
-                .map_err(|e| refused_if_constraint(e, backend))?,
-                Some(before) => exec(
-                    conn,
-                    "UPDATE org_requests SET decisions = ?3, next_role = ?4, doc = ?5
-                     WHERE tenant_id = ?1 AND id = ?2 AND decisions = ?6",
-                    params![tenant, request.id.to_string(), decisions, next, doc, *before as i64],
-                )?,
-            };
-            if changed == 0 {
-                return Err(JobError::Refused(StoreError::VersionConflict));
+            conn.execute_batch("SAVEPOINT request")?;
+            let written = write_request(conn, request, *decided, book.as_ref());
+            match &written {
+                Err(JobError::Refused(_)) => conn.execute_batch("ROLLBACK TO request; RELEASE request")?,
+                _ => conn.execute_batch("RELEASE request")?,
             }
-            if let Some(book) = book {
-                let (kind, version, doc) = match book {
-                    baoxiu_domain::Book::Coverage(b) => ("coverage", b.version, serde_json::to_string(b)),
-                    baoxiu_domain::Book::Prices(b) => ("prices", b.version, serde_json::to_string(b)),
-                };
-                let doc = doc.map_err(|e| JobError::Refused(StoreError::Malformed(e.to_string())))?;
-                // The book is written over the version it was changed from: a second change
-                // decided on the same old book loses, and the whole job with it.
-                let written = exec(
-                    conn,
-                    "INSERT INTO org_books (tenant_id, kind, version, doc) VALUES (?1, ?2, ?3, ?4)
-                     ON CONFLICT (tenant_id, kind) DO UPDATE SET version = excluded.version, doc = excluded.doc
-                     WHERE org_books.version = excluded.version - 1",
-                    params![tenant, kind, version as i64, doc],
-                )?;
-                if written == 0 {
-                    return Err(JobError::Refused(StoreError::VersionConflict));
-                }
-            }
-            return Ok(1);
+            return written;
         }
         OrgWrite::AssetUpdate(a) => {
             let changed = exec(
@@ -971,15 +996,19 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
             exec(conn, "DELETE FROM sessions WHERE digest = ?1", params![digest])
         }
     };
-    result.map(|n| n as u64).map_err(|e| {
-        refused_if_constraint(e, |e| match constraint(&e) {
-            Some((
-                rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
-                message,
-            )) => StoreError::Duplicate(message),
-            Some((rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY, message)) => StoreError::NotFound(message),
-            _ => backend(e),
-        })
+    result.map(|n| n as u64).map_err(org_constraint)
+}
+
+/// A constraint an organisation write broke, as the store's error: a key taken is
+/// Duplicate, a row referred to and missing NotFound.
+fn org_constraint(e: rusqlite::Error) -> JobError {
+    refused_if_constraint(e, |e| match constraint(&e) {
+        Some((
+            rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE | rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY,
+            message,
+        )) => StoreError::Duplicate(message),
+        Some((rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY, message)) => StoreError::NotFound(message),
+        _ => backend(e),
     })
 }
 

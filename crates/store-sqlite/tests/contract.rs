@@ -48,6 +48,7 @@ scenario!(
     the_register_keeps_entries_by_code_per_organisation,
     r_c12_plans_due_are_found_and_moved_on,
     r_c12_the_work_log_finds_orders_open_in_the_span,
+    org_requests_are_decided_once_and_change_their_books_with_them,
 );
 
 #[tokio::test]

@@ -571,3 +571,141 @@ pub async fn r_c12_the_work_log_finds_orders_open_in_the_span<S: Store>(store: S
         .collect();
     assert_eq!(found, vec![early.id]);
 }
+
+/// A19, B24: a request is written once; each decision is written over the decisions it was
+/// made on (a second decision made on the same ones conflicts and writes nothing); the
+/// book a last approval changed is written with it, over the version it changed; the
+/// approvals inbox finds a request by the role whose turn it is; another organisation sees
+/// none of it.
+pub async fn org_requests_are_decided_once_and_change_their_books_with_them<S: Store>(store: S) {
+    use baoxiu_domain::{
+        Book, Change, CoverageBook, OrgRequest, PersonRef, PriceItem, PriceList, RequestId, Role,
+    };
+    let f = Fixture::new(&store).await;
+    let person = |role| PersonRef {
+        role,
+        id: baoxiu_domain::PersonId(uuid::Uuid::now_v7()),
+        ..f.desk.to_ref()
+    };
+    let items = vec![PriceItem::parse(0, "BJ-01", "家政保洁", "次", baoxiu_domain::Fen(12000)).unwrap()];
+    let request = OrgRequest::open(
+        RequestId(uuid::Uuid::now_v7()),
+        f.tenant.id,
+        Change::PriceList { items },
+        "2027版",
+        &baoxiu_domain::Actor {
+            person: person(Role::Supervisor),
+        },
+        vec![Role::Approver],
+        f.later(0),
+    )
+    .unwrap();
+    store.put_request(&request, None, None).await.unwrap();
+    assert!(matches!(
+        store.put_request(&request, None, None).await,
+        Err(StoreError::Duplicate(_))
+    ));
+    let waiting = store
+        .requests(f.tenant.id, Some(Role::Approver), 10)
+        .await
+        .unwrap();
+    assert_eq!(waiting, vec![request.clone()]);
+    assert!(
+        store
+            .requests(f.tenant.id, Some(Role::Supervisor), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    let (coverage, prices) = (CoverageBook::default(), PriceList::default());
+    let mut first = request.clone();
+    let book = first
+        .decide(
+            &baoxiu_domain::Actor {
+                person: person(Role::Approver),
+            },
+            true,
+            None,
+            f.later(1),
+            &coverage,
+            &prices,
+        )
+        .unwrap();
+    assert!(matches!(book, Some(Book::Prices(_))));
+    let mut second = request.clone();
+    let late = second
+        .decide(
+            &baoxiu_domain::Actor {
+                person: person(Role::Approver),
+            },
+            true,
+            None,
+            f.later(1),
+            &coverage,
+            &prices,
+        )
+        .unwrap();
+    store.put_request(&first, Some(0), book.as_ref()).await.unwrap();
+    assert!(matches!(
+        store.put_request(&second, Some(0), late.as_ref()).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(store.request(f.tenant.id, request.id).await.unwrap(), Some(first));
+    let list = store.price_list(f.tenant.id).await.unwrap();
+    assert_eq!((list.version, list.items.len()), (1, 1));
+    assert!(
+        store
+            .requests(f.tenant.id, Some(Role::Approver), 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+
+    // A book changed from a version that is no longer the latest is refused with its
+    // request: nothing of either is written.
+    let other = OrgRequest::open(
+        RequestId(uuid::Uuid::now_v7()),
+        f.tenant.id,
+        Change::PriceList {
+            items: list.items.clone(),
+        },
+        "重复",
+        &baoxiu_domain::Actor {
+            person: person(Role::Supervisor),
+        },
+        vec![Role::Approver],
+        f.later(2),
+    )
+    .unwrap();
+    store.put_request(&other, None, None).await.unwrap();
+    let mut decided = other.clone();
+    let stale = decided
+        .decide(
+            &baoxiu_domain::Actor {
+                person: person(Role::Approver),
+            },
+            true,
+            None,
+            f.later(3),
+            &coverage,
+            &prices,
+        )
+        .unwrap();
+    assert!(matches!(
+        store.put_request(&decided, Some(0), stale.as_ref()).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(store.request(f.tenant.id, other.id).await.unwrap(), Some(other));
+
+    let stranger = Fixture::new(&store).await;
+    assert!(
+        store
+            .requests(stranger.tenant.id, None, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert_eq!(store.request(stranger.tenant.id, request.id).await.unwrap(), None);
+    assert!(!store.price_list(stranger.tenant.id).await.unwrap().in_force());
+}

@@ -13,6 +13,7 @@ mod health;
 pub mod maintenance;
 mod pages;
 pub mod password;
+mod requests;
 pub mod service;
 mod uploads;
 

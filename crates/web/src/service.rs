@@ -160,15 +160,16 @@ impl<S: Store> App<S> {
         }
     }
 
-    /// An approval request with the organisation's chain for its kind (empty where its
-    /// template has none, which the domain refuses); any other command as it is.
-    pub(crate) fn with_chain<'c>(
+    /// A command with what the organisation's books add to it: an approval request gets the
+    /// chain for its kind (empty where its template has none, which the domain refuses), a
+    /// quote the price list in force (B24); any other command as it is.
+    pub(crate) async fn with_books<'c>(
         &self,
         tenant: &Tenant,
         order: &WorkOrder,
         command: &'c Command,
-    ) -> std::borrow::Cow<'c, Command> {
-        match command {
+    ) -> ApiResult<std::borrow::Cow<'c, Command>> {
+        Ok(match command {
             Command::RequestApproval { kind, note, .. } => {
                 let spec = self.clocks.spec(tenant, order.details.template);
                 std::borrow::Cow::Owned(Command::RequestApproval {
@@ -177,8 +178,15 @@ impl<S: Store> App<S> {
                     chain: spec.chain(*kind).map(<[_]>::to_vec).unwrap_or_default(),
                 })
             }
+            Command::Quote { lines, .. } => {
+                let prices = self.store.price_list(tenant.id).await?;
+                std::borrow::Cow::Owned(Command::Quote {
+                    lines: lines.clone(),
+                    prices: prices.in_force().then_some(prices),
+                })
+            }
             other => std::borrow::Cow::Borrowed(other),
-        }
+        })
     }
 
     /// Runs one command: 200 with the order as it now is. A lost race is retried on the
@@ -223,7 +231,7 @@ impl<S: Store> App<S> {
             }
             let now = self.clock.now();
             let mut next = order.clone();
-            let command = &self.with_chain(&tenant, &order, command);
+            let command = &self.with_books(&tenant, &order, command).await?;
             let executed = match recorder {
                 Some(recorder) => next.execute_for(recorder, acts, now, command),
                 None => next.execute(acts, now, command),

@@ -18,6 +18,7 @@ mod orders;
 mod people;
 mod queues;
 mod register;
+mod requests;
 mod session;
 mod signin;
 mod slip;
@@ -35,7 +36,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use baoxiu_domain::{CommandName, Role, Store};
+use baoxiu_domain::{ApprovalKind, CommandName, Role, Store};
 use i18n::{Lang, Tr};
 
 pub fn router<S: Store>() -> Router<App<S>> {
@@ -74,6 +75,10 @@ pub fn router<S: Store>() -> Router<App<S>> {
         .route("/register/stickers.svg", get(register::stickers::<S>))
         .route("/register/{code}", get(register::ledger::<S>))
         .route("/log", get(worklog::page::<S>))
+        .route("/requests", get(requests::page::<S>))
+        .route("/requests/coverage", post(requests::ask_coverage::<S>))
+        .route("/requests/prices", post(requests::ask_prices::<S>))
+        .route("/requests/{id}/decide", post(requests::decide::<S>))
         .route("/register/{code}/plans", post(register::add_plan::<S>))
         .route("/report", get(register::scan::<S>))
         .route("/people", get(people::page::<S>).post(people::add::<S>))
@@ -211,6 +216,21 @@ impl Layout {
         link("/admin/calendar", "nav.calendar", role.manages_people());
         link("/register", "nav.register", baoxiu_domain::may_plan(role));
         link("/log", "nav.worklog", baoxiu_domain::reads_work_log(role));
+        // A19, B24: where the organisation's templates set a chain for such requests.
+        let requests = [ApprovalKind::Coverage, ApprovalKind::PriceList]
+            .into_iter()
+            .any(|kind| {
+                viewer
+                    .tenant
+                    .templates
+                    .iter()
+                    .any(|t| t.spec().chain(kind).is_some())
+            });
+        link(
+            "/requests",
+            "nav.requests",
+            requests && role.sees_service_levels(),
+        );
         let mut layout = Layout::public(tr, "app.name", &viewer.here);
         layout.title = title;
         layout.org = Some(viewer.tenant.name.clone());

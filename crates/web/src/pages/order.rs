@@ -535,7 +535,7 @@ pub fn error_text(viewer: &Viewer, error: &ApiError) -> String {
     }
 }
 
-fn refusal_text(viewer: &Viewer, r: &Refusal) -> String {
+pub(super) fn refusal_text(viewer: &Viewer, r: &Refusal) -> String {
     let tr = viewer.tr;
     let key = format!("refusal.{}", r.code());
     match r {

@@ -450,3 +450,166 @@ async fn r_c12_a_plan_set_on_the_ledger_makes_one_maintenance_order_in_the_ledge
     let (_, desk) = sign_in(&app, &account(&app, "desk").await, PASSWORD).await;
     assert_eq!(page(&app, &desk.unwrap().0, "/log").await.0, 404);
 }
+
+/// Posts a form as `cookie`: the status and the page answered.
+async fn post_form(app: &TestApp, cookie: &str, path: &str, body: String) -> (u16, String) {
+    let res = no_redirects()
+        .post(format!("{}{path}", app.base))
+        .header("cookie", cookie)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+/// Form-encodes `s`: every byte but letters and digits as %XX.
+fn enc(s: &str) -> String {
+    s.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                (b as char).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
+
+async fn signed_in(app: &TestApp, who: &str) -> String {
+    sign_in(app, &account(app, who).await, PASSWORD)
+        .await
+        .1
+        .unwrap()
+        .0
+}
+
+/// The id of the first request waiting on the page.
+fn waiting_request(html: &str) -> String {
+    let at = html.find("action=\"/requests/").expect("a request to decide") + 18;
+    html[at..].split('/').next().unwrap().to_string()
+}
+
+/// A19 through the pages: the station's coordinator asks for its coverage; the region
+/// approves and nothing changes yet; headquarters cannot reject without a reason, then
+/// approves, and the coverage is in force.
+#[tokio::test]
+async fn r_a19_a_coverage_request_takes_effect_after_the_region_and_headquarters() {
+    let app = spawn_app().await;
+    let coordinator = signed_in(&app, "coordinator").await;
+    let (status, html) = page(&app, &coordinator, "/requests").await;
+    assert_eq!(status, 200);
+    assert!(
+        !html.contains("上海徐汇维修站"),
+        "only the coordinator's own station is offered"
+    );
+    let body = format!(
+        "_csrf={}&station={}&areas={}&capacity=40&note={}",
+        csrf(&html),
+        app.org.head_station,
+        enc("海淀区、昌平区"),
+        enc("新增昌平区")
+    );
+    assert_eq!(
+        post_form(&app, &coordinator, "/requests/coverage", body).await.0,
+        303
+    );
+
+    let region = signed_in(&app, "region").await;
+    let (_, html) = page(&app, &region, "/requests").await;
+    let id = waiting_request(&html);
+    let decide = |html: &str, decision: &str, reason: &str| {
+        format!("_csrf={}&decision={decision}&reason={}", csrf(html), enc(reason))
+    };
+    let path = format!("/requests/{id}/decide");
+    assert_eq!(
+        post_form(&app, &region, &path, decide(&html, "approve", ""))
+            .await
+            .0,
+        303
+    );
+    assert!(
+        app.store
+            .coverage(app.org.tenant)
+            .await
+            .unwrap()
+            .stations
+            .is_empty()
+    );
+
+    let approver = signed_in(&app, "approver").await;
+    let (_, html) = page(&app, &approver, "/requests").await;
+    let (status, refused) = post_form(&app, &approver, &path, decide(&html, "reject", "")).await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("role=\"alert\""), "{refused}");
+    assert_eq!(
+        post_form(&app, &approver, &path, decide(&html, "approve", "同意"))
+            .await
+            .0,
+        303
+    );
+    let book = app.store.coverage(app.org.tenant).await.unwrap();
+    assert_eq!(book.stations[0].areas, ["海淀区", "昌平区"]);
+    let (_, html) = page(&app, &coordinator, "/requests").await;
+    assert!(
+        html.contains("海淀区、昌平区") && html.contains("已批准"),
+        "{html}"
+    );
+}
+
+/// B24 through the pages and the API: the supervisor proposes the price list (a line that
+/// does not read is refused, naming it); the general manager approves; then a technician
+/// quotes list items at the list's price and cannot price a service off the list.
+#[tokio::test]
+async fn r_b24_an_approved_price_list_governs_the_quotes() {
+    let app = spawn_app().await;
+    let supervisor = signed_in(&app, "supervisor").await;
+    let (_, html) = page(&app, &supervisor, "/requests").await;
+    let form = |items: &str| {
+        format!(
+            "_csrf={}&items={}&note={}",
+            csrf(&html),
+            enc(items),
+            enc("2027版")
+        )
+    };
+    let (status, refused) =
+        post_form(&app, &supervisor, "/requests/prices", form("BJ-01 家政保洁 120")).await;
+    assert_eq!(status, 422);
+    assert!(refused.contains("格式为"), "{refused}");
+    let items = "BJ-01 | 家政保洁（2小时） | 次 | 120\nWX-03 | 更换水龙头（人工） | 个 | 30";
+    assert_eq!(
+        post_form(&app, &supervisor, "/requests/prices", form(items))
+            .await
+            .0,
+        303
+    );
+    assert!(!app.store.price_list(app.org.tenant).await.unwrap().in_force());
+
+    let approver = signed_in(&app, "approver").await;
+    let (_, html) = page(&app, &approver, "/requests").await;
+    let id = waiting_request(&html);
+    let body = format!("_csrf={}&decision=approve&reason=", csrf(&html));
+    assert_eq!(
+        post_form(&app, &approver, &format!("/requests/{id}/decide"), body)
+            .await
+            .0,
+        303
+    );
+    assert_eq!(app.store.price_list(app.org.tenant).await.unwrap().items.len(), 2);
+
+    let desk = app.org.token("desk").to_string();
+    let id = app.create_order(&desk, &property_order()).await.id();
+    app.ok(app.technician(0), &id, "claim", serde_json::json!({}))
+        .await;
+    let off = serde_json::json!({"lines": [{"name": "疏通下水道", "quantity": 1, "unit_price": "80"}]});
+    let res = app.command(app.technician(0), &id, "quote", off.clone()).await;
+    assert_eq!((res.status, res.error_code()), (403, "off_price_list"));
+    let wrong = serde_json::json!({"lines": [{"name": "家政保洁", "quantity": 1, "unit_price": "100", "item": "BJ-01"}]});
+    let res = app.command(app.technician(0), &id, "quote", wrong).await;
+    assert_eq!((res.status, res.error_code()), (422, "not_list_price"));
+    let listed = serde_json::json!({"lines": [{"name": "家政保洁", "quantity": 2, "unit_price": "120", "item": "BJ-01"}]});
+    app.ok(app.technician(0), &id, "quote", listed).await;
+    app.ok(app.org.token("supervisor"), &id, "quote", off).await;
+}
