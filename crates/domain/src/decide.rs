@@ -979,19 +979,6 @@ impl WorkOrder {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_named_state_lists_agree_with_the_states() {
-        let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
-        assert_eq!(OPEN, &open[..]);
-        assert!(TAKEN.iter().all(|s| DISPATCHED.contains(s) && OPEN.contains(s)));
-        assert!(OPEN.iter().all(|s| UNTIL_FILED.contains(s)));
-    }
-}
-
 /// B24: with a price list in force, each line names a list item at the list's price, or is
 /// off the list and priced by the supervisor. Without one, a line cannot name an item.
 fn check_prices(
@@ -1012,4 +999,17 @@ fn check_prices(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_named_state_lists_agree_with_the_states() {
+        let open: Vec<State> = State::ALL.into_iter().filter(|s| s.is_open()).collect();
+        assert_eq!(OPEN, &open[..]);
+        assert!(TAKEN.iter().all(|s| DISPATCHED.contains(s) && OPEN.contains(s)));
+        assert!(OPEN.iter().all(|s| UNTIL_FILED.contains(s)));
+    }
 }

@@ -348,9 +348,9 @@ impl Store for SqliteStore {
         book: Option<&baoxiu_domain::Book>,
     ) -> Result<(), StoreError> {
         self.org(OrgWrite::Request {
-            request: request.clone(),
+            request: Box::new(request.clone()),
             decided,
-            book: book.cloned(),
+            book: book.cloned().map(Box::new),
         })
         .await
     }

@@ -49,9 +49,9 @@ pub(crate) enum OrgWrite {
     /// A new request (`decided: None`) or one decided over `decided` earlier decisions,
     /// with the book its last approval changed.
     Request {
-        request: baoxiu_domain::OrgRequest,
+        request: Box<baoxiu_domain::OrgRequest>,
         decided: Option<usize>,
-        book: Option<baoxiu_domain::Book>,
+        book: Option<Box<baoxiu_domain::Book>>,
     },
     /// Replaces an entry of the register; NotFound when there is none.
     AssetUpdate(baoxiu_domain::AssetRecord),
@@ -759,7 +759,7 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
             book,
         } => {
             conn.execute_batch("SAVEPOINT request")?;
-            let written = write_request(conn, request, *decided, book.as_ref());
+            let written = write_request(conn, request, *decided, book.as_deref());
             match &written {
                 Err(JobError::Refused(_)) => conn.execute_batch("ROLLBACK TO request; RELEASE request")?,
                 _ => conn.execute_batch("RELEASE request")?,
