@@ -151,6 +151,7 @@ pub async fn build(options: &Options) -> DemoResult<Built> {
         };
         cast.persist(&store).await?;
         register(&store, &cast, template, options.now).await?;
+        requests(&store, &cast, template, options.now).await?;
         let bar = progress(options, &cast)?;
         let (counts, stopped) = write_orders(&store, &cast, options, &mut rng, generate, &bar).await?;
         bar.finish();
@@ -240,6 +241,112 @@ async fn register(
     }
     for entry in entries {
         store.add_asset(&entry).await?;
+    }
+    Ok(())
+}
+
+/// A19, B24 in the demo: the after-sales stations' coverage, approved by their region and
+/// headquarters, with one station's extension waiting for headquarters; the property
+/// company's price list of home services, approved by its general manager.
+async fn requests(
+    store: &SqliteStore,
+    cast: &org::Cast,
+    template: Template,
+    now: Timestamp,
+) -> DemoResult<()> {
+    use baoxiu_domain::{ApprovalKind, Change, Fen, OrgRequest, PriceItem, RequestId, StationCoverage};
+    let chain = |kind| template.spec().chain(kind).map(<[_]>::to_vec).unwrap_or_default();
+    let mut seq = 0u64;
+    let mut id = || {
+        seq += 1;
+        RequestId(uuid::Uuid::from_u64_pair(now.timestamp_millis() as u64, seq))
+    };
+    match template {
+        Template::AfterSales => {
+            let mut coverage = store.coverage(cast.tenant.id).await?;
+            for (i, (site, spec)) in cast.sites.iter().zip(words_after_sales::SITES).enumerate() {
+                let mut areas: Vec<String> = Vec::new();
+                for (place, _) in spec.places {
+                    let end = place
+                        .find('区')
+                        .or_else(|| place.find('县'))
+                        .map(|at| at + '区'.len_utf8());
+                    let area = place[..end.unwrap_or(place.len())].to_string();
+                    if !areas.contains(&area) {
+                        areas.push(area);
+                    }
+                }
+                let capacity = 6 * site.technicians.len().max(1) as u32;
+                let asker = site.coordinator.as_ref().unwrap_or(&cast.admin).actor();
+                let change = StationCoverage::parse(site.station.to_ref(), &areas.join("\n"), capacity)?;
+                let mut request = OrgRequest::open(
+                    id(),
+                    cast.tenant.id,
+                    Change::Coverage(change),
+                    "网点服务范围和日接单能力",
+                    &asker,
+                    chain(ApprovalKind::Coverage),
+                    now,
+                )?;
+                store.put_request(&request, None, None).await?;
+                let region = cast.regions.get(site.region).unwrap_or(&cast.admin).actor();
+                let prices = baoxiu_domain::PriceList::default();
+                let book = request.decide(&region, true, None, now, &coverage, &prices)?;
+                store.put_request(&request, Some(0), book.as_ref()).await?;
+                if i == 0 {
+                    // The first station's extension waits for headquarters.
+                    continue;
+                }
+                let book = request.decide(
+                    &cast.approver.actor(),
+                    true,
+                    Some("同意"),
+                    now,
+                    &coverage,
+                    &prices,
+                )?;
+                store.put_request(&request, Some(1), book.as_ref()).await?;
+                if let Some(baoxiu_domain::Book::Coverage(after)) = book {
+                    coverage = after;
+                }
+            }
+        }
+        Template::Property => {
+            let items = [
+                ("BJ-01", "家政保洁（2小时）", "次", "120"),
+                ("BJ-02", "开荒保洁", "平方米", "8"),
+                ("WX-01", "疏通下水道（人工）", "次", "80"),
+                ("WX-02", "更换水龙头（人工）", "个", "30"),
+                ("WX-03", "更换灯具（人工）", "个", "25"),
+                ("DB-01", "代购代办", "次", "20"),
+            ]
+            .iter()
+            .enumerate()
+            .map(|(i, (code, name, unit, price))| {
+                PriceItem::parse(i, code, name, unit, Fen::parse_yuan("price", price)?)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+            let mut request = OrgRequest::open(
+                id(),
+                cast.tenant.id,
+                Change::PriceList { items },
+                "《常规服务项目表》经评审，报总经理审批",
+                &cast.supervisor.actor(),
+                chain(ApprovalKind::PriceList),
+                now,
+            )?;
+            store.put_request(&request, None, None).await?;
+            let book = request.decide(
+                &cast.approver.actor(),
+                true,
+                Some("同意执行"),
+                now,
+                &store.coverage(cast.tenant.id).await?,
+                &store.price_list(cast.tenant.id).await?,
+            )?;
+            store.put_request(&request, Some(0), book.as_ref()).await?;
+        }
+        _ => {}
     }
     Ok(())
 }

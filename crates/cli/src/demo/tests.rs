@@ -199,3 +199,32 @@ async fn r_c12_the_factory_demo_makes_its_maintenance_orders_as_they_fall_due() 
         "each moved on a week"
     );
 }
+
+/// A19, B24 in the demo: the after-sales stations' coverage is in force but for the first
+/// station's, which waits for headquarters; the property company's price list is in force.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r_a19_r_b24_the_demo_has_coverage_a_waiting_request_and_a_price_list() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let built = small_demo(dir.path(), 20, 11).await;
+    let tenant = |slug: &str| {
+        built
+            .tenants
+            .iter()
+            .find(|t| t.tenant.slug == slug)
+            .expect("the organisation")
+            .tenant
+            .id
+    };
+    let (after_sales, property) = (tenant("after_sales"), tenant("property"));
+    let stations = built.store.stations(after_sales).await.unwrap();
+    let coverage = built.store.coverage(after_sales).await.unwrap();
+    assert_eq!(coverage.stations.len(), stations.len() - 1);
+    let waiting = built
+        .store
+        .requests(after_sales, Some(baoxiu_domain::Role::Approver), 10)
+        .await
+        .unwrap();
+    assert_eq!(waiting.len(), 1);
+    assert!(built.store.price_list(property).await.unwrap().in_force());
+    assert!(!built.store.price_list(after_sales).await.unwrap().in_force());
+}
