@@ -5,6 +5,7 @@ mod clocks;
 mod equipment;
 mod harness;
 mod hotel;
+mod organisation;
 mod phone;
 mod utility;
 
