@@ -62,7 +62,7 @@ pub use slip::{Slip, Staff};
 pub use state::State;
 pub use store::{
     DueTimer, IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Overdue, OverdueQuery,
-    Store, StoreError, StoredResponse, Write, WriteOutcome, idempotency_horizon,
+    Store, StoreError, StoreStats, StoredResponse, Write, WriteOutcome, idempotency_horizon,
 };
 pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{

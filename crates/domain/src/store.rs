@@ -156,6 +156,29 @@ pub struct Overdue {
     pub deadline: Timestamp,
 }
 
+/// What an operator watches of the store (`GET /metrics`): its write batches and their
+/// commit time, its read pool, and the background work waiting.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StoreStats {
+    /// Batches committed (each one transaction, one disk sync) and the writes in them.
+    pub write_batches: u64,
+    pub write_jobs: u64,
+    /// Commit time per batch: `(upper bound in seconds, batches in this bucket)`, each
+    /// bucket counting those above the bound before it, the last bound infinite; and the
+    /// sum of all, in seconds.
+    pub commit_buckets: Vec<(f64, u64)>,
+    pub commit_seconds: f64,
+    /// Read connections open, and idle among them.
+    pub pool_connections: u32,
+    pub pool_idle: u32,
+    /// Timers due by now and not yet fired; those due over a minute ago.
+    pub timers_due: u64,
+    pub timers_late: u64,
+    /// Notices waiting to be delivered, and those given up.
+    pub outbox_pending: u64,
+    pub outbox_dead: u64,
+}
+
 /// Filters and a page position for listing orders, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OrderQuery {
@@ -262,6 +285,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         asset: &crate::register::AssetRecord,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+    /// The store's figures for the operator at `now`.
+    fn stats(&self, now: Timestamp) -> impl Future<Output = Result<StoreStats, StoreError>> + Send;
     /// A19, B24: writes a request to change the organisation: a new one (`decided` is
     /// `None`; an id taken is [`StoreError::Duplicate`]) or one decided over `decided`
     /// earlier decisions (another decision in between is [`StoreError::VersionConflict`]),

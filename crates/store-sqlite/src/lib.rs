@@ -88,6 +88,8 @@ pub struct SqliteStore {
     numbers: Arc<Mutex<HashMap<(TenantId, NaiveDate), u32>>>,
     /// The folder the files (photos) live in, one subfolder per organisation.
     files: Arc<PathBuf>,
+    /// What the writer has done, for the operator's metrics.
+    stats: Arc<writer::WriterStats>,
     #[cfg(test)]
     faults: writer::Faults,
 }
@@ -149,10 +151,12 @@ impl SqliteStore {
         let (jobs, queue) = mpsc::channel(QUEUE);
         #[cfg(test)]
         let faults = writer::Faults::default();
+        let stats = Arc::new(writer::WriterStats::default());
         writer::start(
             path.to_path_buf(),
             conn,
             queue,
+            stats.clone(),
             #[cfg(test)]
             faults.clone(),
         )
@@ -165,6 +169,7 @@ impl SqliteStore {
             jobs,
             numbers: Arc::default(),
             files: Arc::new(files),
+            stats,
             #[cfg(test)]
             faults,
         })
@@ -339,6 +344,24 @@ impl Store for SqliteStore {
 
     async fn add_asset(&self, asset: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
         self.org(OrgWrite::Asset(asset.clone())).await
+    }
+
+    async fn stats(&self, now: Timestamp) -> Result<baoxiu_domain::StoreStats, StoreError> {
+        use std::sync::atomic::Ordering::Relaxed;
+        let backlog = read::backlog(&self.pool, now).await?;
+        let w = &self.stats;
+        Ok(baoxiu_domain::StoreStats {
+            write_batches: w.batches.load(Relaxed),
+            write_jobs: w.jobs.load(Relaxed),
+            commit_buckets: w.buckets(),
+            commit_seconds: w.nanos.load(Relaxed) as f64 / 1e9,
+            pool_connections: self.pool.size(),
+            pool_idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
+            timers_due: backlog.0,
+            timers_late: backlog.1,
+            outbox_pending: backlog.2,
+            outbox_dead: backlog.3,
+        })
     }
 
     async fn put_request(

@@ -461,6 +461,25 @@ pub async fn stations(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Station
         .collect()
 }
 
+/// The background work waiting at `now`: timers due, timers due over a minute ago, notices
+/// pending and notices given up.
+pub async fn backlog(pool: &SqlitePool, now: Timestamp) -> Result<(u64, u64, u64, u64), StoreError> {
+    let now_ms = now.timestamp_millis();
+    let row = sqlx::query(
+        "SELECT (SELECT count(*) FROM timers WHERE due_ms <= ?1),
+                (SELECT count(*) FROM timers WHERE due_ms <= ?2),
+                (SELECT count(*) FROM outbox WHERE state = 'pending'),
+                (SELECT count(*) FROM outbox WHERE state = 'dead')",
+    )
+    .bind(now_ms)
+    .bind(now_ms - 60_000)
+    .fetch_one(pool)
+    .await
+    .map_err(backend)?;
+    let n = |i: usize| u64::try_from(row.get::<i64, _>(i)).unwrap_or(0);
+    Ok((n(0), n(1), n(2), n(3)))
+}
+
 /// One request to change the organisation.
 pub async fn request(
     pool: &SqlitePool,

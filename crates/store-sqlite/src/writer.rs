@@ -22,6 +22,7 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params, params_from_ite
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -140,6 +141,51 @@ impl Job {
     }
 }
 
+/// The upper bounds of the commit-time buckets, in seconds.
+pub(crate) const COMMIT_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024,
+];
+
+/// What the writer has done: batches, their writes and how long each commit took. Read by
+/// the operator's metrics; only the writer thread adds.
+#[derive(Debug, Default)]
+pub(crate) struct WriterStats {
+    pub batches: AtomicU64,
+    pub jobs: AtomicU64,
+    pub nanos: AtomicU64,
+    /// Per bucket of [`COMMIT_BUCKETS`], and one past the last.
+    pub buckets: [AtomicU64; 13],
+}
+
+impl WriterStats {
+    fn record(&self, jobs: usize, took: Duration) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.jobs.fetch_add(jobs as u64, Ordering::Relaxed);
+        self.nanos.fetch_add(
+            u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        let seconds = took.as_secs_f64();
+        let at = COMMIT_BUCKETS
+            .iter()
+            .position(|b| seconds <= *b)
+            .unwrap_or(COMMIT_BUCKETS.len());
+        self.buckets[at].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `(upper bound, batches above the bound before and at most this one)`, the last bound
+    /// infinite.
+    pub fn buckets(&self) -> Vec<(f64, u64)> {
+        COMMIT_BUCKETS
+            .iter()
+            .copied()
+            .chain([f64::INFINITY])
+            .zip(&self.buckets)
+            .map(|(bound, n)| (bound, n.load(Ordering::Relaxed)))
+            .collect()
+    }
+}
+
 /// A switch a test flips to make the next batch panic inside the writer.
 #[cfg(test)]
 pub(crate) type Faults = std::sync::Arc<std::sync::atomic::AtomicBool>;
@@ -163,6 +209,7 @@ pub(crate) fn start(
     path: PathBuf,
     conn: Connection,
     queue: mpsc::Receiver<Job>,
+    stats: std::sync::Arc<WriterStats>,
     #[cfg(test)] faults: Faults,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
@@ -172,6 +219,7 @@ pub(crate) fn start(
                 &path,
                 conn,
                 queue,
+                &stats,
                 #[cfg(test)]
                 faults,
             )
@@ -179,7 +227,13 @@ pub(crate) fn start(
         .map(|_| ())
 }
 
-fn run(path: &Path, conn: Connection, mut queue: mpsc::Receiver<Job>, #[cfg(test)] faults: Faults) {
+fn run(
+    path: &Path,
+    conn: Connection,
+    mut queue: mpsc::Receiver<Job>,
+    stats: &WriterStats,
+    #[cfg(test)] faults: Faults,
+) {
     let mut conn = Some(conn);
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while queue.blocking_recv_many(&mut batch, MAX_BATCH) > 0 {
@@ -203,6 +257,7 @@ fn run(path: &Path, conn: Connection, mut queue: mpsc::Receiver<Job>, #[cfg(test
         };
         #[cfg(test)]
         let inject = faults.swap(false, std::sync::atomic::Ordering::SeqCst);
+        let started = std::time::Instant::now();
         let done = catch_unwind(AssertUnwindSafe(|| {
             #[cfg(test)]
             if inject {
@@ -213,6 +268,7 @@ fn run(path: &Path, conn: Connection, mut queue: mpsc::Receiver<Job>, #[cfg(test
         }));
         match done {
             Ok(answers) => {
+                stats.record(jobs.len(), started.elapsed());
                 conn = Some(connection);
                 for (job, answer) in jobs.into_iter().zip(answers) {
                     job.answer(answer);

@@ -11,6 +11,7 @@ mod dto;
 mod error;
 mod health;
 pub mod maintenance;
+mod metrics;
 mod pages;
 pub mod password;
 mod requests;
@@ -59,6 +60,8 @@ pub struct App<S> {
     clocks: Arc<clocks::ClockBook>,
     /// Where notices go beyond the inbox (X03).
     channels: Arc<baoxiu_notify::Channels>,
+    /// What `GET /metrics` reports of this process.
+    metrics: metrics::Metrics,
 }
 
 /// What the pages need beyond the store and the clock.
@@ -82,6 +85,7 @@ impl<S: Store> App<S> {
                 baoxiu_notify::Channels::new(baoxiu_notify::Config::default())
                     .expect("channels with no settings always start"),
             ),
+            metrics: metrics::Metrics::default(),
         }
     }
 
@@ -129,8 +133,13 @@ impl<S: Store> App<S> {
             .merge(api::router())
             .merge(health::router())
             .merge(pages::router())
+            .route("/metrics", axum::routing::get(metrics::serve::<S>))
             .fallback(fallback)
             .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+            .layer(axum::middleware::from_fn_with_state(
+                self.clone(),
+                metrics::track::<S>,
+            ))
             // Pages, styles and JSON travel gzip-compressed to clients that accept it (a phone
             // on a slow network); images and server-sent events are left as they are.
             .layer(tower_http::compression::CompressionLayer::new())

@@ -613,3 +613,53 @@ async fn r_b24_an_approved_price_list_governs_the_quotes() {
     app.ok(app.technician(0), &id, "quote", listed).await;
     app.ok(app.org.token("supervisor"), &id, "quote", off).await;
 }
+
+/// `GET /metrics`: requests counted by the route as routed (not by id), the store's write
+/// batches and commit time, and the timers and notices waiting, in the OpenMetrics text
+/// Prometheus scrapes.
+#[tokio::test]
+async fn metrics_count_requests_by_route_and_report_the_store() {
+    let app = spawn_app().await;
+    let desk = app.org.token("desk").to_string();
+    let id = app.create_order(&desk, &property_order()).await.id();
+    app.get_order(&desk, &id).await;
+    app.get_order(&desk, &id).await;
+    let _ = no_redirects()
+        .get(format!("{}/no/such/page", app.base))
+        .send()
+        .await
+        .unwrap();
+    let res = no_redirects()
+        .get(format!("{}/metrics", app.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = res.text().await.unwrap();
+    let line = |prefix: &str| {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` in:\n{text}"))
+            .to_string()
+    };
+    let reads =
+        line("baoxiu_http_requests_total{route=\"/api/v1/orders/{id}\",method=\"GET\",status=\"200\"}");
+    assert!(reads.ends_with(" 2"), "{reads}");
+    line("baoxiu_http_requests_total{route=\"/api/v1/orders\",method=\"POST\",status=\"201\"}");
+    line("baoxiu_http_requests_total{route=\"unmatched\",method=\"GET\",status=\"404\"}");
+    assert!(!text.contains(&id), "no series per order");
+    line("baoxiu_http_request_duration_seconds_bucket{");
+    let batches = line("baoxiu_store_write_batches_total ");
+    let n: u64 = batches.rsplit(' ').next().unwrap().parse().unwrap();
+    assert!(n >= 1, "{batches}");
+    line("baoxiu_store_commit_duration_seconds_bucket{le=\"+Inf\"}");
+    line("baoxiu_timers_due ");
+    line("baoxiu_outbox_pending ");
+    assert!(text.trim_end().ends_with("# EOF"));
+}
