@@ -79,18 +79,18 @@ pub async fn run(args: BenchArgs) -> CliResult {
     );
     println!();
     println!(
-        "| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures |"
+        "| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures | bytes/order |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &clients in &args.clients {
         let dir = tempfile::tempdir()?;
         let db = match &args.db {
             Some(db) => db.clone(),
             None => dir.path().join("bench.sqlite3"),
         };
-        let (creates, claims) = measure(&db, clients, seconds).await?;
+        let (creates, claims, bytes) = measure(&db, clients, seconds).await?;
         println!(
-            "| {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} |",
+            "| {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} | {bytes} |",
             creates.per_second(),
             ms(creates.p50),
             ms(creates.p99),
@@ -150,7 +150,7 @@ async fn measure(
     db: &std::path::Path,
     clients: usize,
     seconds: Duration,
-) -> CliResultWith<(Figures, Figures)> {
+) -> CliResultWith<(Figures, Figures, u64)> {
     let store = SqliteStore::open(db).await?;
     let tenant = ensure_tenant(&store, "bench", "压测物业", &[baoxiu_domain::Template::Property]).await?;
     let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
@@ -173,8 +173,10 @@ async fn measure(
     let claims = claims(&client, &base, &technicians, pool, seconds).await;
     let _ = stop.send(());
     server.await??;
+    // The orders created and claimed in the run: the file's bytes per order.
+    let (bytes, orders) = store.footprint().await?;
     store.close().await;
-    Ok((creates, claims))
+    Ok((creates, claims, bytes / orders.max(1)))
 }
 
 fn ms(d: Duration) -> f64 {

@@ -73,6 +73,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "org_requests",
         include_str!("../migrations/0012_org_requests.sql"),
     ),
+    (
+        13,
+        "orders_inline",
+        include_str!("../migrations/0013_orders_inline.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.
@@ -175,6 +180,31 @@ impl SqliteStore {
         })
     }
 
+    /// What the file holds: the bytes its pages use (after moving the write-ahead log into
+    /// the file) and the orders in it, for the benchmark's bytes per order.
+    pub async fn footprint(&self) -> Result<(u64, u64), StoreError> {
+        sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        let pragma = |name: &'static str| async move {
+            sqlx::query_scalar::<_, i64>(sqlx::AssertSqlSafe(format!("PRAGMA {name}")))
+                .fetch_one(&self.pool)
+                .await
+                .map_err(backend)
+        };
+        let used = pragma("page_count").await? - pragma("freelist_count").await?;
+        let bytes = used * pragma("page_size").await?;
+        let orders: i64 = sqlx::query_scalar("SELECT count(*) FROM orders")
+            .fetch_one(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok((
+            u64::try_from(bytes).unwrap_or(0),
+            u64::try_from(orders).unwrap_or(0),
+        ))
+    }
+
     /// Closes the read pool. The writer stops once every handle is dropped, after finishing
     /// what was queued.
     pub async fn close(&self) {
@@ -258,12 +288,15 @@ fn migrator() -> Migrator {
         MIGRATIONS
             .iter()
             .map(|(version, name, sql)| {
+                // A migration that rebuilds a table manages its own transaction, with
+                // foreign keys off while the table is swapped.
+                let no_tx = sql.starts_with("-- no-transaction");
                 Migration::new(
                     *version,
                     (*name).into(),
                     MigrationType::Simple,
                     sql.into_sql_str(),
-                    false,
+                    no_tx,
                 )
             })
             .collect(),
