@@ -719,6 +719,166 @@ mod tests {
     use super::*;
     use std::sync::atomic::Ordering;
 
+    /// Migration 13 rebuilds the orders table: an order written before it is read back the
+    /// same, still found by search and counted; the events still refer to it; an order
+    /// written after it is indexed and its terms leave the row.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn orders_written_before_the_rebuild_are_kept_found_and_counted() {
+        use baoxiu_domain::{OrderQuery, PersonRef, Role, VerificationCode, WorkOrder, Write};
+        use baoxiu_store_tests::fixtures::new_order;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("upgrade.sqlite3");
+        // The file as migration 12 left it, with one order written as the writer wrote it.
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true)
+            .foreign_keys(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        let mut before = migrator();
+        before.migrations = std::borrow::Cow::Owned(
+            before
+                .migrations
+                .iter()
+                .filter(|m| m.version <= 12)
+                .cloned()
+                .collect(),
+        );
+        before.run(&pool).await.unwrap();
+        let tenant = Tenant {
+            id: TenantId(uuid::Uuid::now_v7()),
+            slug: "before".into(),
+            name: "升级之前".into(),
+            time_zone: "Asia/Shanghai".into(),
+            templates: vec![baoxiu_domain::Template::Property],
+        };
+        sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES (?1, ?2, ?3, ?4, ?5)")
+            .bind(tenant.id.to_string())
+            .bind(&tenant.slug)
+            .bind(&tenant.name)
+            .bind(&tenant.time_zone)
+            .bind(read::template_list(&tenant.templates))
+            .execute(&pool)
+            .await
+            .unwrap();
+        let desk = PersonRef {
+            id: PersonId(uuid::Uuid::now_v7()),
+            name: "李娜".into(),
+            role: Role::DeskAgent,
+            station: None,
+        };
+        let now = chrono::Utc::now();
+        let code = VerificationCode::from_number(42);
+        let (old, events) = WorkOrder::open(
+            OrderId(uuid::Uuid::now_v7()),
+            &tenant,
+            new_order("卫生间漏水，楼下天花板有水渍"),
+            code.clone(),
+            &desk,
+            now,
+        )
+        .unwrap();
+        let (terms, pairs) = search::terms(&old.search_text());
+        sqlx::query(
+            "INSERT INTO orders (tenant_id, id, version, state, template, reported_at, updated_at,
+                                 search_text, search_pairs, doc)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?7, ?8, ?9)",
+        )
+        .bind(tenant.id.to_string())
+        .bind(old.id.to_string())
+        .bind(old.version as i64)
+        .bind(old.state.as_str())
+        .bind(old.details.template.as_str())
+        .bind(now.to_rfc3339())
+        .bind(terms)
+        .bind(pairs)
+        .bind(serde_json::to_string(&old).unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO events (tenant_id, order_id, seq, at, actor_id, kind, body) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6)",
+        )
+        .bind(tenant.id.to_string())
+        .bind(old.id.to_string())
+        .bind(now.to_rfc3339())
+        .bind(desk.id.to_string())
+        .bind(events[0].event.kind())
+        .bind(serde_json::to_string(&events[0]).unwrap())
+        .execute(&pool)
+        .await
+        .unwrap();
+        pool.close().await;
+
+        let store = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(store.order(tenant.id, old.id).await.unwrap(), Some(old.clone()));
+        let found = |text: &str| {
+            let store = store.clone();
+            let query = OrderQuery {
+                text: Some(text.into()),
+                limit: 10,
+                ..OrderQuery::default()
+            };
+            async move {
+                let page = store.list(tenant.id, &query).await.unwrap();
+                page.orders.into_iter().map(|o| o.id).collect::<Vec<_>>()
+            }
+        };
+        assert_eq!(found("漏水").await, [old.id]);
+        let counts = store
+            .count_by_state(tenant.id, &OrderQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(counts, Some(vec![(old.state, 1)]));
+        let rebuilt: String = sqlx::query_scalar("SELECT sql FROM sqlite_master WHERE name = 'orders'")
+            .fetch_one(&store.pool)
+            .await
+            .unwrap();
+        assert!(!rebuilt.contains("WITHOUT ROWID"), "{rebuilt}");
+        let broken: Vec<(String,)> = sqlx::query_as("SELECT \"table\" FROM pragma_foreign_key_check")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+        assert!(broken.is_empty(), "{broken:?}");
+
+        // Written after: indexed, and its terms are not kept in the row.
+        let (new, events) = WorkOrder::open(
+            OrderId(uuid::Uuid::now_v7()),
+            &tenant,
+            new_order("空调不制冷"),
+            code,
+            &desk,
+            now,
+        )
+        .unwrap();
+        store
+            .write(Write {
+                tenant: tenant.id,
+                order: new.clone(),
+                expected_version: 0,
+                events,
+                idempotency: None,
+                schedule: None,
+                notices: Vec::new(),
+            })
+            .await
+            .unwrap();
+        assert_eq!(found("空调").await, [new.id]);
+        let kept: Vec<(String, String)> = sqlx::query_as("SELECT search_text, search_pairs FROM orders")
+            .fetch_all(&store.pool)
+            .await
+            .unwrap();
+        assert!(kept.iter().all(|(t, p)| t.is_empty() && p.is_empty()), "{kept:?}");
+        let counts = store
+            .count_by_state(tenant.id, &OrderQuery::default())
+            .await
+            .unwrap();
+        assert_eq!(counts, Some(vec![(old.state, 2)]));
+    }
+
     /// Found from outside: a panic in the writer stopped every write until a restart.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_panic_in_one_batch_fails_that_batch_and_the_next_write_succeeds() {

@@ -5,7 +5,7 @@
 
 mod accounts;
 mod clocks;
-mod fixtures;
+pub mod fixtures;
 mod search;
 
 pub use accounts::*;
