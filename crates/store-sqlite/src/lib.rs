@@ -78,6 +78,11 @@ const MIGRATIONS: &[(i64, &str, &str)] = &[
         "orders_inline",
         include_str!("../migrations/0013_orders_inline.sql"),
     ),
+    (
+        14,
+        "tenant_keys",
+        include_str!("../migrations/0014_tenant_keys.sql"),
+    ),
 ];
 
 /// Writes waiting in the queue before callers wait for room.

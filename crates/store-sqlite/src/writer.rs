@@ -999,7 +999,11 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
             };
             exec(
                 conn,
-                "INSERT INTO delivery_log (outbox_id, at_ms, outcome, error) VALUES (?1, ?2, ?3, ?4)",
+                "INSERT INTO delivery_log (tenant_id, outbox_id, seq, at_ms, outcome, error)
+                 SELECT o.tenant_id, o.id,
+                        1 + (SELECT count(*) FROM delivery_log l WHERE l.tenant_id = o.tenant_id AND l.outbox_id = o.id),
+                        ?2, ?3, ?4
+                 FROM outbox o WHERE o.id = ?1",
                 params![id, at.timestamp_millis(), outcome, error],
             )?;
             let (state, next) = match attempt {
