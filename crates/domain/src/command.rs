@@ -149,6 +149,10 @@ pub enum Command {
     Instruct {
         note: String,
     },
+    /// C13: the supervisor is at an important job in person.
+    Attend {
+        note: Option<String>,
+    },
     /// Ask for an approval (D03: a shut-off or noisy work); the template names the chain.
     RequestApproval {
         kind: crate::values::ApprovalKind,
@@ -269,6 +273,7 @@ pub enum CommandName {
     Depart,
     FileSlip,
     Instruct,
+    Attend,
     RequestApproval,
     Approve,
     Reject,
@@ -288,7 +293,7 @@ pub enum CommandName {
 }
 
 impl CommandName {
-    pub const ALL: [CommandName; 47] = [
+    pub const ALL: [CommandName; 48] = [
         CommandName::Dispatch,
         CommandName::HandOver,
         CommandName::Assign,
@@ -320,6 +325,7 @@ impl CommandName {
         CommandName::Depart,
         CommandName::FileSlip,
         CommandName::Instruct,
+        CommandName::Attend,
         CommandName::RequestApproval,
         CommandName::Approve,
         CommandName::Reject,
@@ -339,7 +345,7 @@ impl CommandName {
     ];
 
     /// Steps only some templates have: a template lists the ones it has (`rules.steps`).
-    pub const OPTIONAL: [CommandName; 21] = [
+    pub const OPTIONAL: [CommandName; 22] = [
         CommandName::Urge,
         CommandName::ReportToRegion,
         CommandName::MarkComplex,
@@ -350,6 +356,7 @@ impl CommandName {
         CommandName::Depart,
         CommandName::FileSlip,
         CommandName::Instruct,
+        CommandName::Attend,
         CommandName::RequestApproval,
         CommandName::Approve,
         CommandName::Reject,
@@ -396,6 +403,7 @@ impl CommandName {
             CommandName::Depart => "depart",
             CommandName::FileSlip => "file-slip",
             CommandName::Instruct => "instruct",
+            CommandName::Attend => "attend",
             CommandName::RequestApproval => "request-approval",
             CommandName::Approve => "approve",
             CommandName::Reject => "reject",
@@ -454,6 +462,7 @@ impl Command {
             Command::Depart => CommandName::Depart,
             Command::FileSlip { .. } => CommandName::FileSlip,
             Command::Instruct { .. } => CommandName::Instruct,
+            Command::Attend { .. } => CommandName::Attend,
             Command::RequestApproval { .. } => CommandName::RequestApproval,
             Command::Approve { .. } => CommandName::Approve,
             Command::Reject { .. } => CommandName::Reject,

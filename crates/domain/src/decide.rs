@@ -131,6 +131,8 @@ fn allowed_states(name: CommandName) -> &'static [State] {
             Resolved,
         ],
         C::Depart => &[Accepted, Scheduled, MultipleVisits],
+        // C13: while the work is on site.
+        C::Attend => &[OnSite, InProgress, WaitingForParts, MultipleVisits],
         // D01, D02: the slip may follow until the file is closed.
         C::FileSlip => &[
             AwaitingDispatch,
@@ -395,9 +397,21 @@ impl WorkOrder {
             {
                 Err(Refusal::ApprovalPending)
             }
-            // C04: rated, and a complex repair's plan approved, before work starts or ends.
+            // C04: rated, and a complex repair's plan approved, before work starts or ends;
+            // C13: an important job (rated high) ends with the supervisor there in person.
             CommandName::Start | CommandName::Resolve if template.rules().complexity_rating => {
-                self.check_plan()
+                self.check_plan()?;
+                let important = self.complexity == Some(crate::values::Complexity::High);
+                if name == CommandName::Resolve && important && self.timeline.supervisor_attended_at.is_none()
+                {
+                    return Err(Refusal::SupervisorAbsent);
+                }
+                Ok(())
+            }
+            CommandName::Attend if self.timeline.supervisor_attended_at.is_some() => {
+                Err(Refusal::AlreadyRecorded {
+                    command: CommandName::Attend,
+                })
             }
             CommandName::Approve | CommandName::Reject => self.check_approver(actor),
             CommandName::Claim => self.check_station(&actor.person),
@@ -644,6 +658,7 @@ impl WorkOrder {
             },
             Command::Apologise { note } => Event::Apologised { note: note.clone() },
             Command::Depart => Event::Departed,
+            Command::Attend { note } => Event::SupervisorAttended { note: note.clone() },
             Command::FileSlip { signed_by } => {
                 if !signed_by.position.at_least(crate::slip::SLIP_SIGNER) {
                     return Err(Refusal::SlipSigner.into());

@@ -167,6 +167,10 @@ pub enum Event {
     Instructed {
         note: String,
     },
+    /// C13: the supervisor came to the job in person.
+    SupervisorAttended {
+        note: Option<String>,
+    },
     /// An approval was asked for; its chain as the template said at the time.
     ApprovalRequested {
         kind: crate::values::ApprovalKind,
@@ -304,6 +308,7 @@ impl Event {
             Event::Departed => "departed",
             Event::SlipFiled { .. } => "slip_filed",
             Event::Instructed { .. } => "instructed",
+            Event::SupervisorAttended { .. } => "supervisor_attended",
             Event::ApprovalRequested { .. } => "approval_requested",
             Event::ApprovalDecided { .. } => "approval_decided",
             Event::ReportedUnfixable { .. } => "reported_unfixable",

@@ -73,6 +73,9 @@ pub struct Timeline {
     /// E05: when the desk apologised to the customer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub apologised_at: Option<DateTime<Utc>>,
+    /// C13: when the supervisor came to the job in person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub supervisor_attended_at: Option<DateTime<Utc>>,
     /// D07: when the supervisor last instructed the duty foreman.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instructed_at: Option<DateTime<Utc>>,
@@ -666,6 +669,7 @@ impl WorkOrder {
                 }
             }
             Event::Instructed { .. } => self.timeline.instructed_at = Some(at),
+            Event::SupervisorAttended { .. } => self.timeline.supervisor_attended_at = Some(at),
             Event::ApprovalRequested { kind, chain, note } => {
                 self.approvals.push(crate::approval::Approval {
                     kind: *kind,

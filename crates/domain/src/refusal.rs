@@ -176,6 +176,9 @@ pub enum Refusal {
     /// D06: completion is signed by the using department's foreman or above.
     #[error("completion is signed by the using department's foreman or above")]
     SignOffPosition,
+    /// C13: an important job (rated highly complex) is finished with the supervisor there.
+    #[error("an important job is finished with the supervisor there in person")]
+    SupervisorAbsent,
     /// A19, B24: who may ask for a change to the organisation (a station's coordinator or
     /// supervisor for its coverage, the supervisor for the price list).
     #[error("this role may not ask for that change")]
@@ -202,6 +205,7 @@ impl Refusal {
             Refusal::NotAssignee => "not_assignee",
             Refusal::OtherStation => "other_station",
             Refusal::NotRequester { .. } => "not_requester",
+            Refusal::SupervisorAbsent => "supervisor_absent",
             Refusal::OffPriceList => "off_price_list",
             Refusal::NotListPrice => "not_list_price",
             Refusal::SubSiteDispatch => "sub_site_dispatch",

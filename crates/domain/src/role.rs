@@ -154,6 +154,8 @@ impl Role {
             C::FileSlip => matches!(self, DeskAgent | Supervisor),
             // D07: the engineering supervisor instructs the duty foreman.
             C::Instruct => matches!(self, Supervisor),
+            // C13: the supervisor in person.
+            C::Attend => matches!(self, Supervisor),
             // D03: whoever does or leads the work asks; the chain says who decides.
             C::RequestApproval => matches!(self, Technician | TeamLead | Coordinator | Supervisor),
             C::Approve | C::Reject => matches!(

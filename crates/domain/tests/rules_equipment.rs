@@ -545,3 +545,45 @@ fn r_c12_the_daily_work_log_lists_jobs_done_and_not_done() {
     assert!(next.done.is_empty());
     assert_eq!(next.not_done.len(), 1);
 }
+
+#[test]
+fn r_c13_the_supervisor_comes_in_person_to_an_important_job() {
+    // Rated high: an important job. Plan approved, work done, but not finished until the
+    // supervisor has been there.
+    let mut case = at_the_machine();
+    case.ok(&technician(), rate(Complexity::High));
+    case.ok(&technician(), ask(ApprovalKind::MaintenancePlan, "更换液压泵"));
+    case.ok(&supervisor(), Command::Approve { note: None });
+    case.ok(&technician(), Command::Start);
+    let at = case.now();
+    assert_eq!(
+        case.refused(&technician(), completed(at)),
+        Refusal::SupervisorAbsent
+    );
+    assert!(matches!(
+        case.refused(&team_lead(), Command::Attend { note: None }),
+        Refusal::NotPermitted { .. }
+    ));
+    case.ok(
+        &supervisor(),
+        Command::Attend {
+            note: Some("主管到场确认拆装方案".into()),
+        },
+    );
+    assert_eq!(
+        case.refused(&supervisor(), Command::Attend { note: None }),
+        Refusal::AlreadyRecorded {
+            command: CommandName::Attend
+        }
+    );
+    case.ok(&technician(), completed(at));
+    assert_eq!(case.state(), State::Resolved);
+    assert_eq!(case.replayed(), case.order);
+
+    // A job rated low is not important: no attendance needed.
+    let mut small = at_the_machine();
+    small.ok(&technician(), rate(Complexity::Low));
+    small.ok(&technician(), Command::Start);
+    let at = small.now();
+    small.ok(&technician(), completed(at));
+}

@@ -93,6 +93,8 @@ fn allowed(command: CommandName) -> &'static [Role] {
         C::FileSlip => &[DeskAgent, Supervisor],
         // D07: the engineering supervisor instructs the duty foreman.
         C::Instruct => &[Supervisor],
+        // C13: the supervisor in person.
+        C::Attend => &[Supervisor],
         // D03: whoever does or leads the work asks; the chain decides who approves.
         C::RequestApproval => &[Technician, TeamLead, Coordinator, Supervisor],
         C::Approve | C::Reject => &[Coordinator, TeamLead, Supervisor, RegionOfficer, Approver, Admin],

@@ -127,6 +127,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::AlreadyRecorded { .. }
         | Refusal::AwaitingInstruction
         | Refusal::ComplexityFirst
+        | Refusal::SupervisorAbsent
         | Refusal::NoPartsHere
         | Refusal::ReportFirst
         | Refusal::OutsourcingNotApproved

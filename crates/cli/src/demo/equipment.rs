@@ -236,6 +236,12 @@ impl<'c> Draft<'c> {
         let tech = worker;
         let gap = sim.mins(1, 10);
         sim.step(tech, gap, Command::Start)?;
+        // C13: a job rated high is important: the section head comes in person.
+        if !matches!(self.story, Story::Simple | Story::Parts) {
+            let gap = sim.mins(5, 30);
+            let note = Some("主管到场，确认维修方案与安全措施".to_string());
+            sim.step(&cast.supervisor, gap, Command::Attend { note })?;
+        }
         let work = sim.mins(30, 240);
         let done = sim.t + work - Duration::minutes(2);
         let report =

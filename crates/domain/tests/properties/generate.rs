@@ -12,7 +12,7 @@ pub(crate) fn cast() -> Vec<PersonRef> {
 }
 
 /// The commands a step may issue. `param` varies the details; `now` is the step's time.
-pub(crate) const COMMANDS: usize = 46;
+pub(crate) const COMMANDS: usize = 47;
 /// The commands every template shares come first; the utility's and the hotel's steps after.
 pub(crate) const SHARED: usize = 30;
 
@@ -180,6 +180,7 @@ pub(crate) fn command(choice: usize, param: u8, now: baoxiu_domain::Timestamp) -
             note: None,
         },
         44 => Command::Outsource { vendor: firm() },
+        45 => Command::Attend { note: None },
         _ => Command::Resolve {
             signature: Some(signature()),
             summary: "更换密封件，试机正常".into(),
@@ -212,7 +213,7 @@ pub(crate) const WEIGHTS: [usize; COMMANDS] = [
     4, 4, 2, 3, 4, // check account, triage, apologise, depart, resolve with the crew's report
     2, 4, 2, 3, 1, 1, 4,
     4, // file slip, instruct, ask, approve, reject, unfixable, escorted, signed by position
-    4, 1, 4, // rate complexity, outsource, resolve with the completion record
+    4, 1, 3, 4, // rate complexity, outsource, supervisor attends, resolve with the completion record
 ];
 
 // ---------------------------------------------------------------------------------------

@@ -220,6 +220,10 @@ pub(crate) async fn parse_command<S: Store>(
             Command::Apologise { note: note(b.note)? }
         }
         CommandName::Depart => parse::<Empty>(raw).map(|_| Command::Depart)?,
+        CommandName::Attend => {
+            let b: NoteBody = parse(raw)?;
+            Command::Attend { note: note(b.note)? }
+        }
         CommandName::Outsource => {
             let b: VendorBody = parse(raw)?;
             Command::Outsource {
@@ -805,6 +809,10 @@ fn describe(name: CommandName) -> (&'static str, &'static str) {
         FileSlip => (
             "FileSlipBody",
             "Duty room: file the signed slip that follows a phone report (D01, D02).",
+        ),
+        Attend => (
+            "NoteBody",
+            "Supervisor: at an important job in person; a job rated high is finished only after (C13).",
         ),
         Instruct => (
             "RequiredNoteBody",

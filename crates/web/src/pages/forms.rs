@@ -461,6 +461,7 @@ fn form(
             note(false),
         ],
         CommandName::Depart => Vec::new(),
+        CommandName::Attend => vec![note(false)],
         CommandName::Instruct | CommandName::ReportUnfixable | CommandName::Reject => vec![note(true)],
         CommandName::FileSlip => vec![
             input("signer", label("signed_by"), "text", true),
@@ -656,6 +657,11 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         }
         CommandName::Instruct | CommandName::ReportUnfixable | CommandName::Reject => {
             body.insert("note".into(), json!(form.get("note").unwrap_or("")));
+        }
+        CommandName::Attend => {
+            if let Some(note) = form.get("note") {
+                body.insert("note".into(), json!(note));
+            }
         }
         CommandName::Triage => {
             copy(&mut body, &["finding"]);

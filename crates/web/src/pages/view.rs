@@ -233,6 +233,7 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
         },
         Event::Apologised { note: n } => (tr.t(&key), note(n)),
         Event::Departed => (tr.t(&key), None),
+        Event::SupervisorAttended { note } => (tr.t(&key), note.clone()),
         Event::Outsourced { vendor } => (tr.f(&key, &[("vendor", &vendor.name)]), None),
         Event::PenaltyRecorded {
             kind,
