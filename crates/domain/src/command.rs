@@ -79,6 +79,8 @@ pub enum Command {
         reached: bool,
         satisfaction: Option<Satisfaction>,
         note: Option<String>,
+        /// E08: the questions, where the template asks them of a reached customer.
+        answers: Option<crate::values::CallbackAnswers>,
     },
     /// Close the file.
     Archive,

@@ -597,14 +597,29 @@ impl WorkOrder {
                 reached,
                 satisfaction,
                 note,
+                answers,
             } => {
                 if !reached && note.is_none() {
                     return Err(Refusal::Missing { field: "note" }.into());
+                }
+                // E08: a reached customer is asked about quality, attitude and restoration
+                // time, and how satisfied they are, where the template asks.
+                if *reached && self.details.template.rules().callback_questions {
+                    if satisfaction.is_none() {
+                        return Err(Refusal::Missing {
+                            field: "satisfaction",
+                        }
+                        .into());
+                    }
+                    if answers.is_none() {
+                        return Err(Refusal::Missing { field: "answers" }.into());
+                    }
                 }
                 Event::CallbackRecorded {
                     reached: *reached,
                     satisfaction: *satisfaction,
                     note: note.clone(),
+                    answers: if *reached { *answers } else { None },
                 }
             }
             Command::Archive => Event::Archived,

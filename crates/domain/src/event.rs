@@ -102,6 +102,9 @@ pub enum Event {
         reached: bool,
         satisfaction: Option<Satisfaction>,
         note: Option<String>,
+        /// E08: quality, attitude and restoration time, where asked.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        answers: Option<crate::values::CallbackAnswers>,
     },
     Archived,
     CancellationRequested {

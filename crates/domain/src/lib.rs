@@ -66,8 +66,8 @@ pub use store::{
 };
 pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{
-    AccountStatus, ApprovalKind, Area, Asset, CancelReason, Channel, CommitmentKind, Complexity,
-    ContactOutcome, Customer, EquipmentTag, FieldError, GridFault, InternalCause, Kind, Location,
+    AccountStatus, ApprovalKind, Area, Asset, CallbackAnswers, CancelReason, Channel, CommitmentKind,
+    Complexity, ContactOutcome, Customer, EquipmentTag, FieldError, GridFault, InternalCause, Kind, Location,
     OrderNumber, PenaltyKind, Phone, PhoneSolution, Position, Priority, Satisfaction, ServiceMode,
     SpecialCase, VerificationCode, Zone, optional_text, text,
 };

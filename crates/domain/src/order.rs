@@ -186,6 +186,9 @@ pub struct CallbackRecord {
     pub reached: bool,
     pub satisfaction: Option<Satisfaction>,
     pub note: Option<String>,
+    /// E08: quality, attitude and restoration time, where asked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answers: Option<crate::values::CallbackAnswers>,
 }
 
 /// A cancellation request: pending until approved (then the order is cancelled) or
@@ -607,6 +610,7 @@ impl WorkOrder {
                 reached,
                 satisfaction,
                 note,
+                answers,
             } => {
                 self.callbacks.push(CallbackRecord {
                     at,
@@ -614,6 +618,7 @@ impl WorkOrder {
                     reached: *reached,
                     satisfaction: *satisfaction,
                     note: note.clone(),
+                    answers: *answers,
                 });
                 // E08 (amended): where the template says so, an unreachable callback ends with
                 // its termination reason.

@@ -191,6 +191,10 @@ pub struct TemplateRules {
     /// D03: guest areas are entered only with staff: the arrival names who took them in.
     #[serde(default)]
     pub escort_in_guest_areas: bool,
+    /// E08: a reached callback asks about the repair's quality, the crew's attitude and the
+    /// restoration time, besides satisfaction.
+    #[serde(default)]
+    pub callback_questions: bool,
     /// C13: the machine's operator stays on site during the repair: the arrival names them.
     #[serde(default)]
     pub operator_on_site: bool,

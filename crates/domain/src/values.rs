@@ -329,6 +329,16 @@ impl Satisfaction {
     }
 }
 
+/// E08: what the utility's callback asks besides satisfaction, each 1 (very poor) to 5
+/// (very good): the quality of the repair, the crew's attitude, the restoration time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CallbackAnswers {
+    pub quality: Satisfaction,
+    pub attitude: Satisfaction,
+    pub restoration: Satisfaction,
+}
+
 impl TryFrom<u8> for Satisfaction {
     type Error = String;
     fn try_from(v: u8) -> Result<Self, String> {

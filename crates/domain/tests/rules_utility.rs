@@ -553,14 +553,32 @@ fn r_e08_an_unreachable_callback_records_its_termination_reason_and_ends() {
 fn r_e08_a_reached_callback_records_satisfaction_and_opinion() {
     let mut case = restored();
     assert!(due(&case, "e08_callback").is_some());
-    case.ok(
-        &desk(),
-        Command::Callback {
-            reached: true,
-            satisfaction: Some(baoxiu_domain::Satisfaction::new(4).unwrap()),
-            note: Some("恢复供电及时，希望提前通知停电".into()),
-        },
+    let rating = |n| baoxiu_domain::Satisfaction::new(n).unwrap();
+    let answers = baoxiu_domain::CallbackAnswers {
+        quality: rating(5),
+        attitude: rating(4),
+        restoration: rating(3),
+    };
+    let callback = |satisfaction, answers| Command::Callback {
+        reached: true,
+        satisfaction,
+        note: Some("恢复供电及时，希望提前通知停电".into()),
+        answers,
+    };
+    // E08: the quality, the attitude and the restoration time are asked, and satisfaction.
+    assert_eq!(
+        case.refused(&desk(), callback(Some(rating(4)), None)),
+        Refusal::Missing { field: "answers" }
     );
+    assert_eq!(
+        case.refused(&desk(), callback(None, Some(answers))),
+        Refusal::Missing {
+            field: "satisfaction"
+        }
+    );
+    case.ok(&desk(), callback(Some(rating(4)), Some(answers)));
+    assert_eq!(case.order.callbacks[0].answers, Some(answers));
+    assert_eq!(case.replayed(), case.order);
     assert_eq!(case.state(), State::CalledBack);
     assert!(met(&decided(&case, "e08_callback", case.now() + days(3))));
 }

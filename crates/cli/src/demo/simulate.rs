@@ -364,6 +364,7 @@ impl Sim {
                 reached: false,
                 satisfaction: None,
                 note: Some(note.to_string()),
+                answers: None,
             };
             let when = self.working(at);
             self.step_at(&caller, when, command)?;
@@ -387,6 +388,7 @@ impl Sim {
             reached: true,
             satisfaction: Some(satisfaction),
             note: Some(note),
+            answers: None,
         };
         let when = self.working(at);
         self.step_at(&caller, when, command)?;

@@ -277,13 +277,23 @@ impl<'c> Draft<'c> {
                 reached: false,
                 satisfaction: None,
                 note: Some(sim.pick(uw::UNREACHED).to_string()),
+                answers: None,
             }
         } else {
-            let score = *sim.pick(&[5, 5, 5, 5, 5, 4, 4, 4, 3]);
+            let mut score =
+                || Satisfaction::new(*sim.pick(&[5, 5, 5, 5, 5, 4, 4, 4, 3])).expect("scores are 1 to 5");
+            // E08: quality, attitude and restoration time, and satisfaction.
+            let answers = baoxiu_domain::CallbackAnswers {
+                quality: score(),
+                attitude: score(),
+                restoration: score(),
+            };
+            let satisfaction = Some(score());
             Command::Callback {
                 reached: true,
-                satisfaction: Some(Satisfaction::new(score).expect("scores are 1 to 5")),
+                satisfaction,
                 note: Some(sim.pick(uw::OPINIONS).to_string()),
+                answers: Some(answers),
             }
         };
         sim.step(&caller, gap, callback)?;

@@ -111,6 +111,12 @@ pub fn callback_reached(satisfaction: u8) -> Command {
         reached: true,
         satisfaction: Some(Satisfaction::new(satisfaction).unwrap()),
         note: None,
+        // E08: what the utility asks besides satisfaction (others keep it if given).
+        answers: Some(baoxiu_domain::CallbackAnswers {
+            quality: Satisfaction::new(satisfaction).unwrap(),
+            attitude: Satisfaction::new(satisfaction).unwrap(),
+            restoration: Satisfaction::new(satisfaction).unwrap(),
+        }),
     }
 }
 
@@ -119,6 +125,7 @@ pub fn callback_unreached(note: Option<&str>) -> Command {
         reached: false,
         satisfaction: None,
         note: note.map(str::to_string),
+        answers: None,
     }
 }
 

@@ -344,10 +344,22 @@ pub(crate) async fn parse_command<S: Store>(
         }
         CommandName::Callback => {
             let b: CallbackBody = parse(raw)?;
+            let rating = |field: &str, n: u8| {
+                Satisfaction::new(n).map_err(|e| FieldError::new(format!("answers.{field}"), e.message))
+            };
+            let answers = match b.answers {
+                Some(a) => Some(baoxiu_domain::CallbackAnswers {
+                    quality: rating("quality", a.quality)?,
+                    attitude: rating("attitude", a.attitude)?,
+                    restoration: rating("restoration", a.restoration)?,
+                }),
+                None => None,
+            };
             Command::Callback {
                 reached: b.reached,
                 satisfaction: b.satisfaction.map(Satisfaction::new).transpose()?,
                 note: note(b.note)?,
+                answers,
             }
         }
         CommandName::RequestCancel => {
@@ -676,6 +688,17 @@ pub struct CallbackBody {
     pub satisfaction: Option<u8>,
     /// Required when the customer was not reached (why).
     pub note: Option<String>,
+    /// E08 (utility): the repair's quality, the crew's attitude and the restoration time,
+    /// each 1–5; required of a reached customer there.
+    pub answers: Option<AnswersInput>,
+}
+
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AnswersInput {
+    pub quality: u8,
+    pub attitude: u8,
+    pub restoration: u8,
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -310,12 +310,18 @@ fn form(
                     selected: false,
                 },
             ];
-            let scores = scores(tr);
-            vec![
+            let mut inputs = vec![
                 reached,
-                select("satisfaction", label("satisfaction"), false, scores),
-                note(false),
-            ]
+                select("satisfaction", label("satisfaction"), false, scores(tr)),
+            ];
+            // E08: the questions the template asks of a reached customer.
+            if order.details.template.rules().callback_questions {
+                for question in ["quality", "attitude", "restoration"] {
+                    inputs.push(select(question, label(question), false, scores(tr)));
+                }
+            }
+            inputs.push(note(false));
+            inputs
         }
         // Photos are added with the upload form beside the commands.
         CommandName::Attach => return None,
@@ -728,6 +734,15 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
             body.insert("reached".into(), Value::Bool(reached));
             if reached && let Some(score) = form.get("satisfaction").and_then(|s| s.parse::<u64>().ok()) {
                 body.insert("satisfaction".into(), Value::from(score));
+            }
+            // E08: sent whole when any was answered; the API names what is missing.
+            let answer = |q: &str| form.get(q).and_then(|s| s.parse::<u64>().ok());
+            let answers = ["quality", "attitude", "restoration"].map(answer);
+            if reached && answers.iter().any(Option::is_some) {
+                body.insert(
+                    "answers".into(),
+                    json!({"quality": answers[0], "attitude": answers[1], "restoration": answers[2]}),
+                );
             }
             copy(&mut body, &["note"]);
         }

@@ -307,12 +307,24 @@ fn describe(event: &Event, l: &Layout, shows_code: bool) -> (String, Option<Stri
             reached,
             satisfaction,
             note: n,
+            answers,
         } => {
-            let what = match (reached, satisfaction) {
+            let mut what = match (reached, satisfaction) {
                 (true, Some(s)) => tr.f("event.callback_satisfied", &[("score", &s.value().to_string())]),
                 (true, None) => tr.t("event.callback_reached"),
                 (false, _) => tr.t("event.callback_unreached"),
             };
+            if let Some(a) = answers {
+                what.push(' ');
+                what.push_str(&tr.f(
+                    "event.callback_answers",
+                    &[
+                        ("quality", &a.quality.value().to_string()),
+                        ("attitude", &a.attitude.value().to_string()),
+                        ("restoration", &a.restoration.value().to_string()),
+                    ],
+                ));
+            }
             (what, note(n))
         }
         Event::Archived => (tr.t(&key), None),
