@@ -212,6 +212,7 @@ async fn register(
                         &planner,
                         contact.clone(),
                         station.clone(),
+                        now,
                     )?;
                     if i % 3 == 0 {
                         entry.add_plan(
@@ -221,6 +222,7 @@ async fn register(
                             &planner,
                             contact.clone(),
                             station.clone(),
+                            now,
                         )?;
                     }
                     entries.push(entry);

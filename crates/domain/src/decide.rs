@@ -719,7 +719,21 @@ impl WorkOrder {
                     return Err(Refusal::Missing { field: "lines" }.into());
                 }
                 check_prices(lines, prices.as_ref(), actor)?;
-                Event::Quoted { lines: lines.clone() }
+                // B24: a list item is charged under the list's name, whatever was typed.
+                let lines = lines
+                    .iter()
+                    .map(|line| {
+                        let listed = line.item.as_deref().and_then(|code| prices.as_ref()?.item(code));
+                        match listed {
+                            Some(item) => crate::money::ChargeLine {
+                                name: item.name.clone(),
+                                ..line.clone()
+                            },
+                            None => line.clone(),
+                        }
+                    })
+                    .collect();
+                Event::Quoted { lines }
             }
             Command::AcceptQuote { signer } => Event::QuoteAccepted {
                 signer: signer.clone(),

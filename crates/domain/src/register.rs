@@ -107,7 +107,8 @@ impl AssetRecord {
     }
 
     /// C12: adds a plan set by `by` (a supervisor or admin), its first order due at
-    /// `first_due` and sent to `station`. The contact is whom the technician calls.
+    /// `first_due` (within a year of `now`) and sent to `station`. The contact is whom the
+    /// technician calls.
     pub fn add_plan(
         &mut self,
         what: &str,
@@ -116,12 +117,16 @@ impl AssetRecord {
         by: &PersonRef,
         contact: Customer,
         station: Option<StationRef>,
+        now: Timestamp,
     ) -> Result<&MaintenancePlan, FieldError> {
         if !may_plan(by.role) {
             return Err(FieldError::new(
                 "by",
                 "only a supervisor or the admin sets maintenance plans",
             ));
+        }
+        if (first_due - now).num_days().abs() > i64::from(MAX_PLAN_DAYS) {
+            return Err(FieldError::new("first_due", "must be within a year of today"));
         }
         let what = text("what", what, 100)?;
         if !(1..=MAX_PLAN_DAYS).contains(&every_days) {

@@ -447,6 +447,7 @@ fn r_c12_a_plan_makes_a_maintenance_order_when_it_falls_due() {
             &supervisor(),
             line_contact(),
             Some(head_station()),
+            now(),
         )
         .unwrap();
     assert_eq!(asset.plan_due(), Some(first));
@@ -478,25 +479,25 @@ fn r_c12_a_plan_makes_a_maintenance_order_when_it_falls_due() {
 fn r_c12_only_the_supervisor_or_admin_sets_plans_and_the_interval_is_checked() {
     let mut asset = press();
     let err = asset
-        .add_plan("润滑", 7, now(), &technician(), line_contact(), None)
+        .add_plan("润滑", 7, now(), &technician(), line_contact(), None, now())
         .unwrap_err();
     assert_eq!(err.field, "by");
     for every in [0, 367] {
         let err = asset
-            .add_plan("润滑", every, now(), &supervisor(), line_contact(), None)
+            .add_plan("润滑", every, now(), &supervisor(), line_contact(), None, now())
             .unwrap_err();
         assert_eq!(err.field, "every_days", "{every}");
     }
     let err = asset
-        .add_plan(" ", 7, now(), &supervisor(), line_contact(), None)
+        .add_plan(" ", 7, now(), &supervisor(), line_contact(), None, now())
         .unwrap_err();
     assert_eq!(err.field, "what");
     assert!(asset.plans.is_empty(), "a refused plan adds nothing");
     asset
-        .add_plan("润滑", 7, now(), &supervisor(), line_contact(), None)
+        .add_plan("润滑", 7, now(), &supervisor(), line_contact(), None, now())
         .unwrap();
     asset
-        .add_plan("点检", 1, now(), &supervisor(), line_contact(), None)
+        .add_plan("点检", 1, now(), &supervisor(), line_contact(), None, now())
         .unwrap();
     assert_eq!(asset.plans.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 2]);
 }
@@ -586,4 +587,16 @@ fn r_c13_the_supervisor_comes_in_person_to_an_important_job() {
     small.ok(&technician(), Command::Start);
     let at = small.now();
     small.ok(&technician(), completed(at));
+}
+
+#[test]
+fn r_c12_a_plan_starts_within_a_year() {
+    let mut asset = press();
+    for far in [days(400), -days(400)] {
+        let err = asset
+            .add_plan("润滑", 7, now() + far, &supervisor(), line_contact(), None, now())
+            .unwrap_err();
+        assert_eq!(err.field, "first_due");
+    }
+    assert!(asset.plans.is_empty());
 }

@@ -316,6 +316,12 @@ fn r_b24_list_items_are_charged_at_the_list_price_and_other_services_are_priced_
     );
     assert_eq!(case.order.charges.total(), Fen(15000));
     assert_eq!(case.order.charges.lines[0].item.as_deref(), Some("BJ-01"));
+    // A list item is charged under the list's name, not one typed to pass something else.
+    let renamed = ChargeLine::parse(0, "更换主板", None, None, 1, Fen::parse_yuan("p", "30").unwrap())
+        .unwrap()
+        .on_list(Some("WX-03"));
+    case.ok(&technician(), quote(vec![renamed], Some(approved_list())));
+    assert_eq!(case.order.charges.lines[0].name, "更换水龙头（人工）");
     // Without a list in force a line cannot name an item, and B18 holds as before.
     let mut plain = Case::property_claimed();
     assert_eq!(

@@ -3,7 +3,8 @@
 -- by organisation (docs/scaling.md) keeps each one's rows together. The tokens and sessions
 -- are found by their digest before the organisation is known: a unique index on the digest
 -- keeps that one look-up. A notice's attempts are numbered within it. Rebuilt in one
--- transaction with foreign keys off while the tables are swapped.
+-- transaction with foreign keys off while the tables are swapped; safe to run twice (a crash
+-- between its commit and the record of it runs it again).
 PRAGMA foreign_keys = OFF;
 BEGIN IMMEDIATE;
 
@@ -71,7 +72,7 @@ CREATE TABLE delivery_log_keyed (
 ) WITHOUT ROWID;
 INSERT INTO delivery_log_keyed (tenant_id, outbox_id, seq, at_ms, outcome, error)
     SELECT o.tenant_id, l.outbox_id,
-           row_number() OVER (PARTITION BY l.outbox_id ORDER BY l.at_ms, l.rowid),
+           row_number() OVER (PARTITION BY l.outbox_id ORDER BY l.at_ms, l.outcome, l.error),
            l.at_ms, l.outcome, l.error
     FROM delivery_log l JOIN outbox o ON o.id = l.outbox_id;
 DROP TABLE delivery_log;

@@ -724,6 +724,43 @@ mod tests {
     use super::*;
     use std::sync::atomic::Ordering;
 
+    /// A migration that keeps its own transaction is recorded only after it commits: a
+    /// crash in between runs it again at the next open. Each must then run cleanly twice.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn migrations_outside_a_transaction_run_twice_cleanly() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("twice.sqlite3");
+        let store = SqliteStore::open(&path).await.unwrap();
+        let tenant = Tenant {
+            id: TenantId(uuid::Uuid::now_v7()),
+            slug: "twice".into(),
+            name: "两次".into(),
+            time_zone: "Asia/Shanghai".into(),
+            templates: baoxiu_domain::Template::ALL.to_vec(),
+        };
+        store.create_tenant(&tenant).await.unwrap();
+        store.close().await;
+        drop(store);
+        let options = SqliteConnectOptions::new().filename(&path);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await
+            .unwrap();
+        for (_, _, sql) in MIGRATIONS
+            .iter()
+            .filter(|(_, _, sql)| sql.starts_with("-- no-transaction"))
+        {
+            sqlx::raw_sql(sqlx::AssertSqlSafe(*sql))
+                .execute(&pool)
+                .await
+                .unwrap();
+        }
+        pool.close().await;
+        let store = SqliteStore::open(&path).await.unwrap();
+        assert_eq!(store.tenant_by_slug("twice").await.unwrap(), Some(tenant));
+    }
+
     /// Migration 13 rebuilds the orders table: an order written before it is read back the
     /// same, still found by search and counted; the events still refer to it; an order
     /// written after it is indexed and its terms leave the row.

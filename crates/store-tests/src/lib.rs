@@ -517,7 +517,15 @@ pub async fn r_c12_plans_due_are_found_and_moved_on<S: Store>(store: S) {
     };
     let contact = Customer::parse("注塑车间 刘班长", "13800002222").unwrap();
     machine
-        .add_plan("更换液压油", 30, f.later(60), &supervisor, contact, None)
+        .add_plan(
+            "更换液压油",
+            30,
+            f.later(60),
+            &supervisor,
+            contact,
+            None,
+            f.later(0),
+        )
         .unwrap();
     store.add_asset(&machine).await.unwrap();
     let idle = AssetRecord::parse(f.tenant.id, "KY-75", "螺杆空压机", at, None).unwrap();

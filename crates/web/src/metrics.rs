@@ -75,7 +75,12 @@ pub async fn track<S: Store>(State(app): State<App<S>>, request: Request, next: 
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
-    let method = request.method().as_str().to_string();
+    // A fixed set: a client inventing methods makes no new series.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_string();
     let started = std::time::Instant::now();
     let response = next.run(request).await;
     let metrics = &app.metrics;

@@ -423,6 +423,7 @@ pub async fn add_plan<S: Store>(
                 &viewer.person.to_ref(),
                 contact,
                 station,
+                app.clock.now(),
             )
             .map(|_| ())
     })();

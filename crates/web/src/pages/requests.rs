@@ -148,22 +148,38 @@ async fn show<S: Store>(
     }
     let tenant = viewer.tenant.id;
     let loaded = async {
+        let waiting = app.store.requests(tenant, Some(viewer.person.role), 200).await?;
         let requests = app.store.requests(tenant, None, 50).await?;
         let people = app.store.people(tenant).await?;
         let stations = app.store.stations(tenant).await?;
         let book = app.store.coverage(tenant).await?;
         let prices = app.store.price_list(tenant).await?;
-        Ok::<_, baoxiu_domain::StoreError>((requests, people, stations, book, prices))
+        Ok::<_, baoxiu_domain::StoreError>((waiting, requests, people, stations, book, prices))
     };
-    let (requests, people, stations, book, prices): (Vec<OrgRequest>, _, _, CoverageBook, PriceList) =
-        match loaded.await {
-            Ok(all) => all,
-            Err(e) => return ApiError::from(e).into_response(),
-        };
+    let (waiting, requests, people, stations, book, prices): (
+        Vec<OrgRequest>,
+        Vec<OrgRequest>,
+        _,
+        _,
+        CoverageBook,
+        PriceList,
+    ) = match loaded.await {
+        Ok(all) => all,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
     let names: HashMap<_, _> = people.iter().map(|p| (p.id, p.name.clone())).collect();
     let l = Layout::new(viewer, viewer.tr.t("requests.title"));
-    let rows: Vec<RequestRow> = requests.iter().map(|r| row(viewer, &l, &names, r)).collect();
-    let (waiting, recent): (Vec<_>, Vec<_>) = rows.into_iter().partition(|r| r.decide);
+    // Waiting for this role's decision, however old; the newest of the rest below.
+    let waiting: Vec<RequestRow> = waiting
+        .iter()
+        .map(|r| row(viewer, &l, &names, r))
+        .filter(|r| r.decide)
+        .collect();
+    let recent: Vec<RequestRow> = requests
+        .iter()
+        .map(|r| row(viewer, &l, &names, r))
+        .filter(|r| !waiting.iter().any(|w| w.id == r.id))
+        .collect();
     let me = viewer.person.to_ref();
     let stations = stations
         .iter()

@@ -42,8 +42,9 @@ pub async fn page<S: Store>(State(app): State<App<S>>, viewer: Viewer, Query(q):
     let day = match q.day.as_deref().map(str::trim).filter(|d| !d.is_empty()) {
         None => today,
         Some(text) => match NaiveDate::parse_from_str(text, "%Y-%m-%d") {
-            Ok(day) => day,
-            Err(_) => {
+            // Days people keep logs of: a year such as 99999 is not one.
+            Ok(day) if (2000..=2100).contains(&chrono::Datelike::year(&day)) => day,
+            _ => {
                 return ApiError::Invalid(baoxiu_domain::FieldError::new(
                     "day",
                     "must be a date such as 2026-12-01",
