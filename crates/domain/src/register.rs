@@ -76,6 +76,9 @@ pub struct AssetRecord {
     /// C12: its preventive-maintenance plans.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub plans: Vec<MaintenancePlan>,
+    /// Counts the entry's changes: a change is written only over the version it was made on.
+    #[serde(default)]
+    pub version: u64,
 }
 
 impl AssetRecord {
@@ -103,6 +106,7 @@ impl AssetRecord {
             location,
             model: optional_text("model", model, 100)?,
             plans: Vec::new(),
+            version: 0,
         })
     }
 

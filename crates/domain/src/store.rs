@@ -321,8 +321,10 @@ pub trait Store: Clone + Send + Sync + 'static {
         &self,
         tenant: TenantId,
     ) -> impl Future<Output = Result<crate::request::PriceList, StoreError>> + Send;
-    /// Replaces an entry of the register (its plans changed); [`StoreError::NotFound`]
-    /// when the organisation has no entry with its code.
+    /// Replaces an entry of the register (its plans changed), read at `asset.version`: the
+    /// entry stored becomes the next version. [`StoreError::VersionConflict`] when it changed
+    /// since (nothing written); [`StoreError::NotFound`] when the organisation has no entry
+    /// with its code.
     fn put_asset(
         &self,
         asset: &crate::register::AssetRecord,

@@ -823,18 +823,31 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
             return written;
         }
         OrgWrite::AssetUpdate(a) => {
+            let next = baoxiu_domain::AssetRecord {
+                version: a.version + 1,
+                ..a.clone()
+            };
             let changed = exec(
                 conn,
-                "UPDATE assets SET doc = ?3, plan_due = ?4 WHERE tenant_id = ?1 AND code = ?2",
+                "UPDATE assets SET doc = ?3, plan_due = ?4
+                 WHERE tenant_id = ?1 AND code = ?2 AND coalesce(json_extract(doc, '$.version'), 0) = ?5",
                 params![
                     a.tenant.to_string(),
                     a.code,
-                    serde_json::to_string(a).unwrap_or_default(),
-                    a.plan_due().map(|t| t.timestamp_millis())
+                    serde_json::to_string(&next).unwrap_or_default(),
+                    a.plan_due().map(|t| t.timestamp_millis()),
+                    a.version as i64
                 ],
             )?;
             if changed == 0 {
-                return Err(JobError::Refused(StoreError::NotFound("asset".into())));
+                let exists = conn
+                    .prepare_cached("SELECT 1 FROM assets WHERE tenant_id = ?1 AND code = ?2")?
+                    .exists(params![a.tenant.to_string(), a.code])?;
+                return Err(JobError::Refused(if exists {
+                    StoreError::VersionConflict
+                } else {
+                    StoreError::NotFound("asset".into())
+                }));
             }
             return Ok(changed as u64);
         }

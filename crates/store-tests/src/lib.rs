@@ -535,12 +535,21 @@ pub async fn r_c12_plans_due_are_found_and_moved_on<S: Store>(store: S) {
     let due = store.assets_due(f.later(60), 10).await.unwrap();
     assert_eq!(due, vec![machine.clone()]);
 
+    let stale = machine.clone();
     machine.advance(1, f.later(60), Some("20261128-0001".into()));
     store.put_asset(&machine).await.unwrap();
     assert!(store.assets_due(f.later(60), 10).await.unwrap().is_empty());
     let later = f.later(60) + chrono::Duration::days(30);
     assert_eq!(store.assets_due(later, 10).await.unwrap().len(), 1);
-    assert_eq!(store.asset(f.tenant.id, "ZS-03").await.unwrap(), Some(machine));
+    let stored = store.asset(f.tenant.id, "ZS-03").await.unwrap().unwrap();
+    assert_eq!(stored.version, machine.version + 1);
+    assert_eq!(stored.plans, machine.plans);
+    // A change made on the entry as it was before is refused: nothing is lost.
+    assert!(matches!(
+        store.put_asset(&stale).await,
+        Err(StoreError::VersionConflict)
+    ));
+    assert_eq!(store.asset(f.tenant.id, "ZS-03").await.unwrap(), Some(stored));
 
     let stranger = AssetRecord::parse(
         f.tenant.id,

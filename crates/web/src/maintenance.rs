@@ -65,7 +65,12 @@ impl<S: Store> App<S> {
                 }
                 asset.advance(plan.id, now, made.ok().flatten());
             }
-            self.store.put_asset(&asset).await?;
+            match self.store.put_asset(&asset).await {
+                // Changed meanwhile (a plan added): read again next step; the order just
+                // made is found again under its key, not made twice.
+                Ok(()) | Err(StoreError::VersionConflict) => {}
+                Err(e) => return Err(e),
+            }
         }
         Ok(report)
     }

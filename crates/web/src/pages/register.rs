@@ -389,11 +389,6 @@ pub async fn add_plan<S: Store>(
     .into_iter()
     .map(|(k, v)| (k.to_string(), v.clone()))
     .collect();
-    let mut asset = match app.store.asset(viewer.tenant.id, &code).await {
-        Ok(Some(asset)) => asset,
-        Ok(None) => return not_found(Some(&viewer), viewer.tr),
-        Err(e) => return ApiError::from(e).into_response(),
-    };
     let station = match viewer.person.station {
         Some(id) => match app.store.station(viewer.tenant.id, id).await {
             Ok(station) => station.map(|s| s.to_ref()),
@@ -401,7 +396,7 @@ pub async fn add_plan<S: Store>(
         },
         None => None,
     };
-    let parsed = (|| {
+    let inputs = (|| {
         let every: u32 = form
             .every_days
             .trim()
@@ -415,32 +410,63 @@ pub async fn add_plan<S: Store>(
             .ok_or_else(|| baoxiu_domain::FieldError::new("first_due", "must be a date such as 2026-12-01"))?
             .with_timezone(&chrono::Utc);
         let contact = Customer::parse(&form.contact_name, &form.contact_phone)?;
-        asset
-            .add_plan(
-                &form.what,
-                every,
-                first,
-                &viewer.person.to_ref(),
-                contact,
-                station,
-                app.clock.now(),
-            )
-            .map(|_| ())
+        Ok::<_, baoxiu_domain::FieldError>((every, first, contact))
     })();
-    if let Err(e) = parsed {
-        let text = viewer.tr.field_error(&e.field, &e.message);
-        return show_ledger(
-            &app,
-            &viewer,
-            &code,
-            values,
-            Some(text),
-            StatusCode::UNPROCESSABLE_ENTITY,
-        )
-        .await;
+    let refused =
+        |text: String, status| show_ledger(&app, &viewer, &code, values.clone(), Some(text), status);
+    let (every, first, contact) = match inputs {
+        Ok(inputs) => inputs,
+        Err(e) => {
+            let text = viewer.tr.field_error(&e.field, &e.message);
+            return refused(text, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
+    // Written over the entry as read; a change made meanwhile (the scheduler moving a plan
+    // on) is read again and the plan added to it.
+    for _ in 0..4 {
+        let mut asset = match app.store.asset(viewer.tenant.id, &code).await {
+            Ok(Some(asset)) => asset,
+            Ok(None) => return not_found(Some(&viewer), viewer.tr),
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        let me = viewer.person.to_ref();
+        let added = asset.add_plan(
+            &form.what,
+            every,
+            first,
+            &me,
+            contact.clone(),
+            station.clone(),
+            app.clock.now(),
+        );
+        let plan = match added {
+            Ok(plan) => plan.clone(),
+            Err(e) => {
+                let text = viewer.tr.field_error(&e.field, &e.message);
+                return refused(text, StatusCode::UNPROCESSABLE_ENTITY).await;
+            }
+        };
+        // The order the plan will make must be one the organisation takes from the planner
+        // (a hotel's reports need a slip, for one): the domain is asked now, not at 08:00.
+        if let Some(template) = viewer.tenant.templates.first() {
+            let trial = baoxiu_domain::WorkOrder::open(
+                baoxiu_domain::OrderId(uuid::Uuid::nil()),
+                &viewer.tenant,
+                asset.maintenance_order(&plan, *template),
+                baoxiu_domain::VerificationCode::from_number(0),
+                &me,
+                app.clock.now(),
+            );
+            if let Err(r) = trial {
+                let status = ApiError::Refused(r.clone()).status();
+                return refused(super::order::refusal_text(&viewer, &r), status).await;
+            }
+        }
+        match app.store.put_asset(&asset).await {
+            Ok(()) => return Redirect::to(&format!("/register/{}", asset.code)).into_response(),
+            Err(StoreError::VersionConflict) => continue,
+            Err(e) => return ApiError::from(e).into_response(),
+        }
     }
-    match app.store.put_asset(&asset).await {
-        Ok(()) => Redirect::to(&format!("/register/{}", asset.code)).into_response(),
-        Err(e) => ApiError::from(e).into_response(),
-    }
+    ApiError::VersionConflict.into_response()
 }

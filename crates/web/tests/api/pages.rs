@@ -429,7 +429,9 @@ async fn r_c12_a_plan_set_on_the_ledger_makes_one_maintenance_order_in_the_ledge
         "moved on a period"
     );
     // A crash after the order but before the plan moved on: the step makes the same order.
-    app.store.put_asset(&planned).await.unwrap();
+    let mut undone = app.store.asset(app.org.tenant, "ZS-03").await.unwrap().unwrap();
+    undone.plans = planned.plans.clone();
+    app.store.put_asset(&undone).await.unwrap();
     assert_eq!(app.app.run_maintenance().await.unwrap().made, 1);
     assert_eq!(app.count_orders().await, before + 1, "no second order");
 
