@@ -206,22 +206,26 @@ async fn register(
                     let code = words_equipment::code_of(machine);
                     let mut entry = AssetRecord::parse(tenant.id, code, machine, location, None)?;
                     entry.add_plan(
-                        "周检：油位、气压、安全门、紧固件",
-                        7,
-                        morning(i % 7),
+                        baoxiu_domain::PlanSpec {
+                            what: "周检：油位、气压、安全门、紧固件",
+                            every_days: 7,
+                            first_due: morning(i % 7),
+                            contact: contact.clone(),
+                            station: station.clone(),
+                        },
                         &planner,
-                        contact.clone(),
-                        station.clone(),
                         now,
                     )?;
                     if i % 3 == 0 {
                         entry.add_plan(
-                            "更换液压油、清洗滤网",
-                            90,
-                            morning(20 + i),
+                            baoxiu_domain::PlanSpec {
+                                what: "更换液压油、清洗滤网",
+                                every_days: 90,
+                                first_due: morning(20 + i),
+                                contact: contact.clone(),
+                                station: station.clone(),
+                            },
                             &planner,
-                            contact.clone(),
-                            station.clone(),
                             now,
                         )?;
                     }

@@ -52,7 +52,7 @@ pub use order::{
 };
 pub use org::{Actor, Person, PersonRef, Station, StationRef, Team, Tenant};
 pub use refusal::Refusal;
-pub use register::{AssetRecord, MaintenancePlan, may_plan};
+pub use register::{AssetRecord, MaintenancePlan, PlanSpec, may_plan};
 pub use request::{
     Book, Change, CoverageBook, OrgRequest, PriceItem, PriceList, RequestError, StationCoverage,
     may_ask_coverage, may_ask_prices,

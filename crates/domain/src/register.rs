@@ -54,6 +54,21 @@ impl MaintenancePlan {
     }
 }
 
+/// A plan as it is asked for (C12).
+#[derive(Debug, Clone)]
+pub struct PlanSpec<'a> {
+    /// What the job is.
+    pub what: &'a str,
+    /// How often, in days.
+    pub every_days: u32,
+    /// When its first order is made.
+    pub first_due: Timestamp,
+    /// Whom the technician contacts: the using department's person.
+    pub contact: Customer,
+    /// The station its orders go to.
+    pub station: Option<StationRef>,
+}
+
 /// Who sets maintenance plans: the maintenance supervisor (主管) and the admin.
 pub fn may_plan(role: Role) -> bool {
     matches!(role, Role::Supervisor | Role::Admin)
@@ -111,18 +126,20 @@ impl AssetRecord {
     }
 
     /// C12: adds a plan set by `by` (a supervisor or admin), its first order due at
-    /// `first_due` (within a year of `now`) and sent to `station`. The contact is whom the
-    /// technician calls.
+    /// `spec.first_due` (within a year of `now`).
     pub fn add_plan(
         &mut self,
-        what: &str,
-        every_days: u32,
-        first_due: Timestamp,
+        spec: PlanSpec<'_>,
         by: &PersonRef,
-        contact: Customer,
-        station: Option<StationRef>,
         now: Timestamp,
     ) -> Result<&MaintenancePlan, FieldError> {
+        let PlanSpec {
+            what,
+            every_days,
+            first_due,
+            contact,
+            station,
+        } = spec;
         if !may_plan(by.role) {
             return Err(FieldError::new(
                 "by",

@@ -441,12 +441,14 @@ fn r_c12_a_plan_makes_a_maintenance_order_when_it_falls_due() {
     let first = now() + days(1);
     asset
         .add_plan(
-            "更换液压油、清洗滤网",
-            30,
-            first,
+            baoxiu_domain::PlanSpec {
+                what: "更换液压油、清洗滤网",
+                every_days: 30,
+                first_due: first,
+                contact: line_contact(),
+                station: Some(head_station()),
+            },
             &supervisor(),
-            line_contact(),
-            Some(head_station()),
             now(),
         )
         .unwrap();
@@ -479,25 +481,75 @@ fn r_c12_a_plan_makes_a_maintenance_order_when_it_falls_due() {
 fn r_c12_only_the_supervisor_or_admin_sets_plans_and_the_interval_is_checked() {
     let mut asset = press();
     let err = asset
-        .add_plan("润滑", 7, now(), &technician(), line_contact(), None, now())
+        .add_plan(
+            baoxiu_domain::PlanSpec {
+                what: "润滑",
+                every_days: 7,
+                first_due: now(),
+                contact: line_contact(),
+                station: None,
+            },
+            &technician(),
+            now(),
+        )
         .unwrap_err();
     assert_eq!(err.field, "by");
     for every in [0, 367] {
         let err = asset
-            .add_plan("润滑", every, now(), &supervisor(), line_contact(), None, now())
+            .add_plan(
+                baoxiu_domain::PlanSpec {
+                    what: "润滑",
+                    every_days: every,
+                    first_due: now(),
+                    contact: line_contact(),
+                    station: None,
+                },
+                &supervisor(),
+                now(),
+            )
             .unwrap_err();
         assert_eq!(err.field, "every_days", "{every}");
     }
     let err = asset
-        .add_plan(" ", 7, now(), &supervisor(), line_contact(), None, now())
+        .add_plan(
+            baoxiu_domain::PlanSpec {
+                what: " ",
+                every_days: 7,
+                first_due: now(),
+                contact: line_contact(),
+                station: None,
+            },
+            &supervisor(),
+            now(),
+        )
         .unwrap_err();
     assert_eq!(err.field, "what");
     assert!(asset.plans.is_empty(), "a refused plan adds nothing");
     asset
-        .add_plan("润滑", 7, now(), &supervisor(), line_contact(), None, now())
+        .add_plan(
+            baoxiu_domain::PlanSpec {
+                what: "润滑",
+                every_days: 7,
+                first_due: now(),
+                contact: line_contact(),
+                station: None,
+            },
+            &supervisor(),
+            now(),
+        )
         .unwrap();
     asset
-        .add_plan("点检", 1, now(), &supervisor(), line_contact(), None, now())
+        .add_plan(
+            baoxiu_domain::PlanSpec {
+                what: "点检",
+                every_days: 1,
+                first_due: now(),
+                contact: line_contact(),
+                station: None,
+            },
+            &supervisor(),
+            now(),
+        )
         .unwrap();
     assert_eq!(asset.plans.iter().map(|p| p.id).collect::<Vec<_>>(), [1, 2]);
 }
@@ -594,7 +646,17 @@ fn r_c12_a_plan_starts_within_a_year() {
     let mut asset = press();
     for far in [days(400), -days(400)] {
         let err = asset
-            .add_plan("润滑", 7, now() + far, &supervisor(), line_contact(), None, now())
+            .add_plan(
+                baoxiu_domain::PlanSpec {
+                    what: "润滑",
+                    every_days: 7,
+                    first_due: now() + far,
+                    contact: line_contact(),
+                    station: None,
+                },
+                &supervisor(),
+                now(),
+            )
             .unwrap_err();
         assert_eq!(err.field, "first_due");
     }

@@ -518,12 +518,14 @@ pub async fn r_c12_plans_due_are_found_and_moved_on<S: Store>(store: S) {
     let contact = Customer::parse("注塑车间 刘班长", "13800002222").unwrap();
     machine
         .add_plan(
-            "更换液压油",
-            30,
-            f.later(60),
+            baoxiu_domain::PlanSpec {
+                what: "更换液压油",
+                every_days: 30,
+                first_due: f.later(60),
+                contact,
+                station: None,
+            },
             &supervisor,
-            contact,
-            None,
             f.later(0),
         )
         .unwrap();

@@ -89,6 +89,8 @@ pub struct Context<'a> {
     pub stations: &'a [Station],
     pub people: &'a [Person],
     pub now: Timestamp,
+    /// B24: the price list in force (empty where there is none).
+    pub prices: &'a baoxiu_domain::PriceList,
 }
 
 /// The form for `name` if `viewer` may run it on `order` now (for the queues).
@@ -425,11 +427,40 @@ fn form(
         ],
         CommandName::Quote => {
             let mut rows = Vec::new();
-            for (name, spec, qty, price) in [
-                ("charge_name_0", "charge_spec_0", "charge_qty_0", "charge_price_0"),
-                ("charge_name_1", "charge_spec_1", "charge_qty_1", "charge_price_1"),
+            // B24: with a price list in force, a line is picked from it (its name and price
+            // come with it) or, for the supervisor, typed in.
+            let listed = cx.prices.in_force();
+            for (item, name, spec, qty, price) in [
+                (
+                    "charge_item_0",
+                    "charge_name_0",
+                    "charge_spec_0",
+                    "charge_qty_0",
+                    "charge_price_0",
+                ),
+                (
+                    "charge_item_1",
+                    "charge_name_1",
+                    "charge_spec_1",
+                    "charge_qty_1",
+                    "charge_price_1",
+                ),
             ] {
                 let first = rows.is_empty();
+                if listed {
+                    let mut options = vec![Choice {
+                        value: String::new(),
+                        label: tr.t("order.off_list"),
+                        selected: true,
+                    }];
+                    options.extend(cx.prices.items.iter().map(|i| Choice {
+                        value: i.code.clone(),
+                        label: format!("{} {} ¥{}/{}", i.code, i.name, i.price, i.unit),
+                        selected: false,
+                    }));
+                    rows.push(select(item, label("price_item"), false, options));
+                }
+                let first = first && !listed;
                 rows.push(input(name, label("charge_name"), "text", first));
                 rows.push(input(spec, label("charge_spec"), "text", false));
                 let mut q = input(qty, label("quantity"), "number", false);
@@ -620,7 +651,9 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
         CommandName::Quote => {
             let mut lines = Vec::new();
             for i in 0..2 {
-                if let Some(name) = form.get(&format!("charge_name_{i}")) {
+                let item = form.get(&format!("charge_item_{i}"));
+                let name = form.get(&format!("charge_name_{i}")).or(item.map(|_| ""));
+                if let Some(name) = name {
                     let quantity = form.get(&format!("charge_qty_{i}")).unwrap_or("1");
                     let quantity = quantity
                         .parse::<u64>()
@@ -633,6 +666,9 @@ pub fn to_json(command: CommandName, form: &Posted, zone: chrono_tz::Tz) -> Valu
                     });
                     if let Some(spec) = form.get(&format!("charge_spec_{i}")) {
                         line["spec"] = json!(spec);
+                    }
+                    if let Some(item) = item {
+                        line["item"] = json!(item);
                     }
                     lines.push(line);
                 }

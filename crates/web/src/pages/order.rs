@@ -138,10 +138,12 @@ async fn build<S: Store>(
     }
     let stations = app.store.stations(tenant).await?;
     let people = app.store.people(tenant).await?;
+    let prices = app.store.price_list(tenant).await?;
     let cx = Context {
         stations: &stations,
         people: &people,
         now: app.clock.now(),
+        prices: &prices,
     };
     let shows_code = crate::dto::sees_code(viewer.person.role, &order);
     let d = &order.details;
@@ -474,7 +476,25 @@ pub async fn run<S: Store>(
     let (Some(name), Ok(order_id)) = (CommandName::parse(&command), id.parse::<OrderId>()) else {
         return not_found(Some(&viewer), viewer.tr);
     };
-    let body = forms::to_json(name, &form, viewer.tenant.zone());
+    let mut body = forms::to_json(name, &form, viewer.tenant.zone());
+    // B24: a line picked from the price list comes with its name and price (the domain
+    // checks them against the list all the same).
+    if name == CommandName::Quote
+        && let Ok(prices) = app.store.price_list(viewer.tenant.id).await
+        && let Some(lines) = body.get_mut("lines").and_then(|l| l.as_array_mut())
+    {
+        for line in lines {
+            let listed = line["item"].as_str().and_then(|code| prices.item(code)).cloned();
+            if let Some(item) = listed {
+                if line["name"].as_str().is_none_or(str::is_empty) {
+                    line["name"] = serde_json::json!(item.name);
+                }
+                if line["unit_price"].as_str().is_none_or(str::is_empty) {
+                    line["unit_price"] = serde_json::json!(item.price.to_string());
+                }
+            }
+        }
+    }
     let raw = serde_json::to_vec(&body).unwrap_or_default();
     let outcome = async {
         let idem = match form.get("_key") {

@@ -51,10 +51,12 @@ async fn queue<S: Store>(
     let page = app.store.list(tenant, &query).await?;
     let stations = app.store.stations(tenant).await?;
     let people = app.store.people(tenant).await?;
+    let prices = app.store.price_list(tenant).await?;
     let cx = Context {
         stations: &stations,
         people: &people,
         now: app.clock.now(),
+        prices: &prices,
     };
     let l = Layout::new(viewer, tr.t(&format!("{key}.title")));
     let items = page

@@ -431,12 +431,14 @@ pub async fn add_plan<S: Store>(
         };
         let me = viewer.person.to_ref();
         let added = asset.add_plan(
-            &form.what,
-            every,
-            first,
+            baoxiu_domain::PlanSpec {
+                what: &form.what,
+                every_days: every,
+                first_due: first,
+                contact: contact.clone(),
+                station: station.clone(),
+            },
             &me,
-            contact.clone(),
-            station.clone(),
             app.clock.now(),
         );
         let plan = match added {

@@ -614,6 +614,38 @@ async fn r_b24_an_approved_price_list_governs_the_quotes() {
     let listed = serde_json::json!({"lines": [{"name": "家政保洁", "quantity": 2, "unit_price": "120", "item": "BJ-01"}]});
     app.ok(app.technician(0), &id, "quote", listed).await;
     app.ok(app.org.token("supervisor"), &id, "quote", off).await;
+
+    // On the order page the technician picks the item: its name and price come with it.
+    let digest = baoxiu_web::token_digest(app.technician(0));
+    let technician = app.store.person_by_token(&digest).await.unwrap().unwrap();
+    app.store
+        .put_account(&Account {
+            tenant: technician.tenant,
+            person: technician.id,
+            login: Login::parse("login", "tech0.login").unwrap(),
+            phone: None,
+            password_hash: baoxiu_web::password::hash(PASSWORD).await.unwrap(),
+            disabled: false,
+        })
+        .await
+        .unwrap();
+    let cookie = sign_in(&app, "tech0.login", PASSWORD).await.1.unwrap().0;
+    let (_, html) = page(&app, &cookie, &format!("/orders/{id}")).await;
+    assert!(
+        html.contains("name=\"charge_item_0\"") && html.contains("BJ-01 家政保洁（2小时） ¥120.00/次"),
+        "{html}"
+    );
+    let body = format!("_csrf={}&charge_item_0=BJ-01&charge_qty_0=2", csrf(&html));
+    let (status, _) = post_form(&app, &cookie, &format!("/orders/{id}/do/quote"), body).await;
+    assert_eq!(status, 303);
+    let order_id = id.parse().map(baoxiu_domain::OrderId).unwrap();
+    let order = app.store.order(app.org.tenant, order_id).await.unwrap().unwrap();
+    let line = &order.charges.lines[0];
+    assert_eq!(
+        (line.item.as_deref(), line.unit_price, line.quantity),
+        (Some("BJ-01"), baoxiu_domain::Fen(12000), 2)
+    );
+    assert_eq!(line.name, "家政保洁（2小时）");
 }
 
 /// `GET /metrics`: requests counted by the route as routed (not by id), the store's write
