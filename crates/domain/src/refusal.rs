@@ -179,6 +179,9 @@ pub enum Refusal {
     /// C13: an important job (rated highly complex) is finished with the supervisor there.
     #[error("an important job is finished with the supervisor there in person")]
     SupervisorAbsent,
+    /// A19, B24: a newer change of the same took effect after this request was asked.
+    #[error("a newer change of the same took effect after this was asked; ask again")]
+    Superseded,
     /// A19, B24: who may ask for a change to the organisation (a station's coordinator or
     /// supervisor for its coverage, the supervisor for the price list).
     #[error("this role may not ask for that change")]
@@ -205,6 +208,7 @@ impl Refusal {
             Refusal::NotAssignee => "not_assignee",
             Refusal::OtherStation => "other_station",
             Refusal::NotRequester { .. } => "not_requester",
+            Refusal::Superseded => "superseded",
             Refusal::SupervisorAbsent => "supervisor_absent",
             Refusal::OffPriceList => "off_price_list",
             Refusal::NotListPrice => "not_list_price",

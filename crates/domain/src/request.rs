@@ -29,6 +29,9 @@ pub struct StationCoverage {
     pub areas: Vec<String>,
     /// Orders a day it can take on.
     pub capacity: u32,
+    /// When this coverage took effect (set when its request is approved).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approved_at: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 impl StationCoverage {
@@ -58,6 +61,7 @@ impl StationCoverage {
             station,
             areas: list,
             capacity,
+            approved_at: None,
         })
     }
 }
@@ -84,7 +88,7 @@ impl CoverageBook {
 
     /// The station's coverage replaced by `new`: the areas it drops that no other station
     /// covers are recorded as uncovered; the areas it takes on are no longer.
-    fn apply(&mut self, new: &StationCoverage) {
+    fn apply(&mut self, new: &StationCoverage, now: Timestamp) {
         let dropped: Vec<String> = self
             .of(new.station.id)
             .map(|old| {
@@ -96,7 +100,10 @@ impl CoverageBook {
             })
             .unwrap_or_default();
         self.stations.retain(|s| s.station.id != new.station.id);
-        self.stations.push(new.clone());
+        self.stations.push(StationCoverage {
+            approved_at: Some(now),
+            ..new.clone()
+        });
         self.stations.sort_by(|a, b| a.station.name.cmp(&b.station.name));
         for area in dropped {
             if !self.covered(&area) && !self.uncovered.contains(&area) {
@@ -314,10 +321,20 @@ impl OrgRequest {
         if !self.approval.approved() {
             return Ok(None);
         }
+        // A newer change of the same thing took effect after this one was asked: approving
+        // this would bring the older back. It is asked again, on what is in force.
+        let changed_at = match &self.change {
+            Change::Coverage(new) => coverage.of(new.station.id).and_then(|c| c.approved_at),
+            Change::PriceList { .. } => prices.approved_at,
+        };
+        if changed_at.is_some_and(|at| at > self.approval.requested_at) {
+            self.approval.decisions.pop();
+            return Err(Refusal::Superseded.into());
+        }
         Ok(Some(match &self.change {
             Change::Coverage(new) => {
                 let mut book = coverage.clone();
-                book.apply(new);
+                book.apply(new, now);
                 Book::Coverage(book)
             }
             Change::PriceList { items } => Book::Prices(PriceList {

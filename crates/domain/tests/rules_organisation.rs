@@ -15,6 +15,14 @@ fn coverage(station: StationRef, areas: &str, capacity: u32) -> StationCoverage 
 }
 
 fn ask(by: &PersonRef, change: StationCoverage) -> Result<OrgRequest, RequestError> {
+    ask_at(by, change, now())
+}
+
+fn ask_at(
+    by: &PersonRef,
+    change: StationCoverage,
+    at: baoxiu_domain::Timestamp,
+) -> Result<OrgRequest, RequestError> {
     OrgRequest::open(
         RequestId(uuid::Uuid::now_v7()),
         tenant(),
@@ -26,19 +34,34 @@ fn ask(by: &PersonRef, change: StationCoverage) -> Result<OrgRequest, RequestErr
             .chain(ApprovalKind::Coverage)
             .unwrap()
             .to_vec(),
-        now(),
+        at,
     )
 }
 
-/// Asks and has it approved by the region and headquarters: the book after.
+/// Asks (after the book's last change, as people ask on what is in force) and has it
+/// approved by the region and headquarters: the book after.
 fn approved(book: &CoverageBook, change: StationCoverage) -> CoverageBook {
-    let mut request = ask(&admin(), change).unwrap();
+    let at = book
+        .stations
+        .iter()
+        .filter_map(|s| s.approved_at)
+        .max()
+        .unwrap_or(now())
+        + minutes(1);
+    let mut request = ask_at(&admin(), change, at).unwrap();
     let prices = PriceList::default();
     assert_eq!(
-        request.decide(&actor(&region_officer()), true, None, now(), book, &prices),
+        request.decide(&actor(&region_officer()), true, None, at, book, &prices),
         Ok(None)
     );
-    match request.decide(&actor(&approver()), true, Some("同意"), now(), book, &prices) {
+    match request.decide(
+        &actor(&approver()),
+        true,
+        Some("同意"),
+        at + minutes(1),
+        book,
+        &prices,
+    ) {
         Ok(Some(Book::Coverage(after))) => after,
         other => panic!("takes effect on the last approval: {other:?}"),
     }
@@ -136,4 +159,34 @@ fn r_a19_a_coverage_names_its_areas_and_a_capacity() {
     assert_eq!(err.field, "capacity");
     let once = StationCoverage::parse(head_station(), "海淀区、海淀区", 5).unwrap();
     assert_eq!(once.areas, ["海淀区"]);
+}
+
+#[test]
+fn r_a19_an_older_request_approved_after_a_newer_one_does_not_bring_the_old_back() {
+    let prices = PriceList::default();
+    let old = ask(&coordinator(), coverage(head_station(), "海淀区", 20)).unwrap();
+    let other = ask(&admin(), coverage(foreign_head_station(), "朝阳区", 30)).unwrap();
+    // A newer request for the same station is approved first.
+    let book = approved(
+        &CoverageBook::default(),
+        coverage(head_station(), "海淀区、昌平区", 40),
+    );
+    let mut old = old;
+    old.decide(&actor(&region_officer()), true, None, now(), &book, &prices)
+        .unwrap();
+    let later = now() + minutes(5);
+    assert_eq!(
+        old.decide(&actor(&approver()), true, None, later, &book, &prices),
+        Err(Refusal::Superseded.into())
+    );
+    assert!(old.approval.pending(), "nothing recorded");
+    // Another station's request is not held up by it.
+    let mut other = other;
+    other
+        .decide(&actor(&region_officer()), true, None, later, &book, &prices)
+        .unwrap();
+    assert!(matches!(
+        other.decide(&actor(&approver()), true, None, later, &book, &prices),
+        Ok(Some(Book::Coverage(_)))
+    ));
 }

@@ -128,6 +128,7 @@ fn refusal_status(r: &Refusal) -> StatusCode {
         | Refusal::AwaitingInstruction
         | Refusal::ComplexityFirst
         | Refusal::SupervisorAbsent
+        | Refusal::Superseded
         | Refusal::NoPartsHere
         | Refusal::ReportFirst
         | Refusal::OutsourcingNotApproved
