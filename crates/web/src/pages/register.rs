@@ -261,6 +261,9 @@ pub async fn prefill<S: Store>(
     }
 }
 
+/// Pages of search results the ledger reads at most (200 orders each).
+const LEDGER_PAGES: usize = 10;
+
 /// One plan as the ledger shows it.
 struct PlanRow {
     what: String,
@@ -313,26 +316,35 @@ async fn show_ledger<S: Store>(
         Ok(None) => return not_found(Some(viewer), viewer.tr),
         Err(e) => return ApiError::from(e).into_response(),
     };
-    // The entry's orders: those reported on its code (the search narrows, the code decides).
-    let query = OrderQuery {
+    // The entry's orders: those reported on its code (the search narrows, the code decides),
+    // page by page, so orders that merely share a word with the code crowd none out.
+    let mut query = OrderQuery {
         text: Some(asset.code.clone()),
         visibility: Visibility::of(&viewer.person),
-        limit: 100,
+        limit: 200,
         ..OrderQuery::default()
     };
-    let orders = match app.store.list(viewer.tenant.id, &query).await {
-        Ok(page) => page.orders,
-        Err(e) => return ApiError::from(e).into_response(),
-    };
+    let mut orders = Vec::new();
+    for _ in 0..LEDGER_PAGES {
+        let page = match app.store.list(viewer.tenant.id, &query).await {
+            Ok(page) => page,
+            Err(e) => return ApiError::from(e).into_response(),
+        };
+        orders.extend(
+            page.orders
+                .into_iter()
+                .filter(|o| o.details.asset.as_ref().is_some_and(|a| a.serial == asset.code)),
+        );
+        match page.next {
+            Some(next) => query.after = Some(next),
+            None => break,
+        }
+    }
     let l = Layout::new(
         viewer,
         format!("{} · {}", viewer.tr.t("ledger.title"), asset.name),
     );
-    let history = orders
-        .iter()
-        .filter(|o| o.details.asset.as_ref().is_some_and(|a| a.serial == asset.code))
-        .map(|o| Row::new(o, &l))
-        .collect();
+    let history = orders.iter().map(|o| Row::new(o, &l)).collect();
     let plans = asset
         .plans
         .iter()
