@@ -36,7 +36,7 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
-use baoxiu_domain::{ApprovalKind, CommandName, Role, Store};
+use baoxiu_domain::{CommandName, Role, Store};
 use i18n::{Lang, Tr};
 
 pub fn router<S: Store>() -> Router<App<S>> {
@@ -216,20 +216,11 @@ impl Layout {
         link("/admin/calendar", "nav.calendar", role.manages_people());
         link("/register", "nav.register", baoxiu_domain::may_plan(role));
         link("/log", "nav.worklog", baoxiu_domain::reads_work_log(role));
-        // A19, B24: where the organisation's templates set a chain for such requests.
-        let requests = [ApprovalKind::Coverage, ApprovalKind::PriceList]
-            .into_iter()
-            .any(|kind| {
-                viewer
-                    .tenant
-                    .templates
-                    .iter()
-                    .any(|t| t.spec().chain(kind).is_some())
-            });
+        // A19, B24: where the organisation's templates (its own files too) set a chain.
         link(
             "/requests",
             "nav.requests",
-            requests && role.sees_service_levels(),
+            viewer.org_requests && role.sees_service_levels(),
         );
         let mut layout = Layout::public(tr, "app.name", &viewer.here);
         layout.title = title;

@@ -59,6 +59,9 @@ pub struct Viewer {
     pub tr: Tr,
     /// The path and query asked for, to come back to after a form.
     pub here: String,
+    /// A19, B24: the organisation decides requests to change itself (its templates, its own
+    /// files included, set a chain for coverage or the price list).
+    pub org_requests: bool,
 }
 
 impl Viewer {
@@ -111,6 +114,12 @@ impl<S: Store> FromRequestParts<App<S>> for Viewer {
         };
         match lookup.await {
             Ok(Some((session, person, tenant))) => Ok(Viewer {
+                org_requests: [
+                    baoxiu_domain::ApprovalKind::Coverage,
+                    baoxiu_domain::ApprovalKind::PriceList,
+                ]
+                .into_iter()
+                .any(|kind| app.org_chain(&tenant, kind).is_some()),
                 person,
                 tenant: Arc::new(tenant),
                 session,
