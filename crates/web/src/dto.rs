@@ -212,6 +212,10 @@ pub struct OrderView {
     /// Approvals asked for on the order, with their chains and decisions (D03).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub approvals: Vec<baoxiu_domain::Approval>,
+    /// Paid work (B18, B24): the charges told, whether accepted, the owner's materials and
+    /// the money handed to finance; amounts in fen.
+    #[serde(skip_serializing_if = "baoxiu_domain::Charges::is_empty")]
+    pub charges: baoxiu_domain::Charges,
     /// Equipment (C04): the confirmed fault's complexity.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub complexity: Option<baoxiu_domain::Complexity>,
@@ -266,6 +270,7 @@ impl OrderView {
             cancellation: order.cancellation.clone(),
             slip: d.slip.clone(),
             approvals: order.approvals.clone(),
+            charges: order.charges.clone(),
             complexity: order.complexity,
             equipment_tag: order.equipment_tag(),
             intake: order.intake.clone(),

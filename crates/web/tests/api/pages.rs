@@ -613,6 +613,9 @@ async fn r_b24_an_approved_price_list_governs_the_quotes() {
     assert_eq!((res.status, res.error_code()), (422, "not_list_price"));
     let listed = serde_json::json!({"lines": [{"name": "家政保洁", "quantity": 2, "unit_price": "120", "item": "BJ-01"}]});
     app.ok(app.technician(0), &id, "quote", listed).await;
+    let told = app.get_order(&desk, &id).await.body;
+    assert_eq!(told["charges"]["lines"][0]["item"], "BJ-01");
+    assert_eq!(told["charges"]["lines"][0]["unit_price"], 12000, "in fen");
     app.ok(app.org.token("supervisor"), &id, "quote", off).await;
 
     // On the order page the technician picks the item: its name and price come with it.
