@@ -756,33 +756,18 @@ async fn equipment_story_outsources_through_three_approvers_and_archives() {
     app.ok(app.technician(0), &id, "start", json!({})).await;
     app.advance(Duration::hours(3));
     // C13: rated high, an important job: finished only with the supervisor there.
+    let completion = json!({
+        "signature": signature(),
+        "summary": "外协更换液压泵，试机正常",
+        "report": {"cause": "液压泵磨损", "restored_at": at(&app, Duration::minutes(-10)), "crew": "江城液压设备维修厂", "result": "更换液压泵总成"}
+    });
     let early = app
-        .command(
-            app.technician(0),
-            &id,
-            "resolve",
-            json!({
-                "signature": signature(),
-                "summary": "外协更换液压泵，试机正常",
-                "report": {"cause": "液压泵磨损", "restored_at": at(&app, Duration::minutes(-10)), "crew": "江城液压设备维修厂", "result": "更换液压泵总成"}
-            }),
-        )
+        .command(app.technician(0), &id, "resolve", completion.clone())
         .await;
     assert_eq!((early.status, early.error_code()), (409, "supervisor_absent"));
     app.ok(supervisor, &id, "attend", json!({"note": "主管到场"}))
         .await;
-    let resolved = app
-        .command(
-            app.technician(0),
-            &id,
-            "resolve",
-            json!({
-                "signature": signature(),
-                "summary": "外协更换液压泵，试机正常",
-                "report": {"cause": "液压泵磨损", "restored_at": at(&app, Duration::minutes(-10)), "crew": "江城液压设备维修厂", "result": "更换液压泵总成"}
-            }),
-        )
-        .await;
+    let resolved = app.command(app.technician(0), &id, "resolve", completion).await;
     assert_eq!(resolved.state(), "resolved", "{:?}", resolved.body);
     let by_desk = app.command(desk, &id, "archive", json!({})).await;
     assert_eq!(
