@@ -26,6 +26,7 @@ mod refusal;
 mod register;
 mod request;
 mod role;
+pub mod search;
 pub mod sla;
 mod slip;
 mod state;
@@ -61,6 +62,7 @@ pub use role::Role;
 pub use slip::{Slip, Staff};
 pub use state::State;
 pub use store::{
+    COMMIT_BUCKETS, CommitStats,
     DueTimer, IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Overdue, OverdueQuery,
     Store, StoreError, StoreStats, StoredResponse, Write, WriteOutcome, idempotency_horizon,
 };

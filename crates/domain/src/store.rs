@@ -17,6 +17,7 @@ use crate::template::Template;
 use crate::values::OrderNumber;
 use crate::visibility::Visibility;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// How long the first response to an idempotent request answers its retries: 24 hours.
 /// After that the key may be used afresh, and [`Store::expire_idempotency`] removes the
@@ -177,6 +178,63 @@ pub struct StoreStats {
     /// Notices waiting to be delivered, and those given up.
     pub outbox_pending: u64,
     pub outbox_dead: u64,
+}
+
+/// The upper bounds of the commit-time buckets, in seconds.
+pub const COMMIT_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024,
+];
+
+/// What a backend's writes have done: transactions committed, the writes in them and how
+/// long each commit took, for [`StoreStats`].
+#[derive(Debug, Default)]
+pub struct CommitStats {
+    pub batches: AtomicU64,
+    pub jobs: AtomicU64,
+    pub nanos: AtomicU64,
+    /// Per bucket of [`COMMIT_BUCKETS`], and one past the last.
+    pub buckets: [AtomicU64; 13],
+}
+
+impl CommitStats {
+    /// One transaction of `jobs` writes, committed in `took`.
+    pub fn record(&self, jobs: usize, took: std::time::Duration) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.jobs.fetch_add(jobs as u64, Ordering::Relaxed);
+        self.nanos.fetch_add(
+            u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+        let seconds = took.as_secs_f64();
+        let at = COMMIT_BUCKETS
+            .iter()
+            .position(|b| seconds <= *b)
+            .unwrap_or(COMMIT_BUCKETS.len());
+        self.buckets[at].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// `(upper bound, batches above the bound before and at most this one)`, the last bound
+    /// infinite.
+    pub fn buckets(&self) -> Vec<(f64, u64)> {
+        COMMIT_BUCKETS
+            .iter()
+            .copied()
+            .chain([f64::INFINITY])
+            .zip(&self.buckets)
+            .map(|(bound, n)| (bound, n.load(Ordering::Relaxed)))
+            .collect()
+    }
+
+    /// The figures of [`StoreStats`] these make (the rest left at zero).
+    pub fn stats(&self) -> StoreStats {
+        StoreStats {
+            write_batches: self.batches.load(Ordering::Relaxed),
+            write_jobs: self.jobs.load(Ordering::Relaxed),
+            commit_buckets: self.buckets(),
+            commit_seconds: self.nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            ..StoreStats::default()
+        }
+    }
 }
 
 /// Filters and a page position for listing orders, newest first.

@@ -99,7 +99,7 @@ pub struct SqliteStore {
     /// The folder the files (photos) live in, one subfolder per organisation.
     files: Arc<PathBuf>,
     /// What the writer has done, for the operator's metrics.
-    stats: Arc<writer::WriterStats>,
+    stats: Arc<baoxiu_domain::CommitStats>,
     #[cfg(test)]
     faults: writer::Faults,
 }
@@ -161,7 +161,7 @@ impl SqliteStore {
         let (jobs, queue) = mpsc::channel(QUEUE);
         #[cfg(test)]
         let faults = writer::Faults::default();
-        let stats = Arc::new(writer::WriterStats::default());
+        let stats = Arc::new(baoxiu_domain::CommitStats::default());
         writer::start(
             path.to_path_buf(),
             conn,
@@ -385,20 +385,15 @@ impl Store for SqliteStore {
     }
 
     async fn stats(&self, now: Timestamp) -> Result<baoxiu_domain::StoreStats, StoreError> {
-        use std::sync::atomic::Ordering::Relaxed;
         let backlog = read::backlog(&self.pool, now).await?;
-        let w = &self.stats;
         Ok(baoxiu_domain::StoreStats {
-            write_batches: w.batches.load(Relaxed),
-            write_jobs: w.jobs.load(Relaxed),
-            commit_buckets: w.buckets(),
-            commit_seconds: w.nanos.load(Relaxed) as f64 / 1e9,
             pool_connections: self.pool.size(),
             pool_idle: u32::try_from(self.pool.num_idle()).unwrap_or(u32::MAX),
             timers_due: backlog.0,
             timers_late: backlog.1,
             outbox_pending: backlog.2,
             outbox_dead: backlog.3,
+            ..self.stats.stats()
         })
     }
 

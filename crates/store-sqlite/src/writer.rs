@@ -17,12 +17,12 @@ use baoxiu_domain::{
     Account, ApiToken, Attempt, Notice, OrderId, Person, PersonId, Session, Station, StoreError,
     StoredResponse, Team, Tenant, TenantId, Timestamp, Upload, Write, WriteOutcome, idempotency_horizon,
 };
+use baoxiu_domain::CommitStats;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params, params_from_iter};
 use std::collections::HashMap;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 use uuid::Uuid;
@@ -141,51 +141,6 @@ impl Job {
     }
 }
 
-/// The upper bounds of the commit-time buckets, in seconds.
-pub(crate) const COMMIT_BUCKETS: [f64; 12] = [
-    0.0005, 0.001, 0.002, 0.004, 0.008, 0.016, 0.032, 0.064, 0.128, 0.256, 0.512, 1.024,
-];
-
-/// What the writer has done: batches, their writes and how long each commit took. Read by
-/// the operator's metrics; only the writer thread adds.
-#[derive(Debug, Default)]
-pub(crate) struct WriterStats {
-    pub batches: AtomicU64,
-    pub jobs: AtomicU64,
-    pub nanos: AtomicU64,
-    /// Per bucket of [`COMMIT_BUCKETS`], and one past the last.
-    pub buckets: [AtomicU64; 13],
-}
-
-impl WriterStats {
-    fn record(&self, jobs: usize, took: Duration) {
-        self.batches.fetch_add(1, Ordering::Relaxed);
-        self.jobs.fetch_add(jobs as u64, Ordering::Relaxed);
-        self.nanos.fetch_add(
-            u64::try_from(took.as_nanos()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-        let seconds = took.as_secs_f64();
-        let at = COMMIT_BUCKETS
-            .iter()
-            .position(|b| seconds <= *b)
-            .unwrap_or(COMMIT_BUCKETS.len());
-        self.buckets[at].fetch_add(1, Ordering::Relaxed);
-    }
-
-    /// `(upper bound, batches above the bound before and at most this one)`, the last bound
-    /// infinite.
-    pub fn buckets(&self) -> Vec<(f64, u64)> {
-        COMMIT_BUCKETS
-            .iter()
-            .copied()
-            .chain([f64::INFINITY])
-            .zip(&self.buckets)
-            .map(|(bound, n)| (bound, n.load(Ordering::Relaxed)))
-            .collect()
-    }
-}
-
 /// A switch a test flips to make the next batch panic inside the writer.
 #[cfg(test)]
 pub(crate) type Faults = std::sync::Arc<std::sync::atomic::AtomicBool>;
@@ -209,7 +164,7 @@ pub(crate) fn start(
     path: PathBuf,
     conn: Connection,
     queue: mpsc::Receiver<Job>,
-    stats: std::sync::Arc<WriterStats>,
+    stats: std::sync::Arc<CommitStats>,
     #[cfg(test)] faults: Faults,
 ) -> std::io::Result<()> {
     std::thread::Builder::new()
@@ -231,7 +186,7 @@ fn run(
     path: &Path,
     conn: Connection,
     mut queue: mpsc::Receiver<Job>,
-    stats: &WriterStats,
+    stats: &CommitStats,
     #[cfg(test)] faults: Faults,
 ) {
     let mut conn = Some(conn);
