@@ -1,12 +1,14 @@
-//! `baoxiu bench`: drives the real HTTP API on a real SQLite file at several client
-//! counts and reports durable creates per second, claims per second and latency
+//! `baoxiu bench`: drives the real HTTP API on a real SQLite file (and, with `--postgres`,
+//! a real PostgreSQL database) at several client counts and reports durable creates per second, claims per second and latency
 //! percentiles. The server runs in this process on port 0; clients speak HTTP/1.1 over
 //! loopback like any other client, so parsing, auth, JSON and the disk sync are all paid.
 
 use crate::cli::BenchArgs;
+use crate::db::Backend;
 use crate::org::{ensure_tenant, issue_token};
 use crate::serve::CliResult;
 use baoxiu_domain::{Person, PersonId, Role, Tenant};
+use baoxiu_store_postgres::{PgStore, ScratchDatabase};
 use baoxiu_store_sqlite::SqliteStore;
 use baoxiu_web::{App, Clock};
 use std::sync::Arc;
@@ -74,33 +76,44 @@ pub async fn run(args: BenchArgs) -> CliResult {
         return per_template(&args, seconds).await;
     }
     println!(
-        "baoxiu bench: {} s per measurement, a fresh SQLite file per client count",
+        "baoxiu bench: {} s per measurement, a fresh SQLite file (and PostgreSQL database) per client count",
         args.seconds
     );
     println!();
     println!(
-        "| clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures | bytes/order |"
+        "| backend | clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures | bytes/order |"
     );
-    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &clients in &args.clients {
         let dir = tempfile::tempdir()?;
         let db = match &args.db {
             Some(db) => db.clone(),
             None => dir.path().join("bench.sqlite3"),
         };
-        let (creates, claims, bytes) = measure(&db, clients, seconds).await?;
-        println!(
-            "| {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} | {bytes} |",
-            creates.per_second(),
-            ms(creates.p50),
-            ms(creates.p99),
-            claims.per_second(),
-            ms(claims.p50),
-            ms(claims.p99),
-            creates.failures + claims.failures,
-        );
+        let store = SqliteStore::open(&db).await?;
+        print_row("SQLite", clients, measure(store, clients, seconds).await?);
+        if let Some(server) = &args.postgres {
+            let scratch = ScratchDatabase::create_on(server, "bench")
+                .await
+                .map_err(|e| format!("--postgres: cannot make a database on {server}: {e}"))?;
+            let store = PgStore::open(scratch.url()).await?;
+            print_row("PostgreSQL", clients, measure(store, clients, seconds).await?);
+        }
     }
     Ok(())
+}
+
+fn print_row(backend: &str, clients: usize, (creates, claims, bytes): (Figures, Figures, u64)) {
+    println!(
+        "| {backend} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} | {bytes} |",
+        creates.per_second(),
+        ms(creates.p50),
+        ms(creates.p99),
+        claims.per_second(),
+        ms(claims.p50),
+        ms(claims.p99),
+        creates.failures + claims.failures,
+    );
 }
 
 /// Creates per template: each on a fresh file, at each client count.
@@ -145,13 +158,12 @@ async fn per_template(args: &BenchArgs, seconds: Duration) -> CliResult {
     Ok(())
 }
 
-/// One server on `db` with `clients` clients: creates for `seconds`, then claims.
-async fn measure(
-    db: &std::path::Path,
+/// One server on `store` with `clients` clients: creates for `seconds`, then claims.
+async fn measure<S: Backend>(
+    store: S,
     clients: usize,
     seconds: Duration,
 ) -> CliResultWith<(Figures, Figures, u64)> {
-    let store = SqliteStore::open(db).await?;
     let tenant = ensure_tenant(&store, "bench", "压测物业", &[baoxiu_domain::Template::Property]).await?;
     let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
     let mut technicians = Vec::new();
@@ -183,13 +195,12 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-async fn token_for(
-    store: &SqliteStore,
+async fn token_for<S: baoxiu_domain::Store>(
+    store: &S,
     tenant: &Tenant,
     role: Role,
     name: &str,
 ) -> Result<String, baoxiu_domain::StoreError> {
-    use baoxiu_domain::Store;
     let person = Person {
         id: PersonId(uuid::Uuid::now_v7()),
         tenant: tenant.id,

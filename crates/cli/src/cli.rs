@@ -159,9 +159,10 @@ pub enum CalendarCommand {
 
 #[derive(Debug, Args)]
 pub struct DbArgs {
-    /// The SQLite database file.
+    /// The database: a SQLite file's path (made if missing), or a PostgreSQL server's
+    /// address, `postgres://user:password@host:5432/name` (`?pool=N` sets the connections).
     #[arg(long, env = "BAOXIU_DB", default_value = "baoxiu.sqlite3")]
-    pub db: PathBuf,
+    pub db: crate::db::Database,
 }
 
 #[derive(Debug, Args)]
@@ -175,7 +176,8 @@ pub struct ServeArgs {
     /// a proxy that terminates TLS, for example).
     #[arg(long, env = "BAOXIU_SECURE_COOKIES")]
     pub secure_cookies: bool,
-    /// The folder photos are kept in (default: beside the database, `FILE-files`).
+    /// The folder photos are kept in (default: beside the database, `FILE-files`); with
+    /// PostgreSQL they are kept in the database.
     #[arg(long, env = "BAOXIU_FILES")]
     pub files: Option<PathBuf>,
     #[command(flatten)]
@@ -296,6 +298,10 @@ pub struct BenchArgs {
     /// Database file to bench on (default: a fresh temporary file).
     #[arg(long)]
     pub db: Option<PathBuf>,
+    /// Also measure on PostgreSQL: a fresh database made on this server (a user that may
+    /// create databases, `postgres://postgres@127.0.0.1:5432/postgres`) and dropped after.
+    #[arg(long)]
+    pub postgres: Option<String>,
     /// Measure the pages instead: fill a database with `--orders` orders (kept if it exists
     /// with that many), then time the order list, the order page, search and sign-in.
     #[arg(long)]

@@ -3,9 +3,9 @@
 
 use crate::cli::{CalendarCommand, NotifyCommand, RunArgs, TimersCommand};
 use crate::serve::CliResult;
+use crate::with_store;
 use baoxiu_domain::{Store, Tenant};
 use baoxiu_notify::{Channels, Config, Robot, RobotKind, Secret, SmsGateway, Webhook};
-use baoxiu_store_sqlite::SqliteStore;
 use baoxiu_web::clocks::{CalendarChange, ClockBook};
 use baoxiu_web::{App, Clock};
 use std::path::PathBuf;
@@ -28,11 +28,11 @@ fn read_clock(file: &PathBuf) -> baoxiu_domain::Timestamp {
 
 /// The app on `store` with the organisations' templates and the server's channels; the
 /// lines to print at start (one per channel, one per organisation's own template file).
-pub fn app(
-    store: SqliteStore,
+pub fn app<S: Store>(
+    store: S,
     args: &RunArgs,
     listening: Option<std::net::SocketAddr>,
-) -> Result<(App<SqliteStore>, Vec<String>), Box<dyn std::error::Error + Send + Sync>> {
+) -> Result<(App<S>, Vec<String>), Box<dyn std::error::Error + Send + Sync>> {
     let book = match &args.templates {
         Some(dir) => ClockBook::load(dir).map_err(|e| format!("--templates: {e}"))?,
         None => ClockBook::default(),
@@ -68,11 +68,10 @@ pub fn app(
 pub async fn timers(command: TimersCommand) -> CliResult {
     match command {
         TimersCommand::RunDue { db, run } => {
-            let store = SqliteStore::open(&db.db).await?;
-            let (app, _) = app(store.clone(), &run, None)?;
-            let due = app.run_due().await?;
-            let sent = app.deliver_due().await?;
-            store.close().await;
+            let (due, sent) = with_store!(db.db, |store| {
+                let (app, _) = app(store.clone(), &run, None)?;
+                (app.run_due().await?, app.deliver_due().await?)
+            });
             println!(
                 "timers: {} orders, {} fired, {} skipped, {} held, {} moved; notices: {} delivered, {} to retry, {} given up",
                 due.orders,
@@ -89,7 +88,7 @@ pub async fn timers(command: TimersCommand) -> CliResult {
     }
 }
 
-async fn tenant(store: &SqliteStore, slug: &str) -> Result<Tenant, String> {
+async fn tenant<S: Store>(store: &S, slug: &str) -> Result<Tenant, String> {
     store
         .tenant_by_slug(slug)
         .await
@@ -166,12 +165,12 @@ pub async fn notify(command: NotifyCommand) -> CliResult {
             (db, tenant, "robot", settings)
         }
     };
-    let store = SqliteStore::open(&db.db).await?;
-    let tenant = tenant(&store, &slug).await?;
-    store
-        .put_channel_settings(tenant.id, channel, settings.as_deref())
-        .await?;
-    store.close().await;
+    with_store!(db.db, |store| {
+        let tenant = tenant(&store, &slug).await?;
+        store
+            .put_channel_settings(tenant.id, channel, settings.as_deref())
+            .await?
+    });
     match settings {
         Some(_) => println!("{slug}: the {channel} is set; a running server uses it from its next delivery"),
         None => println!("{slug}: the {channel} is off"),
@@ -186,14 +185,14 @@ pub async fn calendar(command: CalendarCommand) -> CliResult {
         CalendarCommand::Show { db, tenant } => return show_calendar(db, tenant).await,
     };
     let text = std::fs::read_to_string(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-    let store = SqliteStore::open(&db.db).await?;
-    let tenant = tenant(&store, &slug).await?;
-    let app = App::new(store.clone(), Clock::system());
-    app.change_calendar(&tenant, change, &text)
-        .await
-        .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
-    let moved = app.reschedule_open(&tenant).await?;
-    store.close().await;
+    let moved = with_store!(db.db, |store| {
+        let tenant = tenant(&store, &slug).await?;
+        let app = App::new(store.clone(), Clock::system());
+        app.change_calendar(&tenant, change, &text)
+            .await
+            .map_err(|e| format!("{}: {}", file.display(), e.body().error.message))?;
+        app.reschedule_open(&tenant).await?
+    });
     println!(
         "{slug}: {} is in the calendar; {moved} open orders were rescheduled, and a running server uses it within a minute",
         file.display()
@@ -202,11 +201,12 @@ pub async fn calendar(command: CalendarCommand) -> CliResult {
 }
 
 async fn show_calendar(db: crate::cli::DbArgs, slug: String) -> CliResult {
-    let store = SqliteStore::open(&db.db).await?;
-    let tenant = tenant(&store, &slug).await?;
-    let app = App::new(store.clone(), Clock::system());
-    let calendar = app.calendar(&tenant).await?;
-    store.close().await;
+    let (tenant, calendar) = with_store!(db.db, |store| {
+        let tenant = tenant(&store, &slug).await?;
+        let app = App::new(store.clone(), Clock::system());
+        let calendar = app.calendar(&tenant).await?;
+        (tenant, calendar)
+    });
     let years: Vec<String> = calendar.years.iter().map(|y| y.to_string()).collect();
     let periods: Vec<String> = calendar
         .periods

@@ -6,6 +6,7 @@ mod bench_clocks;
 mod bench_pages;
 mod cli;
 mod clocks;
+mod db;
 mod demo;
 mod org;
 mod serve;

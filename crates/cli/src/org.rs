@@ -2,13 +2,13 @@
 
 use crate::cli::TokenArgs;
 use crate::serve::CliResult;
+use crate::with_store;
 use baoxiu_domain::{Person, PersonId, Role, StationId, Store, Template, Tenant, TenantId};
-use baoxiu_store_sqlite::SqliteStore;
 
 /// The tenant with this slug, created (zone Asia/Shanghai, offering `templates`) if it does
 /// not exist.
-pub async fn ensure_tenant(
-    store: &SqliteStore,
+pub async fn ensure_tenant<S: Store>(
+    store: &S,
     slug: &str,
     name: &str,
     templates: &[Template],
@@ -28,7 +28,7 @@ pub async fn ensure_tenant(
 }
 
 /// Stores a new token for `person` and returns it (shown once, stored only as a digest).
-pub async fn issue_token(store: &SqliteStore, person: &Person) -> Result<String, baoxiu_domain::StoreError> {
+pub async fn issue_token<S: Store>(store: &S, person: &Person) -> Result<String, baoxiu_domain::StoreError> {
     baoxiu_web::issue_token(store, person, "baoxiu token", chrono::Utc::now()).await
 }
 
@@ -42,33 +42,37 @@ pub async fn token(args: TokenArgs) -> CliResult {
         )
     })?;
     let templates = Template::parse_list(&args.templates).map_err(|e| format!("--templates: {e}"))?;
-    let store = SqliteStore::open(&args.db.db).await?;
-    let tenant = ensure_tenant(&store, &args.tenant, &args.tenant, &templates).await?;
-    let station = match args.station {
-        None => None,
-        Some(id) => Some(
-            store
-                .station(tenant.id, StationId(id))
-                .await?
-                .ok_or_else(|| format!("--station: no station {id} in {}", tenant.slug))?
-                .id,
-        ),
-    };
-    let person = Person {
-        id: PersonId(uuid::Uuid::now_v7()),
-        tenant: tenant.id,
-        name: args
-            .name
-            .unwrap_or_else(|| format!("{} {}", role.label_zh(), role.as_str())),
-        role,
-        station,
-        team: None,
-        phone: None,
-        email: None,
-    };
-    store.put_person(&person).await?;
-    let token = issue_token(&store, &person).await?;
-    store.close().await;
+    let token = with_store!(args.db.db, |store| {
+        async {
+            let tenant = ensure_tenant(&store, &args.tenant, &args.tenant, &templates).await?;
+            let station = match args.station {
+                None => None,
+                Some(id) => Some(
+                    store
+                        .station(tenant.id, StationId(id))
+                        .await?
+                        .ok_or_else(|| format!("--station: no station {id} in {}", tenant.slug))?
+                        .id,
+                ),
+            };
+            let person = Person {
+                id: PersonId(uuid::Uuid::now_v7()),
+                tenant: tenant.id,
+                name: args
+                    .name
+                    .unwrap_or_else(|| format!("{} {}", role.label_zh(), role.as_str())),
+                role,
+                station,
+                team: None,
+                phone: None,
+                email: None,
+            };
+            store.put_person(&person).await?;
+            let token = issue_token(&store, &person).await?;
+            Ok::<_, Box<dyn std::error::Error + Send + Sync>>(token)
+        }
+        .await?
+    });
     println!("{token}");
     Ok(())
 }

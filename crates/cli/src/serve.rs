@@ -1,30 +1,34 @@
 //! `baoxiu serve` and `baoxiu migrate`.
 
 use crate::cli::{DbArgs, RunArgs, ServeArgs};
-use baoxiu_store_sqlite::SqliteStore;
+use crate::db::Backend;
+use crate::with_store;
 use std::error::Error;
 use tokio::net::TcpListener;
 
 pub type CliResult = Result<(), Box<dyn Error + Send + Sync>>;
 
 pub async fn migrate(args: DbArgs) -> CliResult {
-    let store = SqliteStore::open(&args.db).await?;
-    store.close().await;
-    println!("{} is up to date", args.db.display());
+    with_store!(args.db, |store| drop(store.clone()));
+    println!("{} is up to date", args.db);
     Ok(())
 }
 
 pub async fn run(args: ServeArgs) -> CliResult {
-    let store = match &args.files {
-        Some(files) => SqliteStore::open_with_files(&args.db.db, files.clone()).await?,
-        None => SqliteStore::open(&args.db.db).await?,
-    };
+    with_store!(args.db.db, args.files.as_deref(), |store| serve(
+        &args,
+        store.clone()
+    )
+    .await)
+}
+
+async fn serve<S: Backend>(args: &ServeArgs, store: S) -> CliResult {
     let listener = TcpListener::bind(args.listen)
         .await
         .map_err(|e| format!("cannot listen on {}: {e}", args.listen))?;
     println!(
         "baoxiu serving {} on http://{}/",
-        args.db.db.display(),
+        args.db.db,
         listener.local_addr()?
     );
     serve_until_stopped(listener, store, args.secure_cookies, &args.run).await
@@ -32,9 +36,9 @@ pub async fn run(args: ServeArgs) -> CliResult {
 
 /// Serves until Ctrl-C or SIGTERM, then drains requests and closes the store. The clocks'
 /// timers fire and notices go out in the background meanwhile.
-pub async fn serve_until_stopped(
+pub async fn serve_until_stopped<S: Backend>(
     listener: TcpListener,
-    store: SqliteStore,
+    store: S,
     secure_cookies: bool,
     run: &RunArgs,
 ) -> CliResult {

@@ -3,8 +3,8 @@
 use crate::cli::{UserAddArgs, UserCommand, UserListArgs, UserLoginArgs};
 use crate::org::ensure_tenant;
 use crate::serve::CliResult;
+use crate::with_store;
 use baoxiu_domain::{Account, Login, Person, PersonId, Phone, Role, StationId, Store, Template, text};
-use baoxiu_store_sqlite::SqliteStore;
 use rand::Rng;
 use std::io::BufRead;
 
@@ -46,7 +46,37 @@ async fn add(args: UserAddArgs) -> CliResult {
         None => None,
     };
     let (password, made) = password(args.password_stdin)?;
-    let store = SqliteStore::open(&args.db.db).await?;
+    let checked = NewAccount {
+        role,
+        name,
+        login,
+        phone,
+        password,
+        made,
+    };
+    with_store!(args.db.db, |store| add_on(store.clone(), &args, checked).await)
+}
+
+/// What `user add` was given, checked before the database is opened.
+struct NewAccount {
+    role: Role,
+    name: String,
+    login: Login,
+    phone: Option<String>,
+    password: String,
+    /// Made up here, so printed once.
+    made: bool,
+}
+
+async fn add_on<S: Store>(store: S, args: &UserAddArgs, new: NewAccount) -> CliResult {
+    let NewAccount {
+        role,
+        name,
+        login,
+        phone,
+        password,
+        made,
+    } = new;
     let tenant = ensure_tenant(&store, &args.tenant, &args.tenant, &Template::ALL).await?;
     if store.account_by_login(login.as_str()).await?.is_some() {
         return Err(format!("--login: `{}` is taken", login.as_str()).into());
@@ -83,7 +113,6 @@ async fn add(args: UserAddArgs) -> CliResult {
             disabled: false,
         })
         .await?;
-    store.close().await;
     println!(
         "added {} ({}) as {} in {}",
         person.name,
@@ -98,7 +127,10 @@ async fn add(args: UserAddArgs) -> CliResult {
 }
 
 async fn passwd(args: UserLoginArgs) -> CliResult {
-    let store = SqliteStore::open(&args.db.db).await?;
+    with_store!(args.db.db, |store| passwd_on(store.clone(), args).await)
+}
+
+async fn passwd_on<S: Store>(store: S, args: UserLoginArgs) -> CliResult {
     let mut account = store
         .account_by_login(&args.login)
         .await?
@@ -106,7 +138,6 @@ async fn passwd(args: UserLoginArgs) -> CliResult {
     let (password, made) = password(args.password_stdin)?;
     account.password_hash = baoxiu_web::password::hash(&password).await?;
     store.put_account(&account).await?;
-    store.close().await;
     println!("the password of {} is set", account.login.as_str());
     if made {
         println!("password: {password}");
@@ -115,7 +146,10 @@ async fn passwd(args: UserLoginArgs) -> CliResult {
 }
 
 async fn disable(args: UserLoginArgs) -> CliResult {
-    let store = SqliteStore::open(&args.db.db).await?;
+    with_store!(args.db.db, |store| disable_on(store.clone(), args).await)
+}
+
+async fn disable_on<S: Store>(store: S, args: UserLoginArgs) -> CliResult {
     let account = store
         .account_by_login(&args.login)
         .await?
@@ -123,7 +157,6 @@ async fn disable(args: UserLoginArgs) -> CliResult {
     store
         .disable_account(account.tenant, account.person, chrono::Utc::now())
         .await?;
-    store.close().await;
     println!(
         "{} is disabled; its sessions ended and its tokens were revoked (a running server forgets a cached token within a minute)",
         account.login.as_str()
@@ -132,7 +165,10 @@ async fn disable(args: UserLoginArgs) -> CliResult {
 }
 
 async fn list(args: UserListArgs) -> CliResult {
-    let store = SqliteStore::open(&args.db.db).await?;
+    with_store!(args.db.db, |store| list_on(store.clone(), args).await)
+}
+
+async fn list_on<S: Store>(store: S, args: UserListArgs) -> CliResult {
     let tenant = store
         .tenant_by_slug(&args.tenant)
         .await?
@@ -149,6 +185,5 @@ async fn list(args: UserListArgs) -> CliResult {
             if account.disabled { "  (disabled)" } else { "" }
         );
     }
-    store.close().await;
     Ok(())
 }

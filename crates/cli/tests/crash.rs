@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 const BAOXIU: &str = env!("CARGO_BIN_EXE_baoxiu");
 
-fn token(db: &std::path::Path) -> String {
+fn token(db: impl AsRef<std::ffi::OsStr>) -> String {
     let out = Command::new(BAOXIU)
         .args(["token", "--db"])
         .arg(db)
@@ -20,7 +20,7 @@ fn token(db: &std::path::Path) -> String {
 }
 
 /// Starts `baoxiu serve` on port 0 and returns it with the base URL it printed.
-fn serve(db: &std::path::Path) -> (Child, String) {
+fn serve(db: impl AsRef<std::ffi::OsStr>) -> (Child, String) {
     let mut child = Command::new(BAOXIU)
         .args(["serve", "--listen", "127.0.0.1:0", "--db"])
         .arg(db)
@@ -131,7 +131,7 @@ async fn acknowledged_orders_and_events_survive_kill_9() {
 }
 
 /// A person of `role` in the default organisation, with a new token.
-fn token_as(db: &std::path::Path, role: &str, name: &str) -> String {
+fn token_as(db: impl AsRef<std::ffi::OsStr>, role: &str, name: &str) -> String {
     let out = Command::new(BAOXIU)
         .args(["token", "--db"])
         .arg(db)
@@ -193,10 +193,23 @@ async fn until_answered(
 /// the id its first answer gave), and every acknowledged claim happened once.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn r_x07_five_kills_under_load_lose_nothing_and_duplicate_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    five_kills_under_load(dir.path().join("faults.sqlite3").as_os_str()).await;
+}
+
+/// The fault suite on PostgreSQL: the same load, the same five kills of `baoxiu serve`, on
+/// a fresh database.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn r_x07_five_kills_on_postgresql_lose_nothing_and_duplicate_nothing() {
+    let Some(db) = baoxiu_store_postgres::ScratchDatabase::create("five_kills").await else {
+        return;
+    };
+    five_kills_under_load(std::ffi::OsStr::new(db.url())).await;
+}
+
+async fn five_kills_under_load(db: &std::ffi::OsStr) {
     use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::{Mutex, RwLock};
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("faults.sqlite3");
     let desk = Arc::new(token(&db));
     let technicians: Vec<String> = (0..4)
         .map(|i| token_as(&db, "technician", &format!("师傅{i}")))

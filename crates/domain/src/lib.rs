@@ -62,9 +62,9 @@ pub use role::Role;
 pub use slip::{Slip, Staff};
 pub use state::State;
 pub use store::{
-    COMMIT_BUCKETS, CommitStats,
-    DueTimer, IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage, OrderQuery, Overdue, OverdueQuery,
-    Store, StoreError, StoreStats, StoredResponse, Write, WriteOutcome, idempotency_horizon,
+    COMMIT_BUCKETS, CommitStats, DueTimer, IDEMPOTENCY_LIFETIME_HOURS, IdempotencyRecord, OrderPage,
+    OrderQuery, Overdue, OverdueQuery, Store, StoreError, StoreStats, StoredResponse, Write, WriteOutcome,
+    idempotency_horizon,
 };
 pub use template::{InitialRoute, Template, TemplateError, TemplateRules, TemplateSpec};
 pub use values::{

@@ -177,13 +177,32 @@ mod tests {
         let t = terms("卫生间漏水，李秀英 13912345678 KFR-35GW");
         assert_eq!(
             t.terms,
-            strings(&["卫", "生", "间", "漏", "水", "李", "秀", "英", "13912345678", "kfr", "35gw", "t5678"])
+            strings(&[
+                "卫",
+                "生",
+                "间",
+                "漏",
+                "水",
+                "李",
+                "秀",
+                "英",
+                "13912345678",
+                "kfr",
+                "35gw",
+                "t5678"
+            ])
         );
         assert_eq!(
             t.pairs,
-            [strings(&["卫生", "生间", "间漏", "漏水"]), strings(&["李秀", "秀英"])]
+            [
+                strings(&["卫生", "生间", "间漏", "漏水"]),
+                strings(&["李秀", "秀英"])
+            ]
         );
-        assert_eq!(terms("010-62345678").terms, strings(&["010", "62345678", "t5678"]));
+        assert_eq!(
+            terms("010-62345678").terms,
+            strings(&["010", "62345678", "t5678"])
+        );
     }
 
     #[test]
@@ -199,7 +218,10 @@ mod tests {
             }]
         );
         assert_eq!(query("13912345678"), [Part::Prefix("13912345678".into())]);
-        assert_eq!(query("20261127-0042"), [Part::Terms(strings(&["20261127", "0042"]))]);
+        assert_eq!(
+            query("20261127-0042"),
+            [Part::Terms(strings(&["20261127", "0042"]))]
+        );
         assert_eq!(
             query("阳光 3栋"),
             [

@@ -20,9 +20,9 @@ pub use scratch::ScratchDatabase;
 use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::{
     Account, ApiToken, AttachmentId, Attempt, CommitStats, Delivery, DueTimer, EventRecord, InboxItem,
-    Notice, OrderId, OrderNumber, OrderPage, OrderQuery, Overdue, OverdueQuery, Person, PersonId,
-    Session, State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId,
-    Timestamp, Upload, WorkOrder, Write, WriteOutcome, idempotency_horizon,
+    Notice, OrderId, OrderNumber, OrderPage, OrderQuery, Overdue, OverdueQuery, Person, PersonId, Session,
+    State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp, Upload,
+    WorkOrder, Write, WriteOutcome, idempotency_horizon,
 };
 use chrono::{Datelike, NaiveDate};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
@@ -129,7 +129,10 @@ impl PgStore {
             .fetch_one(&self.pool)
             .await
             .map_err(backend)?;
-        Ok((u64::try_from(bytes).unwrap_or(0), u64::try_from(orders).unwrap_or(0)))
+        Ok((
+            u64::try_from(bytes).unwrap_or(0),
+            u64::try_from(orders).unwrap_or(0),
+        ))
     }
 
     async fn begin(&self) -> Result<Transaction<'static, Postgres>, StoreError> {
@@ -691,12 +694,14 @@ impl Store for PgStore {
 
     async fn create_tenant(&self, t: &Tenant) -> Result<(), StoreError> {
         self.exec(
-            sqlx::query("INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES ($1, $2, $3, $4, $5)")
-                .bind(t.id.0)
-                .bind(&t.slug)
-                .bind(&t.name)
-                .bind(&t.time_zone)
-                .bind(read::template_list(&t.templates)),
+            sqlx::query(
+                "INSERT INTO tenants (id, slug, name, time_zone, templates) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(t.id.0)
+            .bind(&t.slug)
+            .bind(&t.name)
+            .bind(&t.time_zone)
+            .bind(read::template_list(&t.templates)),
         )
         .await
         .map(|_| ())
@@ -746,12 +751,14 @@ impl Store for PgStore {
 
     async fn add_asset(&self, a: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
         self.exec(
-            sqlx::query("INSERT INTO assets (tenant_id, code, version, plan_due, doc) VALUES ($1, $2, $3, $4, $5)")
-                .bind(a.tenant.0)
-                .bind(&a.code)
-                .bind(a.version as i64)
-                .bind(a.plan_due().map(ms))
-                .bind(json(a)?),
+            sqlx::query(
+                "INSERT INTO assets (tenant_id, code, version, plan_due, doc) VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(a.tenant.0)
+            .bind(&a.code)
+            .bind(a.version as i64)
+            .bind(a.plan_due().map(ms))
+            .bind(json(a)?),
         )
         .await
         .map(|_| ())
@@ -799,11 +806,15 @@ impl Store for PgStore {
     }
 
     async fn coverage(&self, tenant: TenantId) -> Result<baoxiu_domain::CoverageBook, StoreError> {
-        Ok(read::book(&self.pool, tenant, "coverage").await?.unwrap_or_default())
+        Ok(read::book(&self.pool, tenant, "coverage")
+            .await?
+            .unwrap_or_default())
     }
 
     async fn price_list(&self, tenant: TenantId) -> Result<baoxiu_domain::PriceList, StoreError> {
-        Ok(read::book(&self.pool, tenant, "prices").await?.unwrap_or_default())
+        Ok(read::book(&self.pool, tenant, "prices")
+            .await?
+            .unwrap_or_default())
     }
 
     async fn put_asset(&self, a: &baoxiu_domain::AssetRecord) -> Result<(), StoreError> {
@@ -827,12 +838,13 @@ impl Store for PgStore {
         .map_err(backend)?
         .rows_affected();
         if changed == 0 {
-            let exists: Option<i32> = sqlx::query_scalar("SELECT 1 FROM assets WHERE tenant_id = $1 AND code = $2")
-                .bind(a.tenant.0)
-                .bind(&a.code)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
+            let exists: Option<i32> =
+                sqlx::query_scalar("SELECT 1 FROM assets WHERE tenant_id = $1 AND code = $2")
+                    .bind(a.tenant.0)
+                    .bind(&a.code)
+                    .fetch_optional(&mut *tx)
+                    .await
+                    .map_err(backend)?;
             return Err(match exists {
                 Some(_) => StoreError::VersionConflict,
                 None => StoreError::NotFound("asset".into()),
@@ -841,7 +853,11 @@ impl Store for PgStore {
         self.commit(tx).await
     }
 
-    async fn assets_due(&self, now: Timestamp, limit: u32) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {
+    async fn assets_due(
+        &self,
+        now: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<baoxiu_domain::AssetRecord>, StoreError> {
         read::assets_due(&self.pool, now, limit).await
     }
 
@@ -849,7 +865,11 @@ impl Store for PgStore {
         read::assets(&self.pool, tenant, None).await
     }
 
-    async fn asset(&self, tenant: TenantId, code: &str) -> Result<Option<baoxiu_domain::AssetRecord>, StoreError> {
+    async fn asset(
+        &self,
+        tenant: TenantId,
+        code: &str,
+    ) -> Result<Option<baoxiu_domain::AssetRecord>, StoreError> {
         Ok(read::assets(&self.pool, tenant, Some(code)).await?.pop())
     }
 
@@ -963,15 +983,21 @@ impl Store for PgStore {
         read::accounts(&self.pool, tenant, None).await
     }
 
-    async fn disable_account(&self, tenant: TenantId, person: PersonId, at: Timestamp) -> Result<(), StoreError> {
+    async fn disable_account(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        at: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut tx = self.begin().await?;
-        let disabled = sqlx::query("UPDATE accounts SET disabled = true WHERE tenant_id = $1 AND person_id = $2")
-            .bind(tenant.0)
-            .bind(person.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?
-            .rows_affected();
+        let disabled =
+            sqlx::query("UPDATE accounts SET disabled = true WHERE tenant_id = $1 AND person_id = $2")
+                .bind(tenant.0)
+                .bind(person.0)
+                .execute(&mut *tx)
+                .await
+                .map_err(backend)?
+                .rows_affected();
         if disabled == 0 {
             return Err(StoreError::NotFound("account".into()));
         }
@@ -1020,7 +1046,11 @@ impl Store for PgStore {
             .map(|_| ())
     }
 
-    async fn reserve_order_number(&self, tenant: TenantId, day: NaiveDate) -> Result<OrderNumber, StoreError> {
+    async fn reserve_order_number(
+        &self,
+        tenant: TenantId,
+        day: NaiveDate,
+    ) -> Result<OrderNumber, StoreError> {
         // Counted in the database, so every server behind the balancer counts one sequence.
         // The count's commit does not wait for the disk: an order carrying the number is
         // committed after it, and its commit makes every earlier one durable with it. So the
@@ -1140,7 +1170,12 @@ impl Store for PgStore {
         read::overdue(&self.pool, tenant, query, now).await
     }
 
-    async fn inbox(&self, tenant: TenantId, person: PersonId, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
+    async fn inbox(
+        &self,
+        tenant: TenantId,
+        person: PersonId,
+        limit: u32,
+    ) -> Result<Vec<InboxItem>, StoreError> {
         read::inbox(&self.pool, tenant, person, limit).await
     }
 
@@ -1214,11 +1249,21 @@ impl Store for PgStore {
         self.commit(tx).await
     }
 
-    async fn deliveries(&self, tenant: TenantId, dead: bool, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+    async fn deliveries(
+        &self,
+        tenant: TenantId,
+        dead: bool,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
         read::deliveries(&self.pool, tenant, dead, limit).await
     }
 
-    async fn replay_delivery(&self, tenant: TenantId, notice: Uuid, at: Timestamp) -> Result<bool, StoreError> {
+    async fn replay_delivery(
+        &self,
+        tenant: TenantId,
+        notice: Uuid,
+        at: Timestamp,
+    ) -> Result<bool, StoreError> {
         let n = self
             .exec(
                 sqlx::query(

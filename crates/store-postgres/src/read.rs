@@ -132,18 +132,17 @@ pub async fn list(pool: &PgPool, tenant: TenantId, q: &OrderQuery) -> Result<Ord
         sql.push(" AND o.state = ").push_bind(state.as_str());
     }
     if let Some(expression) = search {
-        sql.push(" AND o.search @@ ").push_bind(expression).push("::tsquery");
+        sql.push(" AND o.search @@ ")
+            .push_bind(expression)
+            .push("::tsquery");
     }
     if let Some(after) = q.after {
         sql.push(" AND o.id < ").push_bind(after.0);
     }
     // One more than asked tells whether another page exists.
-    sql.push(" ORDER BY o.id DESC LIMIT ").push_bind(i64::from(limit) + 1);
-    let rows: Vec<String> = sql
-        .build_query_scalar()
-        .fetch_all(pool)
-        .await
-        .map_err(backend)?;
+    sql.push(" ORDER BY o.id DESC LIMIT ")
+        .push_bind(i64::from(limit) + 1);
+    let rows: Vec<String> = sql.build_query_scalar().fetch_all(pool).await.map_err(backend)?;
     let mut orders = rows
         .iter()
         .map(|d| doc::<WorkOrder>("order", d))
@@ -172,7 +171,10 @@ pub async fn count_by_state(
         || q.approval_for.is_some()
         || matches!(
             q.visibility,
-            Visibility::ReportedBy(_) | Visibility::Technician { .. } | Visibility::Vendor(_) | Visibility::Nothing
+            Visibility::ReportedBy(_)
+                | Visibility::Technician { .. }
+                | Visibility::Vendor(_)
+                | Visibility::Nothing
         );
     let mut sql;
     if live {
@@ -241,7 +243,11 @@ where
 }
 
 /// The organisation's stations, heads first; or the one with `id`.
-pub async fn stations(pool: &PgPool, tenant: TenantId, id: Option<StationId>) -> Result<Vec<Station>, StoreError> {
+pub async fn stations(
+    pool: &PgPool,
+    tenant: TenantId,
+    id: Option<StationId>,
+) -> Result<Vec<Station>, StoreError> {
     let rows: Vec<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
         "SELECT id, name, parent_id FROM stations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id = $2)
          ORDER BY parent_id IS NOT NULL, name COLLATE \"C\"",
@@ -290,7 +296,9 @@ pub async fn person(pool: &PgPool, tenant: TenantId, id: PersonId) -> Result<Opt
 }
 
 pub async fn people(pool: &PgPool, tenant: TenantId) -> Result<Vec<Person>, StoreError> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = $1 ORDER BY p.role COLLATE \"C\", p.name COLLATE \"C\"");
+    let sql = format!(
+        "SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = $1 ORDER BY p.role COLLATE \"C\", p.name COLLATE \"C\""
+    );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant.0)
         .fetch_all(pool)
@@ -363,7 +371,11 @@ pub async fn account_by_login(pool: &PgPool, login: &str) -> Result<Option<Accou
 }
 
 /// The organisation's accounts by login; or the one of `person`.
-pub async fn accounts(pool: &PgPool, tenant: TenantId, person: Option<PersonId>) -> Result<Vec<Account>, StoreError> {
+pub async fn accounts(
+    pool: &PgPool,
+    tenant: TenantId,
+    person: Option<PersonId>,
+) -> Result<Vec<Account>, StoreError> {
     let sql = format!(
         "SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE tenant_id = $1 AND ($2::uuid IS NULL OR person_id = $2)
          ORDER BY login COLLATE \"C\""
@@ -480,7 +492,12 @@ pub async fn overdue(
         .collect()
 }
 
-pub async fn inbox(pool: &PgPool, tenant: TenantId, person: PersonId, limit: u32) -> Result<Vec<InboxItem>, StoreError> {
+pub async fn inbox(
+    pool: &PgPool,
+    tenant: TenantId,
+    person: PersonId,
+    limit: u32,
+) -> Result<Vec<InboxItem>, StoreError> {
     let rows: Vec<(String, bool)> = sqlx::query_as(
         "SELECT notice, read_ms IS NOT NULL FROM inbox WHERE tenant_id = $1 AND person_id = $2
          ORDER BY created_ms DESC, id DESC LIMIT $3",
@@ -529,7 +546,12 @@ pub async fn deliveries_due(pool: &PgPool, now: Timestamp, limit: u32) -> Result
     rows.iter().map(delivery_row).collect()
 }
 
-pub async fn deliveries(pool: &PgPool, tenant: TenantId, dead: bool, limit: u32) -> Result<Vec<Delivery>, StoreError> {
+pub async fn deliveries(
+    pool: &PgPool,
+    tenant: TenantId,
+    dead: bool,
+    limit: u32,
+) -> Result<Vec<Delivery>, StoreError> {
     let sql = format!(
         "SELECT {DELIVERY_COLUMNS} FROM outbox WHERE tenant_id = $1 AND (NOT $2 OR state = 'dead')
          ORDER BY created_ms DESC LIMIT $3"
@@ -568,12 +590,13 @@ pub async fn request(
     tenant: TenantId,
     id: baoxiu_domain::RequestId,
 ) -> Result<Option<baoxiu_domain::OrgRequest>, StoreError> {
-    let row: Option<String> = sqlx::query_scalar("SELECT doc FROM org_requests WHERE tenant_id = $1 AND id = $2")
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?;
+    let row: Option<String> =
+        sqlx::query_scalar("SELECT doc FROM org_requests WHERE tenant_id = $1 AND id = $2")
+            .bind(tenant.0)
+            .bind(id.0)
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?;
     row.map(|d| doc("request", &d)).transpose()
 }
 
@@ -603,12 +626,13 @@ pub async fn book<T: serde::de::DeserializeOwned>(
     tenant: TenantId,
     kind: &str,
 ) -> Result<Option<T>, StoreError> {
-    let row: Option<String> = sqlx::query_scalar("SELECT doc FROM org_books WHERE tenant_id = $1 AND kind = $2")
-        .bind(tenant.0)
-        .bind(kind)
-        .fetch_optional(pool)
-        .await
-        .map_err(backend)?;
+    let row: Option<String> =
+        sqlx::query_scalar("SELECT doc FROM org_books WHERE tenant_id = $1 AND kind = $2")
+            .bind(tenant.0)
+            .bind(kind)
+            .fetch_optional(pool)
+            .await
+            .map_err(backend)?;
     row.map(|d| doc(kind, &d)).transpose()
 }
 

@@ -24,7 +24,7 @@ impl ScratchDatabase {
     pub async fn create(label: &str) -> Option<ScratchDatabase> {
         let server = std::env::var("BAOXIU_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_SERVER.into());
         let required = std::env::var_os("BAOXIU_REQUIRE_POSTGRES").is_some();
-        let mut admin = match connect(&server).await {
+        let admin = match connect(&server).await {
             Ok(conn) => conn,
             Err(e) if !required => {
                 eprintln!(
@@ -33,8 +33,22 @@ impl ScratchDatabase {
                 );
                 return None;
             }
-            Err(e) => panic!("BAOXIU_REQUIRE_POSTGRES is set but PostgreSQL at {server} does not answer: {e}"),
+            Err(e) => {
+                panic!("BAOXIU_REQUIRE_POSTGRES is set but PostgreSQL at {server} does not answer: {e}")
+            }
         };
+        let _ = admin.close().await;
+        Some(
+            ScratchDatabase::create_on(&server, label)
+                .await
+                .unwrap_or_else(|e| panic!("cannot create a test database on {server}: {e}")),
+        )
+    }
+
+    /// A new database on `server` (an address whose user may create databases), named after
+    /// `label` and a random suffix.
+    pub async fn create_on(server: &str, label: &str) -> Result<ScratchDatabase, sqlx::Error> {
+        let mut admin = connect(server).await?;
         let label: String = label
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '_')
@@ -44,14 +58,20 @@ impl ScratchDatabase {
         let name = format!("baoxiu_t_{label}_{}", uuid::Uuid::now_v7().simple());
         sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE \"{name}\"")))
             .execute(&mut admin)
-            .await
-            .unwrap_or_else(|e| panic!("cannot create the test database {name}: {e}"));
+            .await?;
         let _ = admin.close().await;
-        let url = match server.rsplit_once('/') {
-            Some((head, _)) => format!("{head}/{name}"),
-            None => panic!("BAOXIU_TEST_POSTGRES names no database: {server}"),
+        let url = match server.split_once('?') {
+            Some((base, query)) => format!(
+                "{}/{name}?{query}",
+                base.rsplit_once('/').map_or(base, |(h, _)| h)
+            ),
+            None => format!("{}/{name}", server.rsplit_once('/').map_or(server, |(h, _)| h)),
         };
-        Some(ScratchDatabase { server, name, url })
+        Ok(ScratchDatabase {
+            server: server.to_string(),
+            name,
+            url,
+        })
     }
 
     /// The new database's address.
@@ -61,9 +81,7 @@ impl ScratchDatabase {
 }
 
 async fn connect(url: &str) -> Result<sqlx::PgConnection, sqlx::Error> {
-    PgConnectOptions::from_str(url)?
-        .connect()
-        .await
+    PgConnectOptions::from_str(url)?.connect().await
 }
 
 impl Drop for ScratchDatabase {

@@ -65,7 +65,10 @@ mod tests {
 
     #[test]
     fn queries_are_phrases_prefixes_and_tails() {
-        assert_eq!(query("李秀英 漏水").as_deref(), Some("('李秀' <-> '秀英') & ('漏水')"));
+        assert_eq!(
+            query("李秀英 漏水").as_deref(),
+            Some("('李秀' <-> '秀英') & ('漏水')")
+        );
         assert_eq!(query("5678").as_deref(), Some("('t5678' | '5678':*)"));
         assert_eq!(query("20261127-0042").as_deref(), Some("('20261127' <-> '0042')"));
         assert_eq!(query("kfr").as_deref(), Some("'kfr':*"));

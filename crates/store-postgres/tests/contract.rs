@@ -54,7 +54,9 @@ scenario!(
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_open_one_database_and_migrate_it_once() {
-    let Some(db) = ScratchDatabase::create("two_servers").await else { return };
+    let Some(db) = ScratchDatabase::create("two_servers").await else {
+        return;
+    };
     let (a, b) = tokio::join!(PgStore::open(db.url()), PgStore::open(db.url()));
     let (a, b) = (a.expect("the first opens"), b.expect("the second opens"));
     scenarios::tokens_find_their_person(a.clone()).await;

@@ -12,12 +12,12 @@
 //! callers; its connection is closed, which rolls the open transaction back, and the
 //! writer opens a fresh one for the next batch.
 
+use baoxiu_domain::CommitStats;
 use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::{
     Account, ApiToken, Attempt, Notice, OrderId, Person, PersonId, Session, Station, StoreError,
     StoredResponse, Team, Tenant, TenantId, Timestamp, Upload, Write, WriteOutcome, idempotency_horizon,
 };
-use baoxiu_domain::CommitStats;
 use rusqlite::types::Value;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params, params_from_iter};
 use std::collections::HashMap;
