@@ -514,6 +514,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         limit: u32,
     ) -> impl Future<Output = Result<Vec<DueTimer>, StoreError>> + Send;
 
+    /// Takes the timers due by `now` for this server until `until`, earliest first: those
+    /// [`Store::due_timers`] lists, less those another server holds. Servers sharing one
+    /// database each take different timers; a timer taken is offered again once its lease
+    /// ends (its server stopped before deciding it) or the order's timers are rewritten. A
+    /// backend one server uses at a time (an SQLite file) hands out what `due_timers` does.
+    fn take_due_timers(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<DueTimer>, StoreError>> + Send {
+        let _ = until;
+        self.due_timers(now, limit)
+    }
+
     /// Replaces the order's timers and deadlines if it is still at `version` (a template
     /// changed under a timer, so the timer moved); `false` if the order moved on.
     fn reschedule(
@@ -556,6 +571,21 @@ pub trait Store: Clone + Send + Sync + 'static {
         now: Timestamp,
         limit: u32,
     ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send;
+
+    /// Takes the outbox messages to try now for this server until `until`: those
+    /// [`Store::deliveries_due`] lists, less those another server holds, so a message goes
+    /// out from one server at a time. One taken is offered again once its lease ends (its
+    /// server stopped before recording an attempt); recording an attempt frees it. A backend
+    /// one server uses at a time hands out what `deliveries_due` does.
+    fn take_deliveries(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+        limit: u32,
+    ) -> impl Future<Output = Result<Vec<Delivery>, StoreError>> + Send {
+        let _ = until;
+        self.deliveries_due(now, limit)
+    }
 
     /// Records one attempt at delivering a message, in its log and its state.
     fn record_attempt(

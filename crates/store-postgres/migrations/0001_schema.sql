@@ -198,6 +198,8 @@ CREATE TABLE timers (
     clock      text NOT NULL,
     level      smallint NOT NULL,
     due_ms     bigint NOT NULL,
+    -- Taken by a server until then (Store::take_due_timers); a rewrite frees it.
+    leased_ms  bigint,
     PRIMARY KEY (tenant_id, order_id, clock, level)
 );
 CREATE INDEX timers_due ON timers (due_ms);
@@ -232,6 +234,8 @@ CREATE TABLE outbox (
     next_ms       bigint,
     last_error    text,
     delivered_ms  bigint,
+    -- Taken by a server until then (Store::take_deliveries); an attempt frees it.
+    leased_ms     bigint,
     notice        text NOT NULL,
     PRIMARY KEY (tenant_id, id)
 );

@@ -382,14 +382,24 @@ async fn put_schedule(
         .collect();
     let (mut had_timers, mut had_deadlines) = (HashMap::new(), HashMap::new());
     if replace {
-        let rows: Vec<(String, i16, i64)> =
-            sqlx::query_as("SELECT clock, level, due_ms FROM timers WHERE tenant_id = $1 AND order_id = $2")
+        let rows: Vec<(String, i16, i64, bool)> = sqlx::query_as(
+            "SELECT clock, level, due_ms, leased_ms IS NOT NULL FROM timers WHERE tenant_id = $1 AND order_id = $2",
+        )
+        .bind(tenant)
+        .bind(order)
+        .fetch_all(&mut **tx)
+        .await
+        .map_err(backend)?;
+        // A rewrite decides the order's timers afresh: a server's hold on one ends with it.
+        if rows.iter().any(|(_, _, _, leased)| *leased) {
+            sqlx::query("UPDATE timers SET leased_ms = NULL WHERE tenant_id = $1 AND order_id = $2")
                 .bind(tenant)
                 .bind(order)
-                .fetch_all(&mut **tx)
+                .execute(&mut **tx)
                 .await
                 .map_err(backend)?;
-        had_timers = rows.into_iter().map(|(c, l, d)| ((c, l), d)).collect();
+        }
+        had_timers = rows.into_iter().map(|(c, l, d, _)| ((c, l), d)).collect();
         let rows: Vec<(String, String, i64)> = sqlx::query_as(
             "SELECT clock, state, deadline_ms FROM deadlines WHERE tenant_id = $1 AND order_id = $2",
         )
@@ -443,7 +453,8 @@ async fn put_schedule(
         sqlx::query(
             "INSERT INTO timers (tenant_id, order_id, clock, level, due_ms)
              SELECT $1, $2, * FROM UNNEST($3::text[], $4::smallint[], $5::bigint[])
-             ON CONFLICT (tenant_id, order_id, clock, level) DO UPDATE SET due_ms = excluded.due_ms",
+             ON CONFLICT (tenant_id, order_id, clock, level) DO UPDATE
+                 SET due_ms = excluded.due_ms, leased_ms = NULL",
         )
         .bind(tenant)
         .bind(order)
@@ -1137,6 +1148,36 @@ impl Store for PgStore {
         read::due_timers(&self.pool, now, limit).await
     }
 
+    async fn take_due_timers(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<DueTimer>, StoreError> {
+        let mut tx = self.begin().await?;
+        // Rows another server is taking right now are skipped, not waited for.
+        let rows: Vec<(Uuid, Uuid, String, i16, i64)> = sqlx::query_as(
+            "WITH taken AS (
+                 SELECT tenant_id, order_id, clock, level FROM timers
+                 WHERE due_ms <= $1 AND (leased_ms IS NULL OR leased_ms <= $1)
+                 ORDER BY due_ms LIMIT $3 FOR UPDATE SKIP LOCKED)
+             UPDATE timers t SET leased_ms = $2 FROM taken
+             WHERE t.tenant_id = taken.tenant_id AND t.order_id = taken.order_id
+               AND t.clock = taken.clock AND t.level = taken.level
+             RETURNING t.tenant_id, t.order_id, t.clock, t.level, t.due_ms",
+        )
+        .bind(ms(now))
+        .bind(ms(until))
+        .bind(i64::from(limit))
+        .fetch_all(&mut *tx)
+        .await
+        .map_err(backend)?;
+        self.commit(tx).await?;
+        let mut due = read::due_timer_rows(rows)?;
+        due.sort_by_key(|t| t.at);
+        Ok(due)
+    }
+
     async fn reschedule(
         &self,
         tenant: TenantId,
@@ -1205,6 +1246,43 @@ impl Store for PgStore {
         read::deliveries_due(&self.pool, now, limit).await
     }
 
+    async fn take_deliveries(
+        &self,
+        now: Timestamp,
+        until: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<Delivery>, StoreError> {
+        let mut tx = self.begin().await?;
+        let sql = format!(
+            "WITH taken AS (
+                 SELECT tenant_id, id FROM outbox
+                 WHERE state = 'pending' AND next_ms <= $1 AND (leased_ms IS NULL OR leased_ms <= $1)
+                 ORDER BY next_ms LIMIT $3 FOR UPDATE SKIP LOCKED)
+             UPDATE outbox o SET leased_ms = $2 FROM taken
+             WHERE o.tenant_id = taken.tenant_id AND o.id = taken.id
+             RETURNING {}",
+            read::DELIVERY_COLUMNS
+                .split(", ")
+                .map(|c| format!("o.{c}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(ms(now))
+            .bind(ms(until))
+            .bind(i64::from(limit))
+            .fetch_all(&mut *tx)
+            .await
+            .map_err(backend)?;
+        self.commit(tx).await?;
+        let mut due = rows
+            .iter()
+            .map(read::delivery_row)
+            .collect::<Result<Vec<_>, _>>()?;
+        due.sort_by_key(|d| d.next_at);
+        Ok(due)
+    }
+
     async fn record_attempt(&self, notice: Uuid, at: Timestamp, attempt: &Attempt) -> Result<(), StoreError> {
         let (outcome, error) = match attempt {
             Attempt::Delivered => ("delivered", None),
@@ -1219,7 +1297,7 @@ impl Store for PgStore {
         let mut tx = self.begin().await?;
         // The row is locked first, so two attempts recorded at once number themselves apart.
         let updated: Option<(Uuid, i32)> = sqlx::query_as(
-            "UPDATE outbox SET state = $2, attempts = attempts + 1, next_ms = $3,
+            "UPDATE outbox SET state = $2, attempts = attempts + 1, next_ms = $3, leased_ms = NULL,
                  last_error = coalesce($4, last_error),
                  delivered_ms = CASE WHEN $2 = 'delivered' THEN $5 ELSE delivered_ms END
              WHERE id = $1 RETURNING tenant_id, attempts",
@@ -1267,7 +1345,7 @@ impl Store for PgStore {
         let n = self
             .exec(
                 sqlx::query(
-                    "UPDATE outbox SET state = 'pending', attempts = 0, next_ms = $3
+                    "UPDATE outbox SET state = 'pending', attempts = 0, next_ms = $3, leased_ms = NULL
                      WHERE tenant_id = $1 AND id = $2 AND state = 'dead'",
                 )
                 .bind(tenant.0)

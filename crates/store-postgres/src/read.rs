@@ -439,6 +439,11 @@ pub async fn due_timers(pool: &PgPool, now: Timestamp, limit: u32) -> Result<Vec
     .fetch_all(pool)
     .await
     .map_err(backend)?;
+    due_timer_rows(rows)
+}
+
+/// Timer rows `(tenant, order, clock, level, due)` as the port hands them out.
+pub fn due_timer_rows(rows: Vec<(Uuid, Uuid, String, i16, i64)>) -> Result<Vec<DueTimer>, StoreError> {
     rows.into_iter()
         .map(|(tenant, order, clock, level, due)| {
             Ok(DueTimer {
@@ -518,9 +523,9 @@ pub async fn inbox(
         .collect()
 }
 
-const DELIVERY_COLUMNS: &str = "notice, state, attempts, next_ms, last_error, delivered_ms";
+pub const DELIVERY_COLUMNS: &str = "notice, state, attempts, next_ms, last_error, delivered_ms";
 
-fn delivery_row(r: &PgRow) -> Result<Delivery, StoreError> {
+pub fn delivery_row(r: &PgRow) -> Result<Delivery, StoreError> {
     let state: String = r.get(1);
     let attempts: i32 = r.get(2);
     Ok(Delivery {

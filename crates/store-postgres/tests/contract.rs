@@ -68,3 +68,15 @@ async fn two_servers_open_one_database_and_migrate_it_once() {
     a.close().await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn background_work_is_taken_by_one_server_at_a_time() {
+    let Some(db) = ScratchDatabase::create("leases").await else {
+        return;
+    };
+    let a = PgStore::open(db.url()).await.expect("the first server");
+    let b = PgStore::open(db.url()).await.expect("the second server");
+    scenarios::background_work_is_taken_by_one_server_at_a_time(a.clone(), b.clone()).await;
+    a.close().await;
+    b.close().await;
+}

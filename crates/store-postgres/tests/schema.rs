@@ -8,14 +8,19 @@ use sqlx::Connection;
 
 /// Tables without an organisation's rows, each with why.
 const NOT_AN_ORGANISATIONS: &[(&str, &str)] = &[
-    ("tenants", "the organisations themselves: the key is the organisation's id"),
+    (
+        "tenants",
+        "the organisations themselves: the key is the organisation's id",
+    ),
     ("_sqlx_migrations", "the schema's version"),
     ("readiness", "one row the readiness check rewrites"),
 ];
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_tables_key_leads_with_the_organisation() {
-    let Some(db) = ScratchDatabase::create("schema").await else { return };
+    let Some(db) = ScratchDatabase::create("schema").await else {
+        return;
+    };
     PgStore::open(db.url()).await.unwrap().close().await;
     let mut conn = sqlx::PgConnection::connect(db.url()).await.unwrap();
     let keys: Vec<(String, Option<String>)> = sqlx::query_as(

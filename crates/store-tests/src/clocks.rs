@@ -349,3 +349,102 @@ pub async fn r_x03_a_write_keeps_every_notice_and_timer_however_many<S: Store>(s
     );
     assert_eq!(store.due_timers(f.later(200), 500).await.unwrap().len(), 130);
 }
+
+/// For a backend several servers share (`a` and `b` are two servers' handles on one
+/// database): timers and outbox messages taken at the same moment go to one server each;
+/// what a server took is not offered again until its lease ends, unless the order's timers
+/// are rewritten or an attempt is recorded, which frees it.
+pub async fn background_work_is_taken_by_one_server_at_a_time<S: Store>(a: S, b: S) {
+    let f = Fixture::new(&a).await;
+    let mut orders = Vec::new();
+    for i in 0..40 {
+        let (order, created) = f.create(new_order(&format!("{i}号楼道灯不亮")));
+        let mut write = f.write(&order, 0, vec![created]);
+        write.schedule = Some(schedule(&f, &[("b02_unclaimed", 1, 1)]));
+        write.notices = vec![notice(&f, NotifyChannel::Webhook, None, order.id)];
+        a.write(write).await.unwrap();
+        orders.push(order);
+    }
+    let ids = |due: &[baoxiu_domain::DueTimer]| due.iter().map(|t| t.order).collect::<Vec<_>>();
+
+    let (x, y) = tokio::join!(
+        a.take_due_timers(f.later(10), f.later(12), 100),
+        b.take_due_timers(f.later(10), f.later(12), 100)
+    );
+    let (x, y) = (ids(&x.unwrap()), ids(&y.unwrap()));
+    let mut all: Vec<_> = x.iter().chain(&y).copied().collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        x.len() + y.len(),
+        40,
+        "each timer taken once: {} + {}",
+        x.len(),
+        y.len()
+    );
+    assert_eq!(all.len(), 40, "by one server each");
+    assert!(
+        b.take_due_timers(f.later(11), f.later(13), 100)
+            .await
+            .unwrap()
+            .is_empty(),
+        "held until the lease ends"
+    );
+    // The server that took them stopped: once the lease ends the other takes them all.
+    let again = a.take_due_timers(f.later(12), f.later(14), 100).await.unwrap();
+    assert_eq!(again.len(), 40);
+    // A rewrite of the order's timers frees its hold.
+    let first = &orders[0];
+    let claimed = first
+        .clone()
+        .execute(&f.technician.actor(), f.later(12), &Command::Claim)
+        .unwrap();
+    let mut moved = first.clone();
+    moved
+        .execute(&f.technician.actor(), f.later(12), &Command::Claim)
+        .unwrap();
+    let mut write = f.write(&moved, 1, claimed);
+    write.schedule = Some(schedule(&f, &[("b21_major", 1, 5)]));
+    b.write(write).await.unwrap();
+    assert_eq!(
+        ids(&b.take_due_timers(f.later(13), f.later(15), 100).await.unwrap()),
+        [first.id],
+        "only the rewritten order's timer is free"
+    );
+
+    let (x, y) = tokio::join!(
+        a.take_deliveries(f.later(10), f.later(12), 100),
+        b.take_deliveries(f.later(10), f.later(12), 100)
+    );
+    let (x, y) = (x.unwrap(), y.unwrap());
+    let mut all: Vec<_> = x.iter().chain(&y).map(|d| d.notice.id).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(
+        (x.len() + y.len(), all.len()),
+        (40, 40),
+        "each message goes out from one server"
+    );
+    assert!(
+        b.take_deliveries(f.later(11), f.later(13), 100)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    // An attempt recorded frees the message: its retry is due at its own time.
+    let retried = x.first().or(y.first()).unwrap().notice.id;
+    let retry = Attempt::Retry {
+        error: "the webhook answered 502".into(),
+        at: f.later(11),
+    };
+    a.record_attempt(retried, f.later(11), &retry).await.unwrap();
+    let due = b.take_deliveries(f.later(11), f.later(13), 100).await.unwrap();
+    assert_eq!(due.iter().map(|d| d.notice.id).collect::<Vec<_>>(), [retried]);
+    assert_eq!(
+        a.take_deliveries(f.later(12), f.later(14), 100)
+            .await
+            .unwrap()
+            .len(),
+        39
+    );
+}

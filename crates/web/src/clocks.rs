@@ -27,6 +27,12 @@ pub struct ClockBook {
 }
 
 /// How long a calendar read from the store is used before it is read again.
+/// How long a server holds the timers and messages it took for one background step, when
+/// several servers share a database: another server takes them over only after this (the
+/// first stopped before finishing them). Longer than a step takes, far shorter than any
+/// clock's levels.
+const BACKGROUND_LEASE: chrono::Duration = chrono::Duration::minutes(2);
+
 const CALENDAR_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
 
 impl ClockBook {
@@ -485,7 +491,10 @@ impl<S: Store> App<S> {
     pub async fn run_due(&self) -> Result<DueReport, StoreError> {
         use futures_util::stream::{self, StreamExt};
         let now = self.clock.now();
-        let due = self.store.due_timers(now, DUE_PER_STEP).await?;
+        let due = self
+            .store
+            .take_due_timers(now, now + BACKGROUND_LEASE, DUE_PER_STEP)
+            .await?;
         let mut orders: Vec<(TenantId, baoxiu_domain::OrderId)> =
             due.iter().map(|t| (t.tenant, t.order)).collect();
         orders.dedup();
@@ -613,9 +622,10 @@ impl<S: Store> App<S> {
     /// step; the others go on.
     pub async fn deliver_due(&self) -> Result<DeliveryReport, StoreError> {
         use futures_util::stream::{self, StreamExt};
+        let now = self.clock.now();
         let due = self
             .store
-            .deliveries_due(self.clock.now(), DELIVERIES_PER_STEP)
+            .take_deliveries(now, now + BACKGROUND_LEASE, DELIVERIES_PER_STEP)
             .await?;
         let mut settings: HashMap<TenantId, Option<OrgChannels>> = HashMap::new();
         for tenant in due.iter().map(|d| d.notice.tenant) {
