@@ -2,12 +2,13 @@
 //! server, told apart by the address (`--db` / `BAOXIU_DB`): `postgres://…` or
 //! `postgresql://…` is PostgreSQL, anything else a file's path.
 
-use baoxiu_domain::{Store, StoreError};
+use baoxiu_domain::{OrderId, Store, StoreError, TenantId};
 use baoxiu_store_postgres::PgStore;
 use baoxiu_store_sqlite::SqliteStore;
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
+use tokio::sync::mpsc::Receiver;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Database {
@@ -57,6 +58,9 @@ pub trait Backend: Store {
     /// Bytes the data uses, and the orders in it.
     fn footprint(&self) -> impl Future<Output = Result<(u64, u64), StoreError>> + Send;
     fn close(&self) -> impl Future<Output = ()> + Send;
+    /// Orders other servers on the same database write, as they commit; `None` where no
+    /// other server can write (an SQLite file).
+    fn others_writes(&self) -> impl Future<Output = Option<Receiver<(TenantId, OrderId)>>> + Send;
 }
 
 impl Backend for SqliteStore {
@@ -67,6 +71,10 @@ impl Backend for SqliteStore {
     async fn close(&self) {
         SqliteStore::close(self).await
     }
+
+    async fn others_writes(&self) -> Option<Receiver<(TenantId, OrderId)>> {
+        None
+    }
 }
 
 impl Backend for PgStore {
@@ -76,6 +84,16 @@ impl Backend for PgStore {
 
     async fn close(&self) {
         PgStore::close(self).await
+    }
+
+    async fn others_writes(&self) -> Option<Receiver<(TenantId, OrderId)>> {
+        match self.listen().await {
+            Ok(written) => Some(written),
+            Err(e) => {
+                tracing::warn!(error = %e, "the live pages will not see other servers' changes");
+                None
+            }
+        }
     }
 }
 

@@ -50,6 +50,10 @@ pub async fn serve_until_stopped<S: Backend>(
     let app = app.secure_cookies(secure_cookies);
     let tick = std::time::Duration::from_secs(run.tick);
     let background = tokio::spawn(app.clone().run_background(tick));
+    // Several servers on one database: the others' changes reach this one's live pages.
+    if let Some(written) = store.others_writes().await {
+        tokio::spawn(app.clone().relay_changes(written));
+    }
     baoxiu_web::serve(listener, app, shutdown_signal()).await?;
     background.abort();
     store.close().await;

@@ -42,11 +42,21 @@ const POOL: u32 = 32;
 /// Idempotency records removed per statement, so a large sweep never holds locks long.
 const EXPIRE_CHUNK: i64 = 2000;
 
+/// The channel committed order writes are announced on, for the other servers' live pages.
+const CHANNEL: &str = "baoxiu_orders";
+
+/// Orders announced per notification: a payload stays far below PostgreSQL's 8,000 bytes.
+const PER_NOTIFICATION: usize = 90;
+
 /// A handle to the store; cheap to clone.
 #[derive(Clone)]
 pub struct PgStore {
     pool: PgPool,
     stats: Arc<CommitStats>,
+    /// This handle's server, so it can tell its own announcements from the others'.
+    instance: Uuid,
+    /// Orders whose write committed, to announce (see [`PgStore::listen`]).
+    written: tokio::sync::mpsc::UnboundedSender<(Uuid, Uuid)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -104,10 +114,56 @@ impl PgStore {
             .run(&pool)
             .await
             .map_err(|source| OpenError::Migrate { address, source })?;
+        let instance = Uuid::now_v7();
+        let (written, announce) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(announce_writes(pool.clone(), instance, announce));
         Ok(PgStore {
             pool,
             stats: Arc::default(),
+            instance,
+            written,
         })
+    }
+
+    /// Orders other servers on this database wrote, as they commit: `(tenant, order)`. For
+    /// the live pages, so a dispatch board open on this server sees another server's
+    /// changes. Best effort, like the pages it serves: an announcement lost while the
+    /// listening connection is re-established is not repeated (a page reloaded shows all).
+    pub async fn listen(&self) -> Result<tokio::sync::mpsc::Receiver<(TenantId, OrderId)>, StoreError> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool)
+            .await
+            .map_err(backend)?;
+        listener.listen(CHANNEL).await.map_err(backend)?;
+        let (tx, rx) = tokio::sync::mpsc::channel(4096);
+        let me = self.instance.to_string();
+        tokio::spawn(async move {
+            loop {
+                let notification = match listener.recv().await {
+                    Ok(n) => n,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "listening for other servers' writes failed; trying again");
+                        tokio::time::sleep(Duration::from_secs(1)).await;
+                        continue;
+                    }
+                };
+                let mut words = notification.payload().split(' ');
+                if words.next() == Some(me.as_str()) {
+                    continue;
+                }
+                for pair in words {
+                    let Some((tenant, order)) = pair.split_once(':') else {
+                        continue;
+                    };
+                    let (Ok(tenant), Ok(order)) = (tenant.parse(), order.parse()) else {
+                        continue;
+                    };
+                    if tx.send((TenantId(tenant), OrderId(order))).await.is_err() {
+                        return;
+                    }
+                }
+            }
+        });
+        Ok(rx)
     }
 
     /// Closes the pool.
@@ -156,6 +212,34 @@ impl PgStore {
         let n = query.execute(&mut *tx).await.map_err(constraint)?.rows_affected();
         self.commit(tx).await?;
         Ok(n)
+    }
+}
+
+/// Announces committed order writes on [`CHANNEL`], as many to a notification as have
+/// queued up: `instance tenant:order tenant:order…`. A notification is sent outside the
+/// writes' transactions, so they do not wait on PostgreSQL's lock that orders notifications.
+async fn announce_writes(
+    pool: PgPool,
+    instance: Uuid,
+    mut written: tokio::sync::mpsc::UnboundedReceiver<(Uuid, Uuid)>,
+) {
+    let mut batch = Vec::with_capacity(PER_NOTIFICATION);
+    while written.recv_many(&mut batch, PER_NOTIFICATION).await > 0 {
+        let mut payload = instance.to_string();
+        for (tenant, order) in batch.drain(..) {
+            payload.push_str(&format!(" {tenant}:{order}"));
+        }
+        if pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANNEL)
+            .bind(payload)
+            .execute(&pool)
+            .await
+        {
+            tracing::debug!(error = %e, "an announcement of written orders was not sent");
+        }
     }
 }
 
@@ -495,9 +579,12 @@ async fn put_schedule(
     Ok(())
 }
 
+/// Inbox rows as columns: tenant, person, id, created, notice.
+type InboxColumns = (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<i64>, Vec<String>);
+
 /// The inbox holds a notice at once; the outbox keeps every other channel's until delivered.
 async fn put_notices(tx: &mut Transaction<'static, Postgres>, notices: &[Notice]) -> Result<(), StoreError> {
-    let mut inbox: (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<i64>, Vec<String>) = Default::default();
+    let mut inbox: InboxColumns = Default::default();
     let mut outbox: (Vec<Uuid>, Vec<Uuid>, Vec<i64>, Vec<String>) = Default::default();
     for notice in notices {
         let body = json(notice)?;
@@ -627,6 +714,9 @@ impl Store for PgStore {
         // Dropped without a commit on refusal: rolled back, nothing kept.
         let outcome = write_order(&mut tx, &write).await?;
         self.commit(tx).await?;
+        if outcome == WriteOutcome::Committed {
+            let _ = self.written.send((write.tenant.0, write.order.id.0));
+        }
         Ok(outcome)
     }
 

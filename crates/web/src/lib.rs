@@ -53,8 +53,9 @@ pub struct App<S> {
     pub clock: Clock,
     tokens: auth::TokenCache,
     pages: PageSettings,
-    /// Every order as a write left it, for the live pages (the dispatch board). Only this
-    /// server's writes: several servers on one database share changes through it (later).
+    /// Every order as a write left it, for the live pages (the dispatch board): this
+    /// server's writes, and those of the other servers on its database that
+    /// [`App::relay_changes`] passes on.
     changes: tokio::sync::broadcast::Sender<Arc<baoxiu_domain::WorkOrder>>,
     /// Each organisation's templates and calendar (X01).
     clocks: Arc<clocks::ClockBook>,
@@ -109,6 +110,24 @@ impl<S: Store> App<S> {
     /// Tells the live pages an order changed.
     pub(crate) fn changed(&self, order: &baoxiu_domain::WorkOrder) {
         let _ = self.changes.send(Arc::new(order.clone()));
+    }
+
+    /// Passes on to this server's live pages the orders other servers on its database wrote,
+    /// `(tenant, order)` as they commit; runs until the sender stops.
+    pub async fn relay_changes(
+        self,
+        mut written: tokio::sync::mpsc::Receiver<(baoxiu_domain::TenantId, baoxiu_domain::OrderId)>,
+    ) {
+        while let Some((tenant, id)) = written.recv().await {
+            if !self.listening() {
+                continue;
+            }
+            match self.store.order(tenant, id).await {
+                Ok(Some(order)) => self.changed(&order),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(order = %id, error = %e, "another server's change cannot be read"),
+            }
+        }
     }
 
     /// Orders as they change, from now on.
