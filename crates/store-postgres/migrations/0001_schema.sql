@@ -122,8 +122,9 @@ CREATE TABLE events (
 );
 
 -- Orders per (template, station, state), kept with every write so the list's tabs count
--- without reading the orders. Each count is spread over a few slots: one row per count
--- would make every create of an organisation wait for the one before it to commit.
+-- without reading the orders. Each count is spread over slots, one per database connection
+-- (its process id): one row per count would make every create of an organisation wait for
+-- the one before it to commit, and a pooled connection runs one transaction at a time.
 CREATE TABLE state_counts (
     tenant_id   uuid NOT NULL,
     template    text NOT NULL,
@@ -137,7 +138,7 @@ CREATE TABLE state_counts (
 CREATE FUNCTION count_order(t uuid, tpl text, st uuid, s text, d bigint) RETURNS void
 LANGUAGE sql AS $$
     INSERT INTO state_counts (tenant_id, template, station_id, state, slot, n)
-    VALUES (t, tpl, coalesce(st::text, ''), s, floor(random() * 16)::smallint, d)
+    VALUES (t, tpl, coalesce(st::text, ''), s, (pg_backend_pid() % 128)::smallint, d)
     ON CONFLICT (tenant_id, template, station_id, state, slot) DO UPDATE SET n = state_counts.n + d
 $$;
 

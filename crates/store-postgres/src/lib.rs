@@ -14,21 +14,21 @@
 mod read;
 mod scratch;
 mod search;
+mod write;
 
 pub use scratch::ScratchDatabase;
 
 use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::{
     Account, ApiToken, AttachmentId, Attempt, CommitStats, Delivery, DueTimer, EventRecord, InboxItem,
-    Notice, OrderId, OrderNumber, OrderPage, OrderQuery, Overdue, OverdueQuery, Person, PersonId, Session,
-    State, Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp, Upload,
+    OrderId, OrderNumber, OrderPage, OrderQuery, Overdue, OverdueQuery, Person, PersonId, Session, State,
+    Station, StationId, Store, StoreError, StoredResponse, Team, Tenant, TenantId, Timestamp, Upload,
     WorkOrder, Write, WriteOutcome, idempotency_horizon,
 };
 use chrono::{Datelike, NaiveDate};
 use sqlx::migrate::{Migration, MigrationType, Migrator};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::{Postgres, SqlSafeStr, Transaction};
-use std::collections::HashMap;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -291,352 +291,6 @@ fn day_key(day: NaiveDate) -> i32 {
     day.year() * 10_000 + day.month() as i32 * 100 + day.day() as i32
 }
 
-async fn write_order(tx: &mut Transaction<'static, Postgres>, w: &Write) -> Result<WriteOutcome, StoreError> {
-    let tenant = w.tenant.0;
-    if let Some(idem) = &w.idempotency {
-        // Two writes under one key wait for each other: the second then sees the first's
-        // record and answers with it.
-        sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
-            .bind(format!("{tenant}/{}/{}", idem.person, idem.key))
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-        let seen: Option<(String, i32, String)> = sqlx::query_as(
-            "SELECT fingerprint, status, body FROM idempotency
-             WHERE tenant_id = $1 AND person_id = $2 AND key = $3 AND created_ms >= $4",
-        )
-        .bind(tenant)
-        .bind(idem.person.0)
-        .bind(&idem.key)
-        .bind(ms(idempotency_horizon(idem.created_at)))
-        .fetch_optional(&mut **tx)
-        .await
-        .map_err(backend)?;
-        if let Some((fingerprint, status, body)) = seen {
-            if fingerprint != idem.fingerprint {
-                return Err(StoreError::IdempotencyKeyReused);
-            }
-            return Ok(WriteOutcome::Replayed(StoredResponse {
-                status: status as u16,
-                body,
-            }));
-        }
-    }
-
-    let order = &w.order;
-    let doc = json(order)?;
-    let bodies = w.events.iter().map(json).collect::<Result<Vec<_>, _>>()?;
-    let station = order.station.as_ref().map(|s| s.id.0);
-    let station_parent = order.station.as_ref().and_then(|s| s.head).map(|h| h.0);
-    let assignee = order.assignee.as_ref().map(|p| p.id.0);
-    let approval_next = order
-        .pending_approval()
-        .and_then(|a| a.next())
-        .map(|r| r.as_str());
-    let vendor = order.vendor.as_ref().map(|v| v.id.0);
-    let updated = order.updated_at.map(ms).unwrap_or(0);
-    let changed = if w.expected_version == 0 {
-        sqlx::query(
-            "INSERT INTO orders (tenant_id, id, version, state, template, station_id, station_parent_id,
-                                 assignee_id, reporter_id, vendor_id, number, reported_ms, updated_ms,
-                                 cancel_pending, approval_next, search, doc)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16::tsvector, $17)
-             ON CONFLICT (tenant_id, id) DO NOTHING",
-        )
-        .bind(tenant)
-        .bind(order.id.0)
-        .bind(order.version as i64)
-        .bind(order.state.as_str())
-        .bind(order.details.template.as_str())
-        .bind(station)
-        .bind(station_parent)
-        .bind(assignee)
-        .bind(order.created_by.as_ref().map(|p| p.id.0))
-        .bind(vendor)
-        .bind(order.number().map(|n| n.as_str().to_string()))
-        .bind(order.timeline.reported_at.map(ms).unwrap_or(0))
-        .bind(updated)
-        .bind(order.cancellation_pending())
-        .bind(approval_next)
-        .bind(search::vector(&order.search_text()))
-        .bind(doc)
-        .execute(&mut **tx)
-        .await
-        .map_err(|e| match constraint(e) {
-            StoreError::Duplicate(_) => StoreError::Duplicate("order number".into()),
-            other => other,
-        })?
-        .rows_affected()
-    } else {
-        sqlx::query(
-            "UPDATE orders SET version = $3, state = $4, station_id = $5, station_parent_id = $6,
-                               assignee_id = $7, vendor_id = $8, updated_ms = $9, cancel_pending = $10,
-                               approval_next = $11, doc = $12
-             WHERE tenant_id = $1 AND id = $2 AND version = $13",
-        )
-        .bind(tenant)
-        .bind(order.id.0)
-        .bind(order.version as i64)
-        .bind(order.state.as_str())
-        .bind(station)
-        .bind(station_parent)
-        .bind(assignee)
-        .bind(vendor)
-        .bind(updated)
-        .bind(order.cancellation_pending())
-        .bind(approval_next)
-        .bind(doc)
-        .bind(w.expected_version as i64)
-        .execute(&mut **tx)
-        .await
-        .map_err(constraint)?
-        .rows_affected()
-    };
-    if changed != 1 {
-        return Err(StoreError::VersionConflict);
-    }
-
-    let (mut seqs, mut ats, mut actors, mut kinds) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    for record in &w.events {
-        seqs.push(record.seq as i64);
-        ats.push(ms(record.at));
-        actors.push(record.actor.id.0);
-        kinds.push(record.event.kind());
-    }
-    sqlx::query(
-        "INSERT INTO events (tenant_id, order_id, seq, at_ms, actor_id, kind, body)
-         SELECT $1, $2, * FROM UNNEST($3::bigint[], $4::bigint[], $5::uuid[], $6::text[], $7::text[])",
-    )
-    .bind(tenant)
-    .bind(order.id.0)
-    .bind(seqs)
-    .bind(ats)
-    .bind(actors)
-    .bind(kinds)
-    .bind(bodies)
-    .execute(&mut **tx)
-    .await
-    .map_err(backend)?;
-
-    if let Some(idem) = &w.idempotency {
-        // An expired record that the background sweep has not removed yet is replaced.
-        sqlx::query(
-            "INSERT INTO idempotency (tenant_id, person_id, key, fingerprint, status, body, created_ms)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)
-             ON CONFLICT (tenant_id, person_id, key) DO UPDATE SET
-                 fingerprint = excluded.fingerprint, status = excluded.status,
-                 body = excluded.body, created_ms = excluded.created_ms",
-        )
-        .bind(tenant)
-        .bind(idem.person.0)
-        .bind(&idem.key)
-        .bind(&idem.fingerprint)
-        .bind(i32::from(idem.response.status))
-        .bind(&idem.response.body)
-        .bind(ms(idem.created_at))
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
-    if let Some(schedule) = &w.schedule {
-        put_schedule(tx, tenant, order.id.0, schedule, w.expected_version != 0).await?;
-    }
-    put_notices(tx, &w.notices).await?;
-    Ok(WriteOutcome::Committed)
-}
-
-/// Replaces the order's timers and deadlines (`replace`: it may have some already), writing
-/// only the rows that change.
-async fn put_schedule(
-    tx: &mut Transaction<'static, Postgres>,
-    tenant: Uuid,
-    order: Uuid,
-    schedule: &Schedule,
-    replace: bool,
-) -> Result<(), StoreError> {
-    let timers: HashMap<(&str, i16), i64> = schedule
-        .timers
-        .iter()
-        .map(|t| ((t.clock.as_str(), i16::from(t.level)), ms(t.at)))
-        .collect();
-    let deadlines: HashMap<&str, (&str, i64)> = schedule
-        .deadlines
-        .iter()
-        .map(|d| (d.clock.as_str(), (d.state.as_str(), ms(d.at))))
-        .collect();
-    let (mut had_timers, mut had_deadlines) = (HashMap::new(), HashMap::new());
-    if replace {
-        let rows: Vec<(String, i16, i64, bool)> = sqlx::query_as(
-            "SELECT clock, level, due_ms, leased_ms IS NOT NULL FROM timers WHERE tenant_id = $1 AND order_id = $2",
-        )
-        .bind(tenant)
-        .bind(order)
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(backend)?;
-        // A rewrite decides the order's timers afresh: a server's hold on one ends with it.
-        if rows.iter().any(|(_, _, _, leased)| *leased) {
-            sqlx::query("UPDATE timers SET leased_ms = NULL WHERE tenant_id = $1 AND order_id = $2")
-                .bind(tenant)
-                .bind(order)
-                .execute(&mut **tx)
-                .await
-                .map_err(backend)?;
-        }
-        had_timers = rows.into_iter().map(|(c, l, d, _)| ((c, l), d)).collect();
-        let rows: Vec<(String, String, i64)> = sqlx::query_as(
-            "SELECT clock, state, deadline_ms FROM deadlines WHERE tenant_id = $1 AND order_id = $2",
-        )
-        .bind(tenant)
-        .bind(order)
-        .fetch_all(&mut **tx)
-        .await
-        .map_err(backend)?;
-        had_deadlines = rows.into_iter().map(|(c, s, d)| (c, (s, d))).collect();
-    }
-    let (gone_clocks, gone_levels): (Vec<String>, Vec<i16>) = had_timers
-        .keys()
-        .filter(|(clock, level)| !timers.contains_key(&(clock.as_str(), *level)))
-        .cloned()
-        .unzip();
-    if !gone_clocks.is_empty() {
-        sqlx::query(
-            "DELETE FROM timers WHERE tenant_id = $1 AND order_id = $2
-               AND (clock, level) IN (SELECT * FROM UNNEST($3::text[], $4::smallint[]))",
-        )
-        .bind(tenant)
-        .bind(order)
-        .bind(gone_clocks)
-        .bind(gone_levels)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
-    let gone: Vec<&String> = had_deadlines
-        .keys()
-        .filter(|clock| !deadlines.contains_key(clock.as_str()))
-        .collect();
-    if !gone.is_empty() {
-        sqlx::query("DELETE FROM deadlines WHERE tenant_id = $1 AND order_id = $2 AND clock = ANY($3)")
-            .bind(tenant)
-            .bind(order)
-            .bind(gone)
-            .execute(&mut **tx)
-            .await
-            .map_err(backend)?;
-    }
-    let (mut clocks, mut levels, mut dues) = (Vec::new(), Vec::new(), Vec::new());
-    for (&(clock, level), &due) in &timers {
-        if had_timers.get(&(clock.to_string(), level)) != Some(&due) {
-            clocks.push(clock);
-            levels.push(level);
-            dues.push(due);
-        }
-    }
-    if !clocks.is_empty() {
-        sqlx::query(
-            "INSERT INTO timers (tenant_id, order_id, clock, level, due_ms)
-             SELECT $1, $2, * FROM UNNEST($3::text[], $4::smallint[], $5::bigint[])
-             ON CONFLICT (tenant_id, order_id, clock, level) DO UPDATE
-                 SET due_ms = excluded.due_ms, leased_ms = NULL",
-        )
-        .bind(tenant)
-        .bind(order)
-        .bind(clocks)
-        .bind(levels)
-        .bind(dues)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
-    let (mut clocks, mut states, mut ats) = (Vec::new(), Vec::new(), Vec::new());
-    for (&clock, &(state, at)) in &deadlines {
-        let same = had_deadlines
-            .get(clock)
-            .is_some_and(|(had_state, had_at)| had_state == state && *had_at == at);
-        if !same {
-            clocks.push(clock);
-            states.push(state);
-            ats.push(at);
-        }
-    }
-    if !clocks.is_empty() {
-        sqlx::query(
-            "INSERT INTO deadlines (tenant_id, order_id, clock, state, deadline_ms)
-             SELECT $1, $2, * FROM UNNEST($3::text[], $4::text[], $5::bigint[])
-             ON CONFLICT (tenant_id, order_id, clock) DO UPDATE
-                 SET state = excluded.state, deadline_ms = excluded.deadline_ms",
-        )
-        .bind(tenant)
-        .bind(order)
-        .bind(clocks)
-        .bind(states)
-        .bind(ats)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
-    Ok(())
-}
-
-/// Inbox rows as columns: tenant, person, id, created, notice.
-type InboxColumns = (Vec<Uuid>, Vec<Uuid>, Vec<Uuid>, Vec<i64>, Vec<String>);
-
-/// The inbox holds a notice at once; the outbox keeps every other channel's until delivered.
-async fn put_notices(tx: &mut Transaction<'static, Postgres>, notices: &[Notice]) -> Result<(), StoreError> {
-    let mut inbox: InboxColumns = Default::default();
-    let mut outbox: (Vec<Uuid>, Vec<Uuid>, Vec<i64>, Vec<String>) = Default::default();
-    for notice in notices {
-        let body = json(notice)?;
-        let created = ms(notice.created_at);
-        match (notice.channel, notice.person) {
-            (baoxiu_domain::sla::NotifyChannel::Inbox, Some(person)) => {
-                inbox.0.push(notice.tenant.0);
-                inbox.1.push(person.0);
-                inbox.2.push(notice.id);
-                inbox.3.push(created);
-                inbox.4.push(body);
-            }
-            _ => {
-                outbox.0.push(notice.tenant.0);
-                outbox.1.push(notice.id);
-                outbox.2.push(created);
-                outbox.3.push(body);
-            }
-        }
-    }
-    if !inbox.0.is_empty() {
-        sqlx::query(
-            "INSERT INTO inbox (tenant_id, person_id, id, created_ms, notice)
-             SELECT * FROM UNNEST($1::uuid[], $2::uuid[], $3::uuid[], $4::bigint[], $5::text[])
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(inbox.0)
-        .bind(inbox.1)
-        .bind(inbox.2)
-        .bind(inbox.3)
-        .bind(inbox.4)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
-    if !outbox.0.is_empty() {
-        sqlx::query(
-            "INSERT INTO outbox (tenant_id, id, created_ms, state, next_ms, notice)
-             SELECT t, i, c, 'pending', c, n FROM UNNEST($1::uuid[], $2::uuid[], $3::bigint[], $4::text[]) AS u(t, i, c, n)
-             ON CONFLICT DO NOTHING",
-        )
-        .bind(outbox.0)
-        .bind(outbox.1)
-        .bind(outbox.2)
-        .bind(outbox.3)
-        .execute(&mut **tx)
-        .await
-        .map_err(backend)?;
-    }
-    Ok(())
-}
-
 /// A19, B24: the request over the decisions it was decided on, and the book it changed over
 /// the version it changed, in one transaction.
 async fn write_request(
@@ -710,14 +364,54 @@ async fn write_request(
 impl Store for PgStore {
     async fn write(&self, write: Write) -> Result<WriteOutcome, StoreError> {
         write.check()?;
-        let mut tx = self.begin().await?;
-        // Dropped without a commit on refusal: rolled back, nothing kept.
-        let outcome = write_order(&mut tx, &write).await?;
-        self.commit(tx).await?;
-        if outcome == WriteOutcome::Committed {
-            let _ = self.written.send((write.tenant.0, write.order.id.0));
+        let statement = write::order_statement(&write)?;
+        let started = Instant::now();
+        let written = match &write.idempotency {
+            // One statement, one round trip: its own transaction.
+            None => write::run(&self.pool, statement).await?,
+            Some(idem) => {
+                let mut tx = self.begin().await?;
+                // Two writes under one key wait for each other: the second then sees the
+                // first's record and answers with it. Dropped without a commit on a refusal:
+                // rolled back, nothing kept.
+                sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+                    .bind(format!("{}/{}/{}", write.tenant, idem.person, idem.key))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(backend)?;
+                let seen: Option<(String, i32, String)> = sqlx::query_as(
+                    "SELECT fingerprint, status, body FROM idempotency
+                     WHERE tenant_id = $1 AND person_id = $2 AND key = $3 AND created_ms >= $4",
+                )
+                .bind(write.tenant.0)
+                .bind(idem.person.0)
+                .bind(&idem.key)
+                .bind(ms(idempotency_horizon(idem.created_at)))
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(backend)?;
+                if let Some((fingerprint, status, body)) = seen {
+                    if fingerprint != idem.fingerprint {
+                        return Err(StoreError::IdempotencyKeyReused);
+                    }
+                    return Ok(WriteOutcome::Replayed(StoredResponse {
+                        status: status as u16,
+                        body,
+                    }));
+                }
+                let written = write::run(&mut *tx, statement).await?;
+                if written == 1 {
+                    tx.commit().await.map_err(backend)?;
+                }
+                written
+            }
+        };
+        if written != 1 {
+            return Err(StoreError::VersionConflict);
         }
-        Ok(outcome)
+        self.stats.record(1, started.elapsed());
+        let _ = self.written.send((write.tenant.0, write.order.id.0));
+        Ok(WriteOutcome::Committed)
     }
 
     async fn order(&self, tenant: TenantId, id: OrderId) -> Result<Option<WorkOrder>, StoreError> {
@@ -1152,21 +846,18 @@ impl Store for PgStore {
         tenant: TenantId,
         day: NaiveDate,
     ) -> Result<OrderNumber, StoreError> {
-        // Counted in the database, so every server behind the balancer counts one sequence.
-        // The count's commit does not wait for the disk: an order carrying the number is
-        // committed after it, and its commit makes every earlier one durable with it. So the
-        // row is locked only for the moment of the count, not a disk sync.
-        let mut tx = self.begin().await?;
-        sqlx::query("SET LOCAL synchronous_commit = off")
-            .execute(&mut *tx)
-            .await
-            .map_err(backend)?;
-        let counted: Option<i32> = sqlx::query_scalar(
-            "UPDATE order_numbers SET last = last + 1 WHERE tenant_id = $1 AND day = $2 RETURNING last",
-        )
+        // Counted in the database, so every server behind the balancer counts one sequence,
+        // in one statement. Its commit does not wait for the disk: an order carrying the
+        // number is committed after it, and that commit makes every earlier one durable with
+        // it. So the row is locked only for the moment of the count, not a disk sync.
+        let relaxed = "(SELECT set_config('synchronous_commit', 'off', true)) AS relaxed";
+        let counted: Option<i32> = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "UPDATE order_numbers SET last = last + 1 FROM {relaxed}
+             WHERE tenant_id = $1 AND day = $2 RETURNING last"
+        )))
         .bind(tenant.0)
         .bind(day_key(day))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
         let last = match counted {
@@ -1175,24 +866,23 @@ impl Store for PgStore {
             // (an order written with its number, an import).
             None => {
                 let prefix = day.format("%Y%m%d").to_string();
-                sqlx::query_scalar(
+                sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
                     "INSERT INTO order_numbers (tenant_id, day, last)
-                     SELECT $1, $2, 1 + coalesce(max(split_part(number, '-', 2)::integer), 0) FROM orders
+                     SELECT $1, $2, 1 + coalesce(max(split_part(number, '-', 2)::integer), 0) FROM orders, {relaxed}
                      WHERE tenant_id = $1 AND number COLLATE \"C\" >= $3 AND number COLLATE \"C\" < $4
-                       AND split_part(number, '-', 2) ~ '^[0-9]{1,9}$'
+                       AND split_part(number, '-', 2) ~ '^[0-9]{{1,9}}$'
                      ON CONFLICT (tenant_id, day) DO UPDATE SET last = order_numbers.last + 1
-                     RETURNING last",
-                )
+                     RETURNING last"
+                )))
                 .bind(tenant.0)
                 .bind(day_key(day))
                 .bind(format!("{prefix}-"))
                 .bind(format!("{prefix}."))
-                .fetch_one(&mut *tx)
+                .fetch_one(&self.pool)
                 .await
                 .map_err(backend)?
             }
         };
-        tx.commit().await.map_err(backend)?;
         let last = u32::try_from(last).map_err(|e| StoreError::Backend(e.to_string()))?;
         Ok(OrderNumber::new(day, last))
     }
@@ -1275,21 +965,31 @@ impl Store for PgStore {
         version: u64,
         schedule: &Schedule,
     ) -> Result<bool, StoreError> {
-        let mut tx = self.begin().await?;
-        // The order's row is locked while its timers change: a write of the order waits.
-        let current: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM orders WHERE tenant_id = $1 AND id = $2 FOR UPDATE")
-                .bind(tenant.0)
-                .bind(order.0)
-                .fetch_optional(&mut *tx)
-                .await
-                .map_err(backend)?;
-        if current != Some(version as i64) {
-            return Ok(false);
-        }
-        put_schedule(&mut tx, tenant.0, order.0, schedule, true).await?;
-        self.commit(tx).await?;
-        Ok(true)
+        // Written only over the version the schedule was computed for: the order's row is
+        // locked while its timers change, so a write of the order waits.
+        let mut sql = sqlx::QueryBuilder::new("WITH o AS (SELECT 1 FROM orders WHERE tenant_id = ");
+        sql.push_bind(tenant.0)
+            .push(" AND id = ")
+            .push_bind(order.0)
+            .push(" AND version = ")
+            .push_bind(version as i64)
+            .push(" FOR UPDATE)");
+        write::push_parts(
+            &mut sql,
+            &write::Parts {
+                tenant: tenant.0,
+                order: order.0,
+                schedule: Some(schedule),
+                replace: true,
+                notices: &[],
+                idempotency: None,
+            },
+        )?;
+        sql.push(" SELECT count(*) FROM o");
+        let started = Instant::now();
+        let written = write::run(&self.pool, sql).await?;
+        self.stats.record(1, started.elapsed());
+        Ok(written == 1)
     }
 
     async fn overdue(
