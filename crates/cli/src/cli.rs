@@ -32,6 +32,9 @@ pub enum Command {
     Serve(ServeArgs),
     /// Create or upgrade the database file, then exit.
     Migrate(DbArgs),
+    /// Move every organisation (or one) to another database: an SQLite file to PostgreSQL
+    /// or back. Stop the servers first. Checks the move record by record.
+    MigrateStore(MigrateStoreArgs),
     /// Create a person with a role and print a new API token for them.
     Token(TokenArgs),
     /// People who sign in to the pages: add, set a password, disable, list.
@@ -163,6 +166,22 @@ pub struct DbArgs {
     /// address, `postgres://user:password@host:5432/name` (`?pool=N` sets the connections).
     #[arg(long, env = "BAOXIU_DB", default_value = "baoxiu.sqlite3")]
     pub db: crate::db::Database,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateStoreArgs {
+    /// Where the organisations are: a file's path or a postgres:// address.
+    #[arg(long)]
+    pub from: crate::db::Database,
+    /// Where they go (made if missing; it must not hold them already).
+    #[arg(long)]
+    pub to: crate::db::Database,
+    /// Only this organisation (its slug).
+    #[arg(long)]
+    pub tenant: Option<String>,
+    /// No progress bar.
+    #[arg(long)]
+    pub quiet: bool,
 }
 
 #[derive(Debug, Args)]

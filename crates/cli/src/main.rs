@@ -8,6 +8,7 @@ mod cli;
 mod clocks;
 mod db;
 mod demo;
+mod migrate;
 mod org;
 mod serve;
 mod user;
@@ -38,6 +39,7 @@ fn main() -> ExitCode {
         match cli.command {
             Command::Serve(args) => serve::run(args).await,
             Command::Migrate(args) => serve::migrate(args).await,
+            Command::MigrateStore(args) => migrate::run(args).await,
             Command::Token(args) => org::token(args).await,
             Command::User(command) => user::run(command).await,
             Command::Demo(args) => demo::run(args).await,

@@ -11,6 +11,7 @@
 
 mod account;
 mod approval;
+pub mod archive;
 mod attachment;
 pub mod calendar;
 mod command;

@@ -646,4 +646,20 @@ pub trait Store: Clone + Send + Sync + 'static {
         year: i32,
         text: &str,
     ) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// One page of what the store holds of `part`, after the key `after` (the `next` of the
+    /// page before), for moving it to another store (`baoxiu migrate-store`).
+    fn export(
+        &self,
+        part: crate::archive::Part,
+        after: Option<&str>,
+        limit: u32,
+    ) -> impl Future<Output = Result<crate::archive::RecordPage, StoreError>> + Send;
+
+    /// Writes what another store exported, part by part in the order of
+    /// [`crate::archive::Part::ALL`]; what it derives (search, counts) it derives again.
+    fn import(
+        &self,
+        records: Vec<crate::archive::Record>,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send;
 }

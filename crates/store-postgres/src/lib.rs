@@ -11,6 +11,7 @@
 //! - Nothing that decides correctness is kept in one process's memory: order numbers are
 //!   counted in the database, photos are kept in it.
 
+mod archive;
 mod read;
 mod scratch;
 mod search;
@@ -1216,5 +1217,23 @@ impl Store for PgStore {
         )
         .await
         .map(|_| ())
+    }
+
+    async fn export(
+        &self,
+        part: baoxiu_domain::archive::Part,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<baoxiu_domain::archive::RecordPage, StoreError> {
+        archive::export(&self.pool, part, after, limit).await
+    }
+
+    async fn import(&self, records: Vec<baoxiu_domain::archive::Record>) -> Result<(), StoreError> {
+        for record in records {
+            if !baoxiu_domain::archive::import_through(self, &record).await? {
+                archive::import(&self.pool, &record).await?;
+            }
+        }
+        Ok(())
     }
 }

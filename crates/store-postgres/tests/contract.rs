@@ -80,3 +80,16 @@ async fn background_work_is_taken_by_one_server_at_a_time() {
     a.close().await;
     b.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everything_moves_to_another_store() {
+    let Some((from, _a)) = fresh("move_from").await else {
+        return;
+    };
+    let Some((to, _b)) = fresh("move_to").await else {
+        return;
+    };
+    scenarios::everything_moves_to_another_store(from.clone(), to.clone()).await;
+    from.close().await;
+    to.close().await;
+}

@@ -9,6 +9,7 @@
 //!   refused by its checks (version, idempotency key) leaves nothing behind and the batch
 //!   goes on; any other failure rolls the whole batch back and fails every write in it.
 
+mod archive;
 mod files;
 mod read;
 mod search;
@@ -711,6 +712,24 @@ impl Store for SqliteStore {
             text: text.to_string(),
         })
         .await
+    }
+
+    async fn export(
+        &self,
+        part: baoxiu_domain::archive::Part,
+        after: Option<&str>,
+        limit: u32,
+    ) -> Result<baoxiu_domain::archive::RecordPage, StoreError> {
+        archive::export(&self.pool, &self.files, part, after, limit).await
+    }
+
+    async fn import(&self, records: Vec<baoxiu_domain::archive::Record>) -> Result<(), StoreError> {
+        for record in records {
+            if !baoxiu_domain::archive::import_through(self, &record).await? {
+                self.org(OrgWrite::Import(Box::new(record))).await?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -113,6 +113,8 @@ pub(crate) enum OrgWrite {
         tenant: TenantId,
         text: String,
     },
+    /// A record another store exported that no other write makes as it stands.
+    Import(Box<baoxiu_domain::archive::Record>),
 }
 
 enum Answer {
@@ -1020,11 +1022,126 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
             "INSERT OR REPLACE INTO working_weeks (tenant_id, body) VALUES (?1, ?2)",
             params![tenant.to_string(), text],
         ),
+        OrgWrite::Import(record) => return import(conn, record),
         OrgWrite::DeleteSession(digest) => {
             exec(conn, "DELETE FROM sessions WHERE digest = ?1", params![digest])
         }
     };
     result.map(|n| n as u64).map_err(org_constraint)
+}
+
+/// Tokens, books, idempotency records, inbox and outbox rows as another store kept them.
+fn import(conn: &Connection, record: &baoxiu_domain::archive::Record) -> Result<u64, JobError> {
+    use baoxiu_domain::archive::Record;
+    match record {
+        Record::Token { digest, token } => {
+            exec(
+                conn,
+                "INSERT INTO tokens (tenant_id, digest, person_id, label, created_ms, revoked_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    token.tenant.to_string(),
+                    digest,
+                    token.person.to_string(),
+                    token.label,
+                    token.created_at.timestamp_millis(),
+                    token.revoked_at.map(|t| t.timestamp_millis())
+                ],
+            )
+            .map_err(org_constraint)?;
+        }
+        Record::Book { tenant, book } => {
+            let (kind, version, doc) = match book {
+                baoxiu_domain::Book::Coverage(b) => ("coverage", b.version, json(b)?),
+                baoxiu_domain::Book::Prices(b) => ("prices", b.version, json(b)?),
+            };
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO org_books (tenant_id, kind, version, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![tenant.to_string(), kind, version as i64, doc],
+            )
+            .map_err(org_constraint)?;
+        }
+        Record::Idempotency { tenant, record } => {
+            exec(
+                conn,
+                "INSERT OR REPLACE INTO idempotency (tenant_id, person_id, key, fingerprint, status, body, created_ms)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    tenant.to_string(),
+                    record.person.to_string(),
+                    record.key,
+                    record.fingerprint,
+                    i64::from(record.response.status),
+                    record.response.body,
+                    record.created_at.timestamp_millis()
+                ],
+            )
+            .map_err(org_constraint)?;
+        }
+        Record::Inbox { notice, read_at } => {
+            let person = notice.person.ok_or_else(|| {
+                JobError::Refused(StoreError::Malformed("an inbox notice names no person".into()))
+            })?;
+            exec(
+                conn,
+                "INSERT OR IGNORE INTO inbox (tenant_id, person_id, id, created_ms, read_ms, notice)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    notice.tenant.to_string(),
+                    person.to_string(),
+                    notice.id.to_string(),
+                    notice.created_at.timestamp_millis(),
+                    read_at.map(|t| t.timestamp_millis()),
+                    json(notice)?
+                ],
+            )
+            .map_err(org_constraint)?;
+        }
+        Record::Outbox { delivery, log } => {
+            let n = &delivery.notice;
+            exec(
+                conn,
+                "INSERT OR IGNORE INTO outbox (tenant_id, id, created_ms, state, attempts, next_ms, last_error,
+                                               delivered_ms, notice)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    n.tenant.to_string(),
+                    n.id.to_string(),
+                    n.created_at.timestamp_millis(),
+                    delivery.state.as_str(),
+                    i64::from(delivery.attempts),
+                    delivery.next_at.map(|t| t.timestamp_millis()),
+                    delivery.last_error,
+                    delivery.delivered_at.map(|t| t.timestamp_millis()),
+                    json(n)?
+                ],
+            )
+            .map_err(org_constraint)?;
+            for (seq, line) in log.iter().enumerate() {
+                exec(
+                    conn,
+                    "INSERT OR IGNORE INTO delivery_log (tenant_id, outbox_id, seq, at_ms, outcome, error)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                    params![
+                        n.tenant.to_string(),
+                        n.id.to_string(),
+                        seq as i64 + 1,
+                        line.at.timestamp_millis(),
+                        line.outcome,
+                        line.error
+                    ],
+                )
+                .map_err(org_constraint)?;
+            }
+        }
+        _ => {
+            return Err(JobError::Refused(StoreError::Malformed(
+                "this record is written through the store's own writes".into(),
+            )));
+        }
+    }
+    Ok(1)
 }
 
 /// A constraint an organisation write broke, as the store's error: a key taken is

@@ -70,3 +70,10 @@ async fn an_existing_file_reopens_with_its_data_and_schema() {
     };
     assert!(people.is_some(), "the token written before the reopen is there");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn everything_moves_to_another_store() {
+    let (from, _a) = fresh().await;
+    let (to, _b) = fresh().await;
+    scenarios::everything_moves_to_another_store(from, to).await;
+}

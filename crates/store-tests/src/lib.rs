@@ -4,11 +4,13 @@
 //! call the same ones.
 
 mod accounts;
+mod archive;
 mod clocks;
 pub mod fixtures;
 mod search;
 
 pub use accounts::*;
+pub use archive::*;
 pub use clocks::*;
 pub use search::*;
 
