@@ -81,9 +81,9 @@ pub async fn run(args: BenchArgs) -> CliResult {
     );
     println!();
     println!(
-        "| backend | clients | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures | bytes/order |"
+        "| backend | clients | HTTP ceiling/s | creates/s | create p50 | create p99 | claims/s | claim p50 | claim p99 | failures | bytes/order |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &clients in &args.clients {
         let dir = tempfile::tempdir()?;
         let db = match &args.db {
@@ -91,28 +91,39 @@ pub async fn run(args: BenchArgs) -> CliResult {
             None => dir.path().join("bench.sqlite3"),
         };
         let store = SqliteStore::open(&db).await?;
-        print_row("SQLite", clients, measure(store, clients, seconds).await?);
+        print_row("SQLite", clients, measure(vec![store], clients, seconds).await?);
         if let Some(server) = &args.postgres {
-            let scratch = ScratchDatabase::create_on(server, "bench")
-                .await
-                .map_err(|e| format!("--postgres: cannot make a database on {server}: {e}"))?;
-            let store = PgStore::open(scratch.url()).await?;
-            print_row("PostgreSQL", clients, measure(store, clients, seconds).await?);
+            for servers in 1..=args.servers.max(1) {
+                let scratch = ScratchDatabase::create_on(server, "bench")
+                    .await
+                    .map_err(|e| format!("--postgres: cannot make a database on {server}: {e}"))?;
+                let mut stores = Vec::new();
+                for _ in 0..servers {
+                    stores.push(PgStore::open(scratch.url()).await?);
+                }
+                let name = match servers {
+                    1 => "PostgreSQL".to_string(),
+                    n => format!("PostgreSQL, {n} servers"),
+                };
+                print_row(&name, clients, measure(stores, clients, seconds).await?);
+            }
         }
     }
     Ok(())
 }
 
-fn print_row(backend: &str, clients: usize, (creates, claims, bytes): (Figures, Figures, u64)) {
+fn print_row(backend: &str, clients: usize, m: Measured) {
     println!(
-        "| {backend} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} | {bytes} |",
-        creates.per_second(),
-        ms(creates.p50),
-        ms(creates.p99),
-        claims.per_second(),
-        ms(claims.p50),
-        ms(claims.p99),
-        creates.failures + claims.failures,
+        "| {backend} | {clients} | {:.0} | {:.0} | {:.1} ms | {:.1} ms | {:.0} | {:.1} ms | {:.1} ms | {} | {} |",
+        m.ceiling.per_second(),
+        m.creates.per_second(),
+        ms(m.creates.p50),
+        ms(m.creates.p99),
+        m.claims.per_second(),
+        ms(m.claims.p50),
+        ms(m.claims.p99),
+        m.creates.failures + m.claims.failures,
+        m.bytes,
     );
 }
 
@@ -142,7 +153,7 @@ async fn per_template(args: &BenchArgs, seconds: Duration) -> CliResult {
             let client = baoxiu_notify::http_client()
                 .pool_max_idle_per_host(clients)
                 .build()?;
-            let figures = creates_of(&client, &base, &desk, body, clients, seconds).await;
+            let figures = creates_of(&client, std::slice::from_ref(&base), &desk, body, clients, seconds).await;
             let _ = stop.send(());
             server.await??;
             store.close().await;
@@ -158,37 +169,79 @@ async fn per_template(args: &BenchArgs, seconds: Duration) -> CliResult {
     Ok(())
 }
 
-/// One server on `store` with `clients` clients: creates for `seconds`, then claims.
-async fn measure<S: Backend>(
-    store: S,
-    clients: usize,
-    seconds: Duration,
-) -> CliResultWith<(Figures, Figures, u64)> {
+/// One server per store (handles on one database) with `clients` clients spread over them:
+/// creates for `seconds`, then claims. Before them, the same clients against `GET /healthz`
+/// of the same servers: what HTTP alone allows here.
+async fn measure<S: Backend>(stores: Vec<S>, clients: usize, seconds: Duration) -> CliResultWith<Measured> {
+    let store = stores[0].clone();
     let tenant = ensure_tenant(&store, "bench", "压测物业", &[baoxiu_domain::Template::Property]).await?;
     let desk = token_for(&store, &tenant, Role::DeskAgent, "压测客服").await?;
     let mut technicians = Vec::new();
     for i in 0..clients {
         technicians.push(token_for(&store, &tenant, Role::Technician, &format!("压测师傅{i}")).await?);
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
-    let base = format!("http://{}", listener.local_addr()?);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let app = App::new(store.clone(), Clock::system());
-    let server = tokio::spawn(baoxiu_web::serve(listener, app, async {
-        let _ = stopped.await;
-    }));
+    let mut bases = Vec::new();
+    let mut servers = Vec::new();
+    let (stop, _) = tokio::sync::broadcast::channel::<()>(1);
+    for store in &stores {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+        bases.push(format!("http://{}", listener.local_addr()?));
+        let app = App::new(store.clone(), Clock::system());
+        let mut stopped = stop.subscribe();
+        servers.push(tokio::spawn(baoxiu_web::serve(listener, app, async move {
+            let _ = stopped.recv().await;
+        })));
+    }
     let client = baoxiu_notify::http_client()
         .pool_max_idle_per_host(clients)
         .build()?;
-    let creates = creates(&client, &base, &desk, clients, seconds).await;
-    let pool = prepare_pool(&client, &base, &desk, creates.per_second(), seconds).await?;
-    let claims = claims(&client, &base, &technicians, pool, seconds).await;
+    let ceiling = ceiling(&client, &bases, clients, seconds.min(Duration::from_secs(5))).await;
+    let creates = creates(&client, &bases, &desk, clients, seconds).await;
+    let pool = prepare_pool(&client, &bases[0], &desk, creates.per_second(), seconds).await?;
+    let claims = claims(&client, &bases, &technicians, pool, seconds).await;
     let _ = stop.send(());
-    server.await??;
+    for server in servers {
+        server.await??;
+    }
     // The orders created and claimed in the run: the file's bytes per order.
     let (bytes, orders) = store.footprint().await?;
-    store.close().await;
-    Ok((creates, claims, bytes / orders.max(1)))
+    for store in &stores {
+        store.close().await;
+    }
+    Ok(Measured {
+        ceiling,
+        creates,
+        claims,
+        bytes: bytes / orders.max(1),
+    })
+}
+
+/// What one measurement found.
+struct Measured {
+    ceiling: Figures,
+    creates: Figures,
+    claims: Figures,
+    bytes: u64,
+}
+
+/// The same clients asking `GET /healthz`, which touches no database.
+async fn ceiling(client: &reqwest::Client, bases: &[String], clients: usize, duration: Duration) -> Figures {
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for i in 0..clients {
+        let (client, url) = (client.clone(), format!("{}/healthz", bases[i % bases.len()]));
+        tasks.spawn(async move {
+            let (mut latencies, mut failures) = (Vec::new(), 0);
+            while start.elapsed() < duration {
+                match timed(client.get(&url), 200).await {
+                    Some(latency) => latencies.push(latency),
+                    None => failures += 1,
+                }
+            }
+            (latencies, failures)
+        });
+    }
+    collect(tasks, start).await
 }
 
 fn ms(d: Duration) -> f64 {
@@ -218,18 +271,18 @@ async fn token_for<S: baoxiu_domain::Store>(
 /// `clients` loops creating orders for `duration`; every 201 is a durable create.
 async fn creates(
     client: &reqwest::Client,
-    base: &str,
+    bases: &[String],
     desk: &str,
     clients: usize,
     duration: Duration,
 ) -> Figures {
-    creates_of(client, base, desk, ORDER, clients, duration).await
+    creates_of(client, bases, desk, ORDER, clients, duration).await
 }
 
-/// [`creates`] of the order `body`.
+/// [`creates`] of the order `body`, client `i` to server `bases[i % n]`.
 async fn creates_of(
     client: &reqwest::Client,
-    base: &str,
+    bases: &[String],
     desk: &str,
     body: &'static str,
     clients: usize,
@@ -237,7 +290,8 @@ async fn creates_of(
 ) -> Figures {
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..clients {
+    for i in 0..clients {
+        let base = &bases[i % bases.len()];
         let (client, url, desk) = (client.clone(), format!("{base}/api/v1/orders"), desk.to_string());
         tasks.spawn(async move {
             let (mut latencies, mut failures) = (Vec::new(), 0);
@@ -288,7 +342,7 @@ type CliResultWith<T> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
 /// Each client (a technician) claims the next unclaimed pooled order until time is up.
 async fn claims(
     client: &reqwest::Client,
-    base: &str,
+    bases: &[String],
     technicians: &[String],
     pool: Arc<Vec<String>>,
     duration: Duration,
@@ -296,10 +350,10 @@ async fn claims(
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = tokio::task::JoinSet::new();
-    for token in technicians {
+    for (i, token) in technicians.iter().enumerate() {
         let (client, base, token, pool, next) = (
             client.clone(),
-            base.to_string(),
+            bases[i % bases.len()].clone(),
             token.clone(),
             pool.clone(),
             next.clone(),

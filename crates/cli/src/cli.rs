@@ -321,6 +321,10 @@ pub struct BenchArgs {
     /// create databases, `postgres://postgres@127.0.0.1:5432/postgres`) and dropped after.
     #[arg(long)]
     pub postgres: Option<String>,
+    /// With --postgres: also measure with up to this many servers on the one database (in
+    /// this process, the clients spread over them).
+    #[arg(long, default_value_t = 1)]
+    pub servers: usize,
     /// Measure the pages instead: fill a database with `--orders` orders (kept if it exists
     /// with that many), then time the order list, the order page, search and sign-in.
     #[arg(long)]
