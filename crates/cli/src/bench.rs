@@ -153,7 +153,15 @@ async fn per_template(args: &BenchArgs, seconds: Duration) -> CliResult {
             let client = baoxiu_notify::http_client()
                 .pool_max_idle_per_host(clients)
                 .build()?;
-            let figures = creates_of(&client, std::slice::from_ref(&base), &desk, body, clients, seconds).await;
+            let figures = creates_of(
+                &client,
+                std::slice::from_ref(&base),
+                &desk,
+                body,
+                clients,
+                seconds,
+            )
+            .await;
             let _ = stop.send(());
             server.await??;
             store.close().await;
