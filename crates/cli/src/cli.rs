@@ -179,6 +179,13 @@ pub struct MigrateStoreArgs {
     /// Only this organisation (its slug).
     #[arg(long)]
     pub tenant: Option<String>,
+    /// The photos' folder of an SQLite source kept elsewhere than beside it (its server's
+    /// `--files`).
+    #[arg(long)]
+    pub from_files: Option<PathBuf>,
+    /// Where an SQLite target keeps the photos, if not beside it.
+    #[arg(long)]
+    pub to_files: Option<PathBuf>,
     /// No progress bar.
     #[arg(long)]
     pub quiet: bool,

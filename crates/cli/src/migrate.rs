@@ -13,6 +13,12 @@ use sha2::{Digest, Sha256};
 
 /// Records read per page.
 const PAGE: u32 = 500;
+/// Photos read per page: each up to 8 MiB.
+const PHOTOS: u32 = 8;
+
+fn page(part: Part) -> u32 {
+    if part == Part::Uploads { PHOTOS } else { PAGE }
+}
 /// Records written at once: their writes share the target's commits.
 const AT_ONCE: usize = 32;
 
@@ -20,10 +26,10 @@ pub async fn run(args: MigrateStoreArgs) -> CliResult {
     if args.from == args.to {
         return Err("--to: the same database as --from".into());
     }
-    with_store!(args.from, |from| with_store!(args.to, |to| move_all(
-        &args, &from, &to
-    )
-    .await?));
+    let (from_files, to_files) = (args.from_files.as_deref(), args.to_files.as_deref());
+    with_store!(args.from, from_files, |from| {
+        with_store!(args.to, to_files, |to| move_all(&args, &from, &to).await?)
+    });
     Ok(())
 }
 
@@ -55,6 +61,18 @@ async fn move_all<A: Store, B: Store>(args: &MigrateStoreArgs, from: &A, to: &B)
             .into());
         }
     }
+    // Every photo is read once before anything is written: a file missing from the source's
+    // folder stops the move here, not after the rest has been written.
+    let mut after: Option<String> = None;
+    loop {
+        let photos = from.export(Part::Uploads, after.as_deref(), PHOTOS).await.map_err(|e| {
+            format!("--from: {e} (with SQLite, --from-files names the photos' folder if it is not beside the file); nothing was moved")
+        })?;
+        match photos.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
     let mut orders = 0;
     for tenant in &tenants {
         let counts = from.count_by_state(*tenant, &OrderQuery::default()).await?;
@@ -74,7 +92,7 @@ async fn move_all<A: Store, B: Store>(args: &MigrateStoreArgs, from: &A, to: &B)
         bar.set_message(part.as_str());
         let mut after: Option<String> = None;
         loop {
-            let page = from.export(part, after.as_deref(), PAGE).await?;
+            let page = from.export(part, after.as_deref(), page(part)).await?;
             let records: Vec<Record> = page.records.into_iter().filter(wanted).collect();
             let n = records.len();
             stream::iter(records.into_iter().map(|r| to.import(vec![r])))
@@ -93,52 +111,46 @@ async fn move_all<A: Store, B: Store>(args: &MigrateStoreArgs, from: &A, to: &B)
     }
     bar.finish_with_message("moved; checking");
 
-    // Both read again, page by page in the same key order: every record must be the same.
+    // Both read again, page by page in the same key order: every record must be the same
+    // (a page at a time of each in memory).
     let mut summary = Vec::new();
     let mut events = Sha256::new();
     let (mut orders_seen, mut events_seen) = (0u64, 0u64);
     for part in Part::ALL {
-        let (had, has) = (
-            read_all(from, part, &wanted).await?,
-            read_all(to, part, &wanted).await?,
-        );
-        if had.len() != has.len() {
-            return Err(format!(
-                "{}: {} in {} but {} in {}",
-                part.as_str(),
-                had.len(),
-                args.from,
-                has.len(),
-                args.to
-            )
-            .into());
-        }
-        if let Some((a, _)) = had.iter().zip(&has).find(|(a, b)| a != b) {
-            return Err(format!("{}: a record differs after the move: {a:?}", part.as_str()).into());
-        }
-        for (a, b) in had.iter().zip(&has) {
-            if let (
-                Record::Order {
-                    order, history: h1, ..
-                },
-                Record::Order { history: h2, .. },
-            ) = (a, b)
-            {
+        let (mut had, mut has) = (Reader::new(from, part), Reader::new(to, part));
+        let mut n = 0u64;
+        loop {
+            let (a, b) = (had.next(&wanted).await?, has.next(&wanted).await?);
+            let (a, b) = match (a, b) {
+                (None, None) => break,
+                (Some(a), Some(b)) => (a, b),
+                (a, _) => {
+                    let (short, other) = if a.is_some() {
+                        (&args.to, &args.from)
+                    } else {
+                        (&args.from, &args.to)
+                    };
+                    return Err(format!(
+                        "{}: {short} holds fewer than {other} after the move",
+                        part.as_str()
+                    )
+                    .into());
+                }
+            };
+            if a != b {
+                return Err(format!("{}: a record differs after the move: {a:?}", part.as_str()).into());
+            }
+            n += 1;
+            if let Record::Order { order, history, .. } = &a {
                 orders_seen += 1;
-                events_seen += h1.len() as u64;
+                events_seen += history.len() as u64;
                 events.update(order.id.to_string());
-                for (e1, e2) in h1.iter().zip(h2) {
-                    let (j1, j2) = (serde_json::to_string(e1)?, serde_json::to_string(e2)?);
-                    if j1 != j2 {
-                        return Err(
-                            format!("order {}: event {} differs after the move", order.id, e1.seq).into(),
-                        );
-                    }
-                    events.update(j1);
+                for event in history {
+                    events.update(serde_json::to_string(event)?);
                 }
             }
         }
-        summary.push(format!("{} {}", had.len(), part.as_str()));
+        summary.push(format!("{n} {}", part.as_str()));
     }
     println!("moved from {} to {}: {}", args.from, args.to, summary.join(", "));
     println!(
@@ -148,19 +160,50 @@ async fn move_all<A: Store, B: Store>(args: &MigrateStoreArgs, from: &A, to: &B)
     Ok(())
 }
 
-async fn read_all<S: Store>(
-    store: &S,
+/// The records of one part a store holds, one at a time, read a page at a time.
+struct Reader<'a, S> {
+    store: &'a S,
     part: Part,
-    wanted: &impl Fn(&Record) -> bool,
-) -> Result<Vec<Record>, baoxiu_domain::StoreError> {
-    let mut out = Vec::new();
-    let mut after: Option<String> = None;
-    loop {
-        let page = store.export(part, after.as_deref(), PAGE).await?;
-        out.extend(page.records.into_iter().filter(|r| wanted(r)));
-        match page.next {
-            Some(next) => after = Some(next),
-            None => return Ok(out),
+    page: std::collections::VecDeque<Record>,
+    after: Option<String>,
+    done: bool,
+}
+
+impl<'a, S: Store> Reader<'a, S> {
+    fn new(store: &'a S, part: Part) -> Self {
+        Reader {
+            store,
+            part,
+            page: Default::default(),
+            after: None,
+            done: false,
+        }
+    }
+
+    /// The next record `wanted` keeps; `None` after the last.
+    async fn next(
+        &mut self,
+        wanted: &impl Fn(&Record) -> bool,
+    ) -> Result<Option<Record>, baoxiu_domain::StoreError> {
+        loop {
+            if let Some(record) = self.page.pop_front() {
+                if wanted(&record) {
+                    return Ok(Some(record));
+                }
+                continue;
+            }
+            if self.done {
+                return Ok(None);
+            }
+            let page = self
+                .store
+                .export(self.part, self.after.as_deref(), page(self.part))
+                .await?;
+            self.page.extend(page.records);
+            match page.next {
+                Some(next) => self.after = Some(next),
+                None => self.done = true,
+            }
         }
     }
 }

@@ -32,6 +32,11 @@ async fn an_sqlite_file_moves_to_postgresql_and_back_unchanged() {
     scenarios::tokens_are_listed_and_revoked(store.clone()).await;
     scenarios::org_requests_are_decided_once_and_change_their_books_with_them(store.clone()).await;
     scenarios::r_c12_the_work_log_finds_orders_open_in_the_span(store.clone()).await;
+    // Two organisations with settings and calendars, people with the same name: each
+    // backend must list them in the same order for the move's check.
+    scenarios::r_x01_channel_settings_and_calendar_years_are_kept_per_organisation(store.clone()).await;
+    scenarios::r_x01_channel_settings_and_calendar_years_are_kept_per_organisation(store.clone()).await;
+    scenarios::r_x06_lists_show_each_person_what_their_role_allows(store.clone()).await;
     let before = scenarios::everything(&store, 1000).await;
     let tenants: Vec<_> = store
         .export(baoxiu_domain::archive::Part::Tenants, None, 100)
@@ -88,4 +93,65 @@ async fn an_sqlite_file_moves_to_postgresql_and_back_unchanged() {
     assert!(records.iter().flat_map(|(_, r)| r).count() > 1);
     alone.close().await;
     moved.close().await;
+}
+
+/// Found in review: photos kept in a folder of their own (the server's `--files`) were not
+/// found, and the move failed after writing everything else. Now the photos are read before
+/// anything is written, and `--from-files` names their folder.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn photos_kept_elsewhere_are_found_or_nothing_is_moved() {
+    use baoxiu_domain::{Attachment, AttachmentId, ImageType, Upload};
+    let Some(pg) = ScratchDatabase::create("migrate_photos").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let (db, photos) = (dir.path().join("photos.sqlite3"), dir.path().join("elsewhere"));
+    let store = SqliteStore::open_with_files(&db, photos.clone()).await.unwrap();
+    let f = scenarios::fixtures::Fixture::new(&store).await;
+    let bytes = b"\x89PNG\r\n\x1a\n a photo of the leak".to_vec();
+    let upload = Upload {
+        attachment: Attachment {
+            id: AttachmentId(uuid::Uuid::now_v7()),
+            image: ImageType::Png,
+            bytes: bytes.len() as u64,
+            width: 1,
+            height: 1,
+            sha256: "0".repeat(64),
+            name: None,
+        },
+        by: f.desk.id,
+        at: f.start,
+    };
+    store.put_upload(f.tenant.id, &upload, &bytes).await.unwrap();
+    store.close().await;
+    drop(store);
+
+    let out = migrate(&["--from", db.to_str().unwrap(), "--to", pg.url()]);
+    assert!(!out.status.success());
+    let said = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        said.contains("--from-files") && said.contains("nothing was moved"),
+        "{said}"
+    );
+    let target = PgStore::open(pg.url()).await.unwrap();
+    assert_eq!(
+        target.tenant(f.tenant.id).await.unwrap(),
+        None,
+        "nothing was written"
+    );
+
+    let out = migrate(&[
+        "--from",
+        db.to_str().unwrap(),
+        "--from-files",
+        photos.to_str().unwrap(),
+        "--to",
+        pg.url(),
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        target.file(f.tenant.id, upload.attachment.id).await.unwrap(),
+        Some(bytes)
+    );
+    target.close().await;
 }

@@ -587,7 +587,8 @@ pub trait Store: Clone + Send + Sync + 'static {
         self.deliveries_due(now, limit)
     }
 
-    /// Records one attempt at delivering a message, in its log and its state.
+    /// Records one attempt at delivering a message, in its log and its state; nothing for a
+    /// message no longer pending (another server's attempt delivered it or gave it up).
     fn record_attempt(
         &self,
         notice: uuid::Uuid,

@@ -147,8 +147,15 @@ BEGIN
     IF TG_OP = 'INSERT' THEN
         PERFORM count_order(NEW.tenant_id, NEW.template, NEW.station_id, NEW.state, 1);
     ELSIF OLD.state IS DISTINCT FROM NEW.state OR OLD.station_id IS DISTINCT FROM NEW.station_id THEN
-        PERFORM count_order(OLD.tenant_id, OLD.template, OLD.station_id, OLD.state, -1);
-        PERFORM count_order(NEW.tenant_id, NEW.template, NEW.station_id, NEW.state, 1);
+        -- The two rows in one order, whichever way the order moves: two transactions moving
+        -- orders opposite ways through one slot never wait for each other in a circle.
+        IF (coalesce(OLD.station_id::text, ''), OLD.state) < (coalesce(NEW.station_id::text, ''), NEW.state) THEN
+            PERFORM count_order(OLD.tenant_id, OLD.template, OLD.station_id, OLD.state, -1);
+            PERFORM count_order(NEW.tenant_id, NEW.template, NEW.station_id, NEW.state, 1);
+        ELSE
+            PERFORM count_order(NEW.tenant_id, NEW.template, NEW.station_id, NEW.state, 1);
+            PERFORM count_order(OLD.tenant_id, OLD.template, OLD.station_id, OLD.state, -1);
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -300,3 +307,24 @@ CREATE TABLE org_books (
     doc        text NOT NULL,
     PRIMARY KEY (tenant_id, kind)
 );
+
+-- An order's timers and deadlines not in the schedule being written are removed by these,
+-- called from the write's statement once it holds the order's row: a function of this kind
+-- reads with a snapshot of its own, taken then, so it also sees rows a reschedule committed
+-- while the write waited for the row (the statement's own snapshot is older and would not).
+CREATE FUNCTION drop_timers_but(t uuid, o uuid, clocks text[], levels smallint[]) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+    WITH gone AS (
+        DELETE FROM timers WHERE tenant_id = t AND order_id = o
+          AND (clock, level) NOT IN (SELECT * FROM UNNEST(clocks, levels))
+        RETURNING 1)
+    SELECT count(*) FROM gone
+$$;
+
+CREATE FUNCTION drop_deadlines_but(t uuid, o uuid, clocks text[]) RETURNS bigint
+LANGUAGE sql VOLATILE AS $$
+    WITH gone AS (
+        DELETE FROM deadlines WHERE tenant_id = t AND order_id = o AND clock <> ALL(clocks)
+        RETURNING 1)
+    SELECT count(*) FROM gone
+$$;

@@ -226,6 +226,9 @@ pub async fn export(
                 tenant: TenantId(tenant),
                 text,
             }));
+            // Organisation by organisation, each one's channels, years and week, as SQLite
+            // lists them (the sort keeps each kind's order).
+            records.sort_by_key(Record::tenant);
         }
         Part::Orders => {
             let rows = sqlx::query(

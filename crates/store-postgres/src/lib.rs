@@ -986,7 +986,7 @@ impl Store for PgStore {
                 idempotency: None,
             },
         )?;
-        sql.push(" SELECT count(*) FROM o");
+        sql.push(" SELECT ").push(write::finish(true));
         let started = Instant::now();
         let written = write::run(&self.pool, sql).await?;
         self.stats.record(1, started.elapsed());
@@ -1091,7 +1091,7 @@ impl Store for PgStore {
             "UPDATE outbox SET state = $2, attempts = attempts + 1, next_ms = $3, leased_ms = NULL,
                  last_error = coalesce($4, last_error),
                  delivered_ms = CASE WHEN $2 = 'delivered' THEN $5 ELSE delivered_ms END
-             WHERE id = $1 RETURNING tenant_id, attempts",
+             WHERE id = $1 AND state = 'pending' RETURNING tenant_id, attempts",
         )
         .bind(notice)
         .bind(state)

@@ -250,7 +250,7 @@ pub async fn stations(
 ) -> Result<Vec<Station>, StoreError> {
     let rows: Vec<(Uuid, String, Option<Uuid>)> = sqlx::query_as(
         "SELECT id, name, parent_id FROM stations WHERE tenant_id = $1 AND ($2::uuid IS NULL OR id = $2)
-         ORDER BY parent_id IS NOT NULL, name COLLATE \"C\"",
+         ORDER BY parent_id IS NOT NULL, name COLLATE \"C\", id",
     )
     .bind(tenant.0)
     .bind(id.map(|s| s.0))
@@ -297,7 +297,7 @@ pub async fn person(pool: &PgPool, tenant: TenantId, id: PersonId) -> Result<Opt
 
 pub async fn people(pool: &PgPool, tenant: TenantId) -> Result<Vec<Person>, StoreError> {
     let sql = format!(
-        "SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = $1 ORDER BY p.role COLLATE \"C\", p.name COLLATE \"C\""
+        "SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = $1 ORDER BY p.role COLLATE \"C\", p.name COLLATE \"C\", p.id"
     );
     let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant.0)

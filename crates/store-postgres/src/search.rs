@@ -38,9 +38,23 @@ fn phrase(tokens: &[String]) -> String {
     tokens.iter().map(|t| lexeme(t)).collect::<Vec<_>>().join(" <-> ")
 }
 
-/// The `tsquery` for what a person typed, as text; `None` if it holds nothing searchable.
+/// The longest term a query looks for: PostgreSQL refuses a query word over 2,046 bytes, and
+/// no order holds a word near this long (its texts are a few hundred characters).
+const MAX_TERM: usize = 256;
+
+/// The `tsquery` for what a person typed, as text; `None` if it holds nothing searchable
+/// (or a term no order can hold).
 pub fn query(typed: &str) -> Option<String> {
-    let parts: Vec<String> = search::query(typed)
+    let parts = search::query(typed);
+    let too_long = |t: &String| t.len() > MAX_TERM;
+    if parts.iter().any(|p| match p {
+        Part::Terms(t) | Part::Pairs(t) => t.iter().any(too_long),
+        Part::Prefix(w) => too_long(w),
+        Part::TailOrPrefix { prefix, .. } => too_long(prefix),
+    }) {
+        return None;
+    }
+    let parts: Vec<String> = parts
         .into_iter()
         .map(|part| match part {
             Part::Terms(tokens) | Part::Pairs(tokens) => format!("({})", phrase(&tokens)),
@@ -73,5 +87,10 @@ mod tests {
         assert_eq!(query("20261127-0042").as_deref(), Some("('20261127' <-> '0042')"));
         assert_eq!(query("kfr").as_deref(), Some("'kfr':*"));
         assert_eq!(query("\"*()"), None);
+        assert_eq!(
+            query(&"a".repeat(3000)),
+            None,
+            "a word longer than any order holds"
+        );
     }
 }

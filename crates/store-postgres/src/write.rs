@@ -131,7 +131,8 @@ pub fn order_statement(w: &Write) -> Result<QueryBuilder<Postgres>, StoreError> 
             idempotency: w.idempotency.as_ref(),
         },
     )?;
-    sql.push(" SELECT count(*) FROM o");
+    sql.push(" SELECT ")
+        .push(finish(w.schedule.is_some() && w.expected_version != 0));
     Ok(sql)
 }
 
@@ -148,15 +149,17 @@ pub fn push_parts(sql: &mut QueryBuilder<Postgres>, p: &Parts<'_>) -> Result<(),
         if p.replace {
             // Timers no longer in the schedule go; the others are written only if they moved
             // (or a server held one: a rewrite decides the order's timers afresh).
-            sql.push(", td AS (DELETE FROM timers t USING o WHERE t.tenant_id = ")
+            // In a function, after `o` holds the order's row (see the schema's
+            // `drop_timers_but`); referred to by the statement's result, so it runs.
+            sql.push(", td AS (SELECT drop_timers_but(")
                 .push_bind(p.tenant)
-                .push(" AND t.order_id = ")
+                .push(", ")
                 .push_bind(p.order)
-                .push(" AND (t.clock, t.level) NOT IN (SELECT * FROM UNNEST(")
+                .push(", ")
                 .push_bind(clocks.clone())
                 .push("::text[], ")
                 .push_bind(levels.clone())
-                .push("::smallint[])))");
+                .push("::smallint[]) AS n FROM o)");
         }
         if !clocks.is_empty() {
             sql.push(", ti AS (INSERT INTO timers (tenant_id, order_id, clock, level, due_ms) SELECT ")
@@ -183,13 +186,13 @@ pub fn push_parts(sql: &mut QueryBuilder<Postgres>, p: &Parts<'_>) -> Result<(),
             ats.push(ms(d.at));
         }
         if p.replace {
-            sql.push(", dd AS (DELETE FROM deadlines d USING o WHERE d.tenant_id = ")
+            sql.push(", dd AS (SELECT drop_deadlines_but(")
                 .push_bind(p.tenant)
-                .push(" AND d.order_id = ")
+                .push(", ")
                 .push_bind(p.order)
-                .push(" AND d.clock <> ALL(")
+                .push(", ")
                 .push_bind(clocks.clone())
-                .push("::text[]))");
+                .push("::text[]) AS n FROM o)");
         }
         if !clocks.is_empty() {
             sql.push(", di AS (INSERT INTO deadlines (tenant_id, order_id, clock, state, deadline_ms) SELECT ")
@@ -277,6 +280,17 @@ pub fn push_parts(sql: &mut QueryBuilder<Postgres>, p: &Parts<'_>) -> Result<(),
         );
     }
     Ok(())
+}
+
+/// The statement's result: first the order rows written; then, when it replaces a schedule,
+/// the parts that remove what the schedule no longer holds, which run only because the
+/// result refers to them.
+pub fn finish(replace: bool) -> &'static str {
+    if replace {
+        "(SELECT count(*) FROM o), (SELECT count(*) FROM td), (SELECT count(*) FROM dd)"
+    } else {
+        "(SELECT count(*) FROM o)"
+    }
 }
 
 /// Runs an order statement on `executor`: the order rows it wrote (0 or 1).

@@ -411,7 +411,8 @@ pub async fn person(pool: &SqlitePool, tenant: TenantId, id: PersonId) -> Result
 }
 
 pub async fn people(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Person>, StoreError> {
-    let sql = format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = ?1 ORDER BY p.role, p.name");
+    let sql =
+        format!("SELECT {PERSON_COLUMNS} FROM people p WHERE p.tenant_id = ?1 ORDER BY p.role, p.name, p.id");
     let rows = sqlx::query(AssertSqlSafe(sql))
         .bind(tenant.to_string())
         .fetch_all(pool)
@@ -443,7 +444,7 @@ fn millis(ms: i64) -> Result<Timestamp, StoreError> {
 
 pub async fn stations(pool: &SqlitePool, tenant: TenantId) -> Result<Vec<Station>, StoreError> {
     let rows = sqlx::query(
-        "SELECT id, name, parent_id FROM stations WHERE tenant_id = ?1 ORDER BY parent_id IS NOT NULL, name",
+        "SELECT id, name, parent_id FROM stations WHERE tenant_id = ?1 ORDER BY parent_id IS NOT NULL, name, id",
     )
     .bind(tenant.to_string())
     .fetch_all(pool)

@@ -973,7 +973,7 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
                  SELECT o.tenant_id, o.id,
                         1 + (SELECT count(*) FROM delivery_log l WHERE l.tenant_id = o.tenant_id AND l.outbox_id = o.id),
                         ?2, ?3, ?4
-                 FROM outbox o WHERE o.id = ?1",
+                 FROM outbox o WHERE o.id = ?1 AND o.state = 'pending'",
                 params![id, at.timestamp_millis(), outcome, error],
             )?;
             let (state, next) = match attempt {
@@ -986,7 +986,7 @@ fn apply_org(conn: &Connection, write: &OrgWrite) -> Result<u64, JobError> {
                 "UPDATE outbox SET state = ?2, attempts = attempts + 1, next_ms = ?3,
                      last_error = coalesce(?4, last_error),
                      delivered_ms = CASE WHEN ?2 = 'delivered' THEN ?5 ELSE delivered_ms END
-                 WHERE id = ?1",
+                 WHERE id = ?1 AND state = 'pending'",
                 params![id, state, next, error, at.timestamp_millis()],
             )
         }

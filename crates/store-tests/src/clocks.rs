@@ -247,6 +247,16 @@ pub async fn r_x03_notices_reach_the_inbox_and_the_outbox_with_their_event<S: St
     assert!(store.deliveries_due(f.later(100), 10).await.unwrap().is_empty());
     let dead = store.deliveries(f.tenant.id, true, 10).await.unwrap();
     assert_eq!((dead.len(), dead[0].state), (1, DeliveryState::Dead));
+    // A late attempt (a server whose lease ran out) changes nothing once it is given up.
+    store
+        .record_attempt(hook.id, f.later(2), &Attempt::Delivered)
+        .await
+        .unwrap();
+    let dead = store.deliveries(f.tenant.id, true, 10).await.unwrap();
+    assert_eq!(
+        (dead.len(), dead[0].state, dead[0].attempts),
+        (1, DeliveryState::Dead, 2)
+    );
     let foreign = Fixture::new(&store).await;
     assert!(
         !store

@@ -27,11 +27,17 @@ pub struct ClockBook {
 }
 
 /// How long a calendar read from the store is used before it is read again.
-/// How long a server holds the timers and messages it took for one background step, when
-/// several servers share a database: another server takes them over only after this (the
-/// first stopped before finishing them). Longer than a step takes, far shorter than any
-/// clock's levels.
-const BACKGROUND_LEASE: chrono::Duration = chrono::Duration::minutes(2);
+/// How long a server holds the timers it took for one background step, when several servers
+/// share a database: another server takes them over only after this (the first stopped
+/// before deciding them). Longer than a step takes, far shorter than any clock's levels; a
+/// decision is also guarded by the order's version, so a lease that ran out writes nothing
+/// twice.
+const TIMER_LEASE: chrono::Duration = chrono::Duration::minutes(2);
+
+/// How long a server holds the outbox messages it took: longer than the slowest step (200
+/// messages, 16 at a time, each up to a receiver's timeout), so a message is never sent by
+/// two servers at once. A server that dies holding some delays them by this much.
+const DELIVERY_LEASE: chrono::Duration = chrono::Duration::minutes(10);
 
 const CALENDAR_FRESH: std::time::Duration = std::time::Duration::from_secs(60);
 
@@ -493,7 +499,7 @@ impl<S: Store> App<S> {
         let now = self.clock.now();
         let due = self
             .store
-            .take_due_timers(now, now + BACKGROUND_LEASE, DUE_PER_STEP)
+            .take_due_timers(now, now + TIMER_LEASE, DUE_PER_STEP)
             .await?;
         let mut orders: Vec<(TenantId, baoxiu_domain::OrderId)> =
             due.iter().map(|t| (t.tenant, t.order)).collect();
@@ -625,7 +631,7 @@ impl<S: Store> App<S> {
         let now = self.clock.now();
         let due = self
             .store
-            .take_deliveries(now, now + BACKGROUND_LEASE, DELIVERIES_PER_STEP)
+            .take_deliveries(now, now + DELIVERY_LEASE, DELIVERIES_PER_STEP)
             .await?;
         let mut settings: HashMap<TenantId, Option<OrgChannels>> = HashMap::new();
         for tenant in due.iter().map(|d| d.notice.tenant) {
