@@ -1,7 +1,9 @@
-//! `spawn_app()`: a fresh SQLite file, an organisation with people of every role, a server
+//! `spawn_app()`: a fresh SQLite file (or PostgreSQL database, see `any_store.rs`), an organisation with people of every role, a server
 //! on port 0 and one helper per endpoint. Time is injected through a clock the test moves.
 
+use crate::any_store::AnyStore;
 use baoxiu_domain::{Person, PersonId, Role, Station, StationId, Store, Tenant, TenantId};
+use baoxiu_store_postgres::{PgStore, ScratchDatabase};
 use baoxiu_store_sqlite::SqliteStore;
 use baoxiu_web::{App, Clock};
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -19,14 +21,17 @@ pub const TECHNICIANS: usize = 50;
 pub struct TestApp {
     pub base: String,
     pub client: reqwest::Client,
-    pub store: SqliteStore,
+    pub store: AnyStore,
+    /// The SQLite file (its photos beside it), or where a PostgreSQL database was made up.
     pub db: PathBuf,
+    /// The PostgreSQL database the test runs on, dropped with the last handle.
+    pub pg: Option<Arc<ScratchDatabase>>,
     /// Keeps the temporary directory alive for the test's duration.
     pub dir: Arc<tempfile::TempDir>,
     pub now: Arc<Mutex<DateTime<Utc>>>,
     pub org: Org,
     /// The server's application, for its background steps (`run_due`, `deliver_due`).
-    pub app: App<SqliteStore>,
+    pub app: App<AnyStore>,
     stop: Option<(oneshot::Sender<()>, JoinHandle<()>)>,
 }
 
@@ -59,15 +64,35 @@ pub async fn spawn_app() -> TestApp {
 pub async fn spawn_app_with(channels: Option<baoxiu_notify::Channels>) -> TestApp {
     let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
     let db = dir.path().join("baoxiu.sqlite3");
-    let store = SqliteStore::open(&db).await.expect("open store");
+    let pg = on_postgres().await;
+    let store = open(&db, pg.as_deref()).await;
     let org = seed(&store).await;
     let now = Arc::new(Mutex::new(Utc.with_ymd_and_hms(2026, 11, 2, 1, 0, 0).unwrap()));
-    start(store, db, dir, now, org, channels).await
+    start(store, db, pg, dir, now, org, channels).await
+}
+
+/// A fresh PostgreSQL database when `BAOXIU_TEST_BACKEND=postgres`.
+async fn on_postgres() -> Option<Arc<ScratchDatabase>> {
+    if std::env::var("BAOXIU_TEST_BACKEND").as_deref() != Ok("postgres") {
+        return None;
+    }
+    let db = ScratchDatabase::create("api")
+        .await
+        .expect("BAOXIU_TEST_BACKEND=postgres needs a PostgreSQL server (BAOXIU_TEST_POSTGRES)");
+    Some(Arc::new(db))
+}
+
+async fn open(db: &std::path::Path, pg: Option<&ScratchDatabase>) -> AnyStore {
+    match pg {
+        Some(pg) => AnyStore::Postgres(PgStore::open(pg.url()).await.expect("open store")),
+        None => AnyStore::Sqlite(SqliteStore::open(db).await.expect("open store")),
+    }
 }
 
 async fn start(
-    store: SqliteStore,
+    store: AnyStore,
     db: PathBuf,
+    pg: Option<Arc<ScratchDatabase>>,
     dir: Arc<tempfile::TempDir>,
     now: Arc<Mutex<DateTime<Utc>>>,
     org: Org,
@@ -97,6 +122,7 @@ async fn start(
         client: baoxiu_notify::http_client().build().expect("an HTTP client"),
         store,
         db,
+        pg,
         dir,
         now,
         org,
@@ -105,7 +131,7 @@ async fn start(
     }
 }
 
-async fn seed(store: &SqliteStore) -> Org {
+async fn seed(store: &AnyStore) -> Org {
     let tenant = TenantId(Uuid::now_v7());
     store
         .create_tenant(&Tenant {
@@ -170,7 +196,7 @@ async fn seed(store: &SqliteStore) -> Org {
 }
 
 pub async fn person(
-    store: &SqliteStore,
+    store: &AnyStore,
     tenant: TenantId,
     name: &str,
     role: Role,
@@ -336,11 +362,34 @@ impl TestApp {
         )
     }
 
-    /// Stops the server and starts a new one on the same file.
+    /// Stops the server and starts a new one on the same file (or database).
     pub async fn restart(self) -> TestApp {
+        let pg = self.pg.clone();
         let (db, dir, now, org) = self.stop().await;
-        let store = SqliteStore::open(&db).await.expect("reopen store");
-        start(store, db, dir, now, org, None).await
+        let store = open(&db, pg.as_deref()).await;
+        start(store, db, pg, dir, now, org, None).await
+    }
+
+    /// The photos the store keeps for the test's organisation.
+    pub async fn kept_files(&self) -> usize {
+        use sqlx::Connection;
+        match &self.pg {
+            Some(pg) => {
+                let mut conn = sqlx::PgConnection::connect(pg.url()).await.unwrap();
+                let n: i64 = sqlx::query_scalar("SELECT count(*) FROM uploads WHERE tenant_id = $1")
+                    .bind(self.org.tenant.0)
+                    .fetch_one(&mut conn)
+                    .await
+                    .unwrap();
+                n as usize
+            }
+            None => {
+                let mut dir = self.db.as_os_str().to_owned();
+                dir.push("-files");
+                let dir = PathBuf::from(dir).join(self.org.tenant.to_string());
+                std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
+            }
+        }
     }
 }
 

@@ -1,5 +1,7 @@
-//! Black-box tests of the HTTP API: a real server on port 0 over a temporary SQLite file.
+//! Black-box tests of the HTTP API: a real server on port 0 over a temporary SQLite file, or
+//! a fresh PostgreSQL database with `BAOXIU_TEST_BACKEND=postgres` (`any_store.rs`).
 
+mod any_store;
 mod auth;
 mod clocks;
 mod concurrency;

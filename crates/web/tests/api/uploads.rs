@@ -21,14 +21,6 @@ async fn upload(app: &TestApp, token: &str, bytes: Vec<u8>) -> crate::helpers::R
     app.send(req).await
 }
 
-/// Files the store keeps for the test's organisation.
-fn kept(app: &TestApp) -> usize {
-    let mut dir = app.db.as_os_str().to_owned();
-    dir.push("-files");
-    let dir = std::path::PathBuf::from(dir).join(app.org.tenant.to_string());
-    std::fs::read_dir(dir).map(|d| d.count()).unwrap_or(0)
-}
-
 #[tokio::test]
 async fn a_photo_is_uploaded_attached_and_served_to_those_who_may_see_the_order() {
     let app = spawn_app().await;
@@ -121,5 +113,5 @@ async fn a_file_that_is_not_an_image_or_too_large_is_refused_and_nothing_is_kept
         "{:?}",
         big.body
     );
-    assert_eq!(kept(&app), 0, "nothing was kept");
+    assert_eq!(app.kept_files().await, 0, "nothing was kept");
 }
