@@ -529,6 +529,18 @@ pub trait Store: Clone + Send + Sync + 'static {
         self.due_timers(now, limit)
     }
 
+    /// Gives back the order's timers this server took and could not decide (see
+    /// [`Store::take_due_timers`]), so the next step, here or on another server, takes them
+    /// again. Nothing to do where timers are not taken.
+    fn release_timers(
+        &self,
+        tenant: TenantId,
+        order: OrderId,
+    ) -> impl Future<Output = Result<(), StoreError>> + Send {
+        let _ = (tenant, order);
+        std::future::ready(Ok(()))
+    }
+
     /// Replaces the order's timers and deadlines if it is still at `version` (a template
     /// changed under a timer, so the timer moved); `false` if the order moved on.
     fn reschedule(

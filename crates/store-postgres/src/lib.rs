@@ -959,6 +959,16 @@ impl Store for PgStore {
         Ok(due)
     }
 
+    async fn release_timers(&self, tenant: TenantId, order: OrderId) -> Result<(), StoreError> {
+        self.exec(
+            sqlx::query("UPDATE timers SET leased_ms = NULL WHERE tenant_id = $1 AND order_id = $2 AND leased_ms IS NOT NULL")
+                .bind(tenant.0)
+                .bind(order.0),
+        )
+        .await
+        .map(|_| ())
+    }
+
     async fn reschedule(
         &self,
         tenant: TenantId,

@@ -422,6 +422,17 @@ pub async fn background_work_is_taken_by_one_server_at_a_time<S: Store>(a: S, b:
         "only the rewritten order's timer is free"
     );
 
+    // A server that could not decide an order's timers gives them back.
+    let second = &orders[1];
+    let held = b.take_due_timers(f.later(13), f.later(15), 100).await.unwrap();
+    assert!(held.is_empty(), "all held: {held:?}");
+    a.release_timers(f.tenant.id, second.id).await.unwrap();
+    assert_eq!(
+        ids(&b.take_due_timers(f.later(13), f.later(15), 100).await.unwrap()),
+        [second.id],
+        "given back, taken again at once"
+    );
+
     let (x, y) = tokio::join!(
         a.take_deliveries(f.later(10), f.later(12), 100),
         b.take_deliveries(f.later(10), f.later(12), 100)

@@ -543,6 +543,10 @@ impl<S: Store> App<S> {
                 if let Err(e) = fired {
                     tracing::warn!(order = %order_id, error = %e, "the order's timers cannot be decided now");
                     one.failed += 1;
+                    // Offered again at the next step, as if never taken.
+                    if let Err(e) = self.store.release_timers(tenant.id, order_id).await {
+                        tracing::warn!(order = %order_id, error = %e, "the order's timers stay taken until their lease ends");
+                    }
                 }
                 one
             })

@@ -389,6 +389,13 @@ impl Store for AnyStore {
         }
     }
 
+    async fn release_timers(&self, tenant: TenantId, order: OrderId) -> Result<(), StoreError> {
+        match self {
+            AnyStore::Sqlite(s) => s.release_timers(tenant, order).await,
+            AnyStore::Postgres(s) => s.release_timers(tenant, order).await,
+        }
+    }
+
     async fn reschedule(
         &self,
         tenant: TenantId,
