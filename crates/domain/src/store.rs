@@ -262,6 +262,24 @@ pub struct OrderQuery {
     pub limit: u32,
 }
 
+impl OrderQuery {
+    /// Whether a backend counts this query's orders per state row by row: lists of one
+    /// person's or one firm's orders, and the inboxes, are small. The others read the counts
+    /// each backend keeps per (template, station, state).
+    pub fn counted_row_by_row(&self) -> bool {
+        self.assignee.is_some()
+            || self.cancellation_pending
+            || self.approval_for.is_some()
+            || matches!(
+                self.visibility,
+                Visibility::ReportedBy(_)
+                    | Visibility::Technician { .. }
+                    | Visibility::Vendor(_)
+                    | Visibility::Nothing
+            )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct OrderPage {
     pub orders: Vec<WorkOrder>,

@@ -1,28 +1,17 @@
 //! The database's contents as [`Record`]s, page by page, and the records no other write
 //! makes as they stand (`baoxiu migrate-store`).
 
-use crate::{backend, constraint, json, ms, read};
+use crate::read::{self, corrupt, doc, millis};
+use crate::{backend, constraint, json, ms};
 use baoxiu_domain::archive::{LogLine, Part, Record, RecordPage};
 use baoxiu_domain::sla::{ClockState, Deadline, Due};
 use baoxiu_domain::{
     ApiToken, AttachmentId, Book, Delivery, DeliveryState, IdempotencyRecord, OrderId, PersonId, Session,
-    StationId, StoreError, StoredResponse, Team, TeamId, TenantId, Timestamp,
+    StationId, StoreError, StoredResponse, Team, TeamId, TenantId,
 };
 use sqlx::Row;
 use sqlx::postgres::PgPool;
 use uuid::Uuid;
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("stored {what} cannot be read: {e}"))
-}
-
-fn millis(ms: i64) -> Result<Timestamp, StoreError> {
-    chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt("time", ms))
-}
-
-fn doc<T: serde::de::DeserializeOwned>(what: &str, d: &str) -> Result<T, StoreError> {
-    serde_json::from_str(d).map_err(|e| corrupt(what, e))
-}
 
 async fn tenants(pool: &PgPool) -> Result<Vec<TenantId>, StoreError> {
     let ids: Vec<Uuid> = sqlx::query_scalar("SELECT id FROM tenants ORDER BY id")

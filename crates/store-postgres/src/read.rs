@@ -17,15 +17,15 @@ pub const MAX_PAGE: u32 = 200;
 /// Characters of the digest that name a token.
 pub const TOKEN_ID_LEN: usize = 12;
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("stored {what} cannot be read: {e}"))
 }
 
-fn doc<T: serde::de::DeserializeOwned>(what: &str, doc: &str) -> Result<T, StoreError> {
+pub(crate) fn doc<T: serde::de::DeserializeOwned>(what: &str, doc: &str) -> Result<T, StoreError> {
     serde_json::from_str(doc).map_err(|e| corrupt(what, e))
 }
 
-fn millis(ms: i64) -> Result<Timestamp, StoreError> {
+pub(crate) fn millis(ms: i64) -> Result<Timestamp, StoreError> {
     DateTime::<Utc>::from_timestamp_millis(ms).ok_or_else(|| corrupt("time", ms))
 }
 
@@ -166,16 +166,7 @@ pub async fn count_by_state(
     }
     // Lists of one person's orders are small: count them. Wider lists read the counts kept
     // per (template, station, state).
-    let live = q.assignee.is_some()
-        || q.cancellation_pending
-        || q.approval_for.is_some()
-        || matches!(
-            q.visibility,
-            Visibility::ReportedBy(_)
-                | Visibility::Technician { .. }
-                | Visibility::Vendor(_)
-                | Visibility::Nothing
-        );
+    let live = q.counted_row_by_row();
     let mut sql;
     if live {
         sql = QueryBuilder::new("SELECT o.state, count(*)::bigint FROM orders o WHERE o.tenant_id = ");

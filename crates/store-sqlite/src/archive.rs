@@ -1,31 +1,13 @@
 //! The file's contents as [`Record`]s, page by page (`baoxiu migrate-store`).
 
 use crate::backend;
-use crate::read;
+use crate::read::{self, corrupt, millis, parse_id as id};
 use baoxiu_domain::archive::{LogLine, Part, Record, RecordPage};
 use baoxiu_domain::sla::{ClockState, Deadline, Due};
-use baoxiu_domain::{
-    ApiToken, Book, IdempotencyRecord, Session, StoreError, StoredResponse, Team, TenantId, Timestamp,
-};
+use baoxiu_domain::{ApiToken, Book, IdempotencyRecord, Session, StoreError, StoredResponse, Team, TenantId};
 use sqlx::Row;
 use sqlx::sqlite::SqlitePool;
 use std::path::Path;
-use std::str::FromStr;
-
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
-    StoreError::Backend(format!("stored {what} cannot be read: {e}"))
-}
-
-fn id<T: FromStr>(what: &str, s: &str) -> Result<T, StoreError>
-where
-    T::Err: std::fmt::Display,
-{
-    s.parse().map_err(|e| corrupt(what, e))
-}
-
-fn millis(ms: i64) -> Result<Timestamp, StoreError> {
-    chrono::DateTime::from_timestamp_millis(ms).ok_or_else(|| corrupt("time", ms))
-}
 
 fn json<T: serde::de::DeserializeOwned>(what: &str, doc: &str) -> Result<T, StoreError> {
     serde_json::from_str(doc).map_err(|e| corrupt(what, e))

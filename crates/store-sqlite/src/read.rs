@@ -15,11 +15,11 @@ use std::str::FromStr;
 /// The largest page a list returns, whatever was asked.
 pub const MAX_PAGE: u32 = 200;
 
-fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
+pub(crate) fn corrupt(what: &str, e: impl std::fmt::Display) -> StoreError {
     StoreError::Backend(format!("stored {what} cannot be read: {e}"))
 }
 
-fn parse_id<T: FromStr>(what: &str, s: &str) -> Result<T, StoreError>
+pub(crate) fn parse_id<T: FromStr>(what: &str, s: &str) -> Result<T, StoreError>
 where
     T::Err: std::fmt::Display,
 {
@@ -221,16 +221,7 @@ pub async fn count_by_state(
     }
     // Lists of one person's orders are small: count them. Wider lists read the counts
     // kept per (template, station, state).
-    let live = q.assignee.is_some()
-        || q.cancellation_pending
-        || q.approval_for.is_some()
-        || matches!(
-            q.visibility,
-            Visibility::ReportedBy(_)
-                | Visibility::Technician { .. }
-                | Visibility::Vendor(_)
-                | Visibility::Nothing
-        );
+    let live = q.counted_row_by_row();
     let (sql, binds) = if live {
         let mut filter = Filter::new(tenant);
         filter.scope(q);
@@ -438,7 +429,7 @@ pub async fn person_by_token(pool: &SqlitePool, digest: &str) -> Result<Option<P
 /// Characters of the digest that name a token.
 pub const TOKEN_ID_LEN: usize = 12;
 
-fn millis(ms: i64) -> Result<Timestamp, StoreError> {
+pub(crate) fn millis(ms: i64) -> Result<Timestamp, StoreError> {
     DateTime::<Utc>::from_timestamp_millis(ms).ok_or_else(|| corrupt("time", ms))
 }
 
