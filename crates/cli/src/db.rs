@@ -40,15 +40,7 @@ impl fmt::Display for Database {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Database::Sqlite(path) => write!(f, "{}", path.display()),
-            Database::Postgres(url) => match url.split_once('@') {
-                Some((head, tail)) => match head.rsplit_once(':') {
-                    Some((user, _)) if !user.ends_with('/') && user.contains("//") => {
-                        write!(f, "{user}:***@{tail}")
-                    }
-                    _ => f.write_str(url),
-                },
-                None => f.write_str(url),
-            },
+            Database::Postgres(url) => f.write_str(&baoxiu_store_postgres::shown(url)),
         }
     }
 }

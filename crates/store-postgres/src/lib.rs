@@ -73,8 +73,8 @@ pub enum OpenError {
     },
 }
 
-/// The address without its password, for messages.
-fn shown(url: &str) -> String {
+/// The address without its password, for messages and logs.
+pub fn shown(url: &str) -> String {
     match url.split_once('@') {
         Some((head, tail)) => match head.rsplit_once(':') {
             Some((user, _)) if user.contains("//") && !user.ends_with('/') => format!("{user}:***@{tail}"),
