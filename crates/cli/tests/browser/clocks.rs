@@ -31,8 +31,10 @@ async fn r_b02_an_unclaimed_pool_order_turns_red_on_the_board_and_reaches_the_su
     s.advance_clock(chrono::Duration::minutes(5) + chrono::Duration::seconds(1));
     let deadline = std::time::Instant::now() + Duration::from_secs(20);
     loop {
+        // The live board replaces a card as it changes: one found a moment ago may be gone
+        // (stale) by the time its class is read; then look again.
         let class = match s.client.find(Locator::XPath(&card_css(&number))).await {
-            Ok(card) => card.attr("class").await.unwrap().unwrap_or_default(),
+            Ok(card) => card.attr("class").await.ok().flatten().unwrap_or_default(),
             Err(_) => String::new(),
         };
         if class.contains("late") {
