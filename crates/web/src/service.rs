@@ -197,6 +197,7 @@ impl<S: Store> App<S> {
     pub async fn run_command(
         &self,
         caller: &Person,
+        tenant: &Tenant,
         id: OrderId,
         command: &Command,
         if_match: Option<u64>,
@@ -210,11 +211,12 @@ impl<S: Store> App<S> {
             Some(subject) => (subject, Some(&actor)),
             None => (&actor, None),
         };
-        let tenant = self
-            .store
-            .tenant(caller.tenant)
-            .await?
-            .ok_or(ApiError::NotFound("organisation"))?;
+        // The caller's organisation, as signing in found it (a token or a session).
+        if tenant.id != caller.tenant {
+            return Err(ApiError::Internal(
+                "a caller outside the organisation given".into(),
+            ));
+        }
         for _ in 0..RETRIES {
             if let Some(reply) = self.replay(caller, idem).await? {
                 return Ok(reply);

@@ -39,7 +39,7 @@ async fn unknown(Path((_, command)): Path<(String, String)>) -> ApiError {
 /// Every command endpoint: parse the body for this command, then run it.
 async fn handle<S: Store>(
     State(app): State<App<S>>,
-    Caller(caller, _): Caller,
+    Caller(caller, tenant): Caller,
     id: String,
     name: CommandName,
     headers: HeaderMap,
@@ -68,9 +68,17 @@ async fn handle<S: Store>(
         ),
     };
     let command = parse_command(&app, &caller, name, raw).await?;
-    app.run_command(&caller, id, &command, if_match, idem.as_ref(), on_behalf.as_ref())
-        .await
-        .map(respond)
+    app.run_command(
+        &caller,
+        &tenant,
+        id,
+        &command,
+        if_match,
+        idem.as_ref(),
+        on_behalf.as_ref(),
+    )
+    .await
+    .map(respond)
 }
 
 /// X10: `?on_behalf_of=<person id>` records the step for that person (a coordinator for the

@@ -166,6 +166,7 @@ pub async fn read_multipart(mut multipart: Multipart) -> Result<Posted, ApiError
 pub async fn attach_file<S: Store>(
     app: &App<S>,
     person: &Person,
+    tenant: &baoxiu_domain::Tenant,
     order: OrderId,
     file: &(Option<String>, Vec<u8>),
 ) -> Result<(), ApiError> {
@@ -173,7 +174,7 @@ pub async fn attach_file<S: Store>(
     let command = Command::Attach {
         attachment: upload.attachment,
     };
-    app.run_command(person, order, &command, None, None, None)
+    app.run_command(person, tenant, order, &command, None, None, None)
         .await
         .map(|_| ())
 }
@@ -240,7 +241,7 @@ pub async fn submit<S: Store>(State(app): State<App<S>>, viewer: Viewer, multipa
             let command = Command::Attach {
                 attachment: upload.attachment,
             };
-            app.run_command(&viewer.person, id, &command, None, None, None)
+            app.run_command(&viewer.person, &viewer.tenant, id, &command, None, None, None)
                 .await?;
         }
         Ok::<_, ApiError>(id)

@@ -513,6 +513,7 @@ pub async fn run<S: Store>(
         let command = parse_command(&app, &viewer.person, name, &raw).await?;
         app.run_command(
             &viewer.person,
+            &viewer.tenant,
             order_id,
             &command,
             None,
@@ -642,7 +643,7 @@ pub async fn photo<S: Store>(
         )
         .await;
     };
-    match super::my::attach_file(&app, &viewer.person, order_id, file).await {
+    match super::my::attach_file(&app, &viewer.person, &viewer.tenant, order_id, file).await {
         Ok(()) => Redirect::to(&format!("/orders/{id}?done=attach")).into_response(),
         Err(ApiError::NotFound(_)) => not_found(Some(&viewer), viewer.tr),
         Err(e) => {
