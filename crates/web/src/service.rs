@@ -65,6 +65,25 @@ impl From<StoredResponse> for Reply {
     }
 }
 
+/// Who runs a command: the person signed in, their organisation as signing in found it, and
+/// the person they record the step for (X10), if any.
+pub struct Who<'a> {
+    pub caller: &'a Person,
+    pub tenant: &'a Tenant,
+    pub on_behalf: Option<&'a Person>,
+}
+
+impl<'a> Who<'a> {
+    /// The person signed in, acting for themselves.
+    pub fn caller(caller: &'a Person, tenant: &'a Tenant) -> Who<'a> {
+        Who {
+            caller,
+            tenant,
+            on_behalf: None,
+        }
+    }
+}
+
 impl<S: Store> App<S> {
     /// The order as the API answers it to `caller`, its clocks included.
     pub(crate) async fn render(
@@ -196,14 +215,17 @@ impl<S: Store> App<S> {
     #[tracing::instrument(skip_all, fields(order = %id, command = command.name().as_str()))]
     pub async fn run_command(
         &self,
-        caller: &Person,
-        tenant: &Tenant,
+        who: Who<'_>,
         id: OrderId,
         command: &Command,
         if_match: Option<u64>,
         idem: Option<&Idempotency>,
-        on_behalf: Option<&Person>,
     ) -> ApiResult<Reply> {
+        let Who {
+            caller,
+            tenant,
+            on_behalf,
+        } = who;
         let actor = caller.actor();
         let subject = on_behalf.map(Person::actor);
         // X10: a step recorded for someone is theirs; the record names both.
@@ -233,7 +255,7 @@ impl<S: Store> App<S> {
             }
             let now = self.clock.now();
             let mut next = order.clone();
-            let command = &self.with_books(&tenant, &order, command).await?;
+            let command = &self.with_books(tenant, &order, command).await?;
             let executed = match recorder {
                 Some(recorder) => next.execute_for(recorder, acts, now, command),
                 None => next.execute(acts, now, command),
@@ -257,10 +279,10 @@ impl<S: Store> App<S> {
                 },
             };
             let schedule = self
-                .follow_clocks(&tenant, Some(&order), &mut next, &events)
+                .follow_clocks(tenant, Some(&order), &mut next, &events)
                 .await?;
             let (status, body) = match &outcome {
-                Ok(()) => (200, self.render(&tenant, &next, caller).await?),
+                Ok(()) => (200, self.render(tenant, &next, caller).await?),
                 Err(refusal) => {
                     let error = ApiError::from(refusal.clone());
                     let body = serde_json::to_string(&error.body())

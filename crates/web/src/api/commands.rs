@@ -68,17 +68,14 @@ async fn handle<S: Store>(
         ),
     };
     let command = parse_command(&app, &caller, name, raw).await?;
-    app.run_command(
-        &caller,
-        &tenant,
-        id,
-        &command,
-        if_match,
-        idem.as_ref(),
-        on_behalf.as_ref(),
-    )
-    .await
-    .map(respond)
+    let who = crate::service::Who {
+        caller: &caller,
+        tenant: &tenant,
+        on_behalf: on_behalf.as_ref(),
+    };
+    app.run_command(who, id, &command, if_match, idem.as_ref())
+        .await
+        .map(respond)
 }
 
 /// X10: `?on_behalf_of=<person id>` records the step for that person (a coordinator for the

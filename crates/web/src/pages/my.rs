@@ -174,9 +174,15 @@ pub async fn attach_file<S: Store>(
     let command = Command::Attach {
         attachment: upload.attachment,
     };
-    app.run_command(person, tenant, order, &command, None, None, None)
-        .await
-        .map(|_| ())
+    app.run_command(
+        crate::service::Who::caller(person, tenant),
+        order,
+        &command,
+        None,
+        None,
+    )
+    .await
+    .map(|_| ())
 }
 
 /// The customer's report: the order is created like any other (the domain decides), then
@@ -241,8 +247,14 @@ pub async fn submit<S: Store>(State(app): State<App<S>>, viewer: Viewer, multipa
             let command = Command::Attach {
                 attachment: upload.attachment,
             };
-            app.run_command(&viewer.person, &viewer.tenant, id, &command, None, None, None)
-                .await?;
+            app.run_command(
+                crate::service::Who::caller(&viewer.person, &viewer.tenant),
+                id,
+                &command,
+                None,
+                None,
+            )
+            .await?;
         }
         Ok::<_, ApiError>(id)
     };

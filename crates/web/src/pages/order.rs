@@ -511,16 +511,13 @@ pub async fn run<S: Store>(
             _ => None,
         };
         let command = parse_command(&app, &viewer.person, name, &raw).await?;
-        app.run_command(
-            &viewer.person,
-            &viewer.tenant,
-            order_id,
-            &command,
-            None,
-            idem.as_ref(),
-            on_behalf.as_ref(),
-        )
-        .await
+        let who = crate::service::Who {
+            caller: &viewer.person,
+            tenant: &viewer.tenant,
+            on_behalf: on_behalf.as_ref(),
+        };
+        app.run_command(who, order_id, &command, None, idem.as_ref())
+            .await
     };
     let (status, error) = match outcome.await {
         Ok(reply) if reply.status < 300 => {
