@@ -2,8 +2,6 @@
 //! PostgreSQL database per test (see `ScratchDatabase`), anything else on a fresh SQLite
 //! file. The store the server runs on is one of the two, passed through as it is.
 
-#![allow(clippy::too_many_arguments)]
-
 use baoxiu_domain::archive::{Part, Record, RecordPage};
 use baoxiu_domain::sla::Schedule;
 use baoxiu_domain::*;
