@@ -22,35 +22,7 @@ macro_rules! scenario {
     )+};
 }
 
-scenario!(
-    written_orders_read_back_exactly,
-    stale_writes_conflict_and_write_nothing,
-    one_of_many_racing_writers_wins,
-    idempotency_keys_have_one_effect,
-    every_read_is_scoped_by_tenant,
-    lists_filter_and_page,
-    tokens_find_their_person,
-    malformed_writes_are_refused_alone,
-    idempotency_records_expire_after_their_lifetime,
-    the_readiness_check_commits_a_write,
-    tenants_keep_their_templates,
-    accounts_are_found_by_login_or_phone,
-    sessions_expire_and_disabling_ends_them,
-    tokens_are_listed_and_revoked,
-    r_x09_order_numbers_count_up_per_organisation_and_day,
-    r_x02_timers_are_written_with_their_events_and_found_when_due,
-    r_x01_overdue_orders_are_listed_by_clock_and_visibility,
-    r_x03_notices_reach_the_inbox_and_the_outbox_with_their_event,
-    r_x03_a_write_keeps_every_notice_and_timer_however_many,
-    r_x01_channel_settings_and_calendar_years_are_kept_per_organisation,
-    r_x09_search_finds_by_phone_tail_name_number_and_chinese_term,
-    r_x06_lists_show_each_person_what_their_role_allows,
-    approvals_wait_in_the_inbox_of_the_next_approver,
-    the_register_keeps_entries_by_code_per_organisation,
-    r_c12_plans_due_are_found_and_moved_on,
-    r_c12_the_work_log_finds_orders_open_in_the_span,
-    org_requests_are_decided_once_and_change_their_books_with_them,
-);
+baoxiu_store_tests::every_scenario!(scenario);
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn two_servers_open_one_database_and_migrate_it_once() {

@@ -1,7 +1,7 @@
 //! The storage contract as scenarios. Each function takes a fresh, empty store and panics
 //! if the backend breaks the contract written on [`baoxiu_domain::Store`]. A backend's test
-//! file calls every scenario (see `crates/store-sqlite/tests/contract.rs`); PostgreSQL will
-//! call the same ones.
+//! file calls every scenario (see `crates/store-sqlite/tests/contract.rs`, through
+//! [`every_scenario!`]); PostgreSQL calls the same ones.
 
 mod accounts;
 mod archive;
@@ -13,6 +13,43 @@ pub use accounts::*;
 pub use archive::*;
 pub use clocks::*;
 pub use search::*;
+
+/// Calls `$each!` with the name of every scenario that takes one fresh store: each backend's
+/// contract test runs them all from this one list, so none is left out of either.
+#[macro_export]
+macro_rules! every_scenario {
+    ($each:ident) => {
+        $each!(
+            written_orders_read_back_exactly,
+            stale_writes_conflict_and_write_nothing,
+            one_of_many_racing_writers_wins,
+            idempotency_keys_have_one_effect,
+            every_read_is_scoped_by_tenant,
+            lists_filter_and_page,
+            tokens_find_their_person,
+            malformed_writes_are_refused_alone,
+            idempotency_records_expire_after_their_lifetime,
+            the_readiness_check_commits_a_write,
+            tenants_keep_their_templates,
+            accounts_are_found_by_login_or_phone,
+            sessions_expire_and_disabling_ends_them,
+            tokens_are_listed_and_revoked,
+            r_x09_order_numbers_count_up_per_organisation_and_day,
+            r_x02_timers_are_written_with_their_events_and_found_when_due,
+            r_x01_overdue_orders_are_listed_by_clock_and_visibility,
+            r_x03_notices_reach_the_inbox_and_the_outbox_with_their_event,
+            r_x03_a_write_keeps_every_notice_and_timer_however_many,
+            r_x01_channel_settings_and_calendar_years_are_kept_per_organisation,
+            r_x09_search_finds_by_phone_tail_name_number_and_chinese_term,
+            r_x06_lists_show_each_person_what_their_role_allows,
+            approvals_wait_in_the_inbox_of_the_next_approver,
+            the_register_keeps_entries_by_code_per_organisation,
+            r_c12_plans_due_are_found_and_moved_on,
+            r_c12_the_work_log_finds_orders_open_in_the_span,
+            org_requests_are_decided_once_and_change_their_books_with_them,
+        );
+    };
+}
 
 use baoxiu_domain::{
     Command, IdempotencyRecord, OrderQuery, State, Store, StoreError, StoredResponse, Tenant, TenantId,
